@@ -1,0 +1,7 @@
+"""`python -m airelay`."""
+
+import sys
+
+from airelay.cli import main
+
+sys.exit(main())

@@ -1,0 +1,68 @@
+"""`airelay dev`: serve the core locally with the built-in local model."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from airelay import __version__
+from airelay.app import handle
+from airelay.asgi import AsgiApp
+from airelay.local_model import LocalModel
+from airelay.types import Platform
+
+
+def read_dev_vars(path: Path) -> dict[str, str]:
+    """Read a `.dev.vars` file (dotenv syntax: NAME=value, # comments, optional quotes)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[name.strip().removeprefix("export ").strip()] = value
+    return values
+
+
+def build_app(env: Mapping[str, str], token_delay: float = 0.0) -> AsgiApp:
+    """Build the local host's ASGI app over a fixed environment."""
+    backend = LocalModel(token_delay=token_delay)
+    frozen = dict(env)
+    return AsgiApp(handle, lambda: Platform(backend=backend, env=frozen))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line."""
+    parser = argparse.ArgumentParser(prog="airelay", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"airelay {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    dev = commands.add_parser("dev", help="serve the relay locally with the built-in local model")
+    dev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    dev.add_argument("--port", type=int, default=8787, help="port to bind (default 8787)")
+    dev.add_argument("--token-delay-ms", type=float, default=None,
+                     help="pause between streamed tokens (default: AIRELAY_TOKEN_DELAY_MS or 0)")
+    dev.add_argument("--env-file", type=Path, default=Path(".dev.vars"),
+                     help="variables file read on start (default .dev.vars)")
+    args = parser.parse_args(argv)
+
+    try:
+        import uvicorn
+    except ImportError:
+        print("airelay dev needs uvicorn: pip install 'airelay[local]'", file=sys.stderr)
+        return 2
+    env = {**os.environ, **read_dev_vars(args.env_file)}
+    delay_ms = args.token_delay_ms
+    if delay_ms is None:
+        delay_ms = float(env.get("AIRELAY_TOKEN_DELAY_MS") or 0)
+    app = build_app(env, token_delay=delay_ms / 1000)
+    print(f"airelay {__version__}: local model on http://{args.host}:{args.port}/v1", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0

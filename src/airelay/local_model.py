@@ -1,0 +1,308 @@
+"""The built-in local model: deterministic, offline, in both models' exact wire formats.
+
+Its reply restates the last user turn; a token is a word with its trailing space, so usage
+counts are consistent with the text. Streams are async iterators of SSE bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from airelay import sse
+from airelay.catalog import MINI, PRO
+from airelay.errors import BackendError
+from airelay.types import BackendResult, JsonResult, StreamResult
+
+MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
+PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
+_TOKEN = re.compile(r"\s*\S+\s*|\s+")
+_REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 64}
+
+
+def tokens(text: str) -> list[str]:
+    """Split `text` into the local model's tokens; they concatenate back to `text`."""
+    return _TOKEN.findall(text)
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(
+            str(part.get("text") or part.get("refusal") or "")
+            for part in content if isinstance(part, dict)
+        )
+    return ""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the local model read from a request and what it will answer."""
+
+    prompt_tokens: int
+    reply: list[str]
+    reasoning_tokens: int
+    truncated: bool
+    seed: str
+
+
+def _compose(texts: list[str], last_user: str, label: str, json_mode: bool,
+             cap: int | None, reasoning: int) -> Turn:
+    prompt = sum(len(tokens(text)) for text in texts)
+    said = " ".join(last_user.split()) or "nothing"
+    reply = f"You said: {said} (local {label}; {prompt} prompt tokens)"
+    if json_mode:
+        reply = json.dumps({"reply": reply}, ensure_ascii=False)
+    pieces = tokens(reply)
+    room = None if cap is None else max(cap - reasoning, 0)
+    truncated = room is not None and room < len(pieces)
+    if room is not None:
+        pieces = pieces[:room]
+    seed = hashlib.sha256(json.dumps([label, texts], ensure_ascii=False).encode()).hexdigest()
+    return Turn(prompt, pieces, min(reasoning, cap) if cap else reasoning, truncated, seed)
+
+
+class LocalModel:
+    """A Backend that answers offline; `token_delay` seconds pass between streamed tokens."""
+
+    def __init__(self, token_delay: float = 0.0, clock: Callable[[], float] = time.time) -> None:
+        self.token_delay = token_delay
+        self._clock = clock
+
+    async def run(
+        self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
+    ) -> BackendResult:
+        """Answer like the named Workers AI model would."""
+        if model == MINI.binding_id:
+            return self._chat(inputs)
+        if model == PRO.binding_id:
+            return self._responses(inputs)
+        raise BackendError(502, f"No such model: {model}", type="api_error", code="upstream_error")
+
+    async def _pause(self) -> None:
+        if self.token_delay > 0:
+            await asyncio.sleep(self.token_delay)
+
+    # --- Chat Completions -------------------------------------------------------------------
+
+    def _chat(self, inputs: Mapping[str, Any]) -> BackendResult:
+        messages = inputs.get("messages") or []
+        texts = [_text_of(m.get("content")) for m in messages]
+        users = [t for m, t in zip(messages, texts, strict=True) if m.get("role") == "user"]
+        response_format = inputs.get("response_format") or {}
+        cap = inputs.get("max_completion_tokens") or inputs.get("max_tokens")
+        turn = _compose(texts, users[-1] if users else "", MINI.short_id,
+                        response_format.get("type") in ("json_object", "json_schema"), cap, 0)
+        completion = ChatCompletion(turn, self._clock())
+        if inputs.get("stream"):
+            include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
+            return StreamResult(self._chat_stream(completion, include_usage))
+        return JsonResult(completion.body())
+
+    async def _chat_stream(self, completion: ChatCompletion,
+                           include_usage: bool) -> AsyncIterator[bytes]:
+        yield sse.encode(completion.chunk({"role": "assistant", "content": "", "refusal": None},
+                                          None, include_usage))
+        for piece in completion.turn.reply:
+            await self._pause()
+            yield sse.encode(completion.chunk({"content": piece}, None, include_usage))
+        yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage))
+        if include_usage:
+            yield sse.encode({**completion.envelope("chat.completion.chunk"), "choices": [],
+                              "usage": completion.usage()})
+        yield sse.encode("[DONE]")
+
+    # --- Responses ---------------------------------------------------------------------------
+
+    def _responses(self, inputs: Mapping[str, Any]) -> BackendResult:
+        raw_input = inputs.get("input")
+        items = [{"role": "user", "content": raw_input}] if isinstance(raw_input, str) else (
+            raw_input or [])
+        texts = [_text_of(inputs.get("instructions"))] if inputs.get("instructions") else []
+        users: list[str] = []
+        for item in items:
+            text = _text_of(item.get("content", item.get("output")))
+            texts.append(text)
+            if item.get("role") == "user":
+                users.append(text)
+        text_options = inputs.get("text") or {}
+        json_mode = (text_options.get("format") or {}).get("type") in ("json_object", "json_schema")
+        effort = (inputs.get("reasoning") or {}).get("effort") or "medium"
+        turn = _compose(texts, users[-1] if users else "", PRO.short_id, json_mode,
+                        inputs.get("max_output_tokens"), _REASONING_TOKENS.get(effort, 16))
+        response = ResponseObject(turn, inputs, effort, self._clock())
+        if inputs.get("stream"):
+            return StreamResult(self._responses_stream(response))
+        return JsonResult(response.body(final=True))
+
+    async def _responses_stream(self, response: ResponseObject) -> AsyncIterator[bytes]:
+        sequence = 0
+
+        def event(kind: str, **fields: Any) -> bytes:
+            nonlocal sequence
+            payload = {"type": kind, "sequence_number": sequence, **fields}
+            sequence += 1
+            return sse.encode(payload, event=kind)
+
+        started = response.body(final=False)
+        yield event("response.created", response=started)
+        yield event("response.in_progress", response=started)
+        reasoning = response.reasoning_item()
+        yield event("response.output_item.added", output_index=0, item=reasoning)
+        yield event("response.output_item.done", output_index=0, item=reasoning)
+        message_id = response.message_id
+        yield event("response.output_item.added", output_index=1,
+                    item=response.message_item(final=False))
+        where = {"item_id": message_id, "output_index": 1, "content_index": 0}
+        yield event("response.content_part.added", **where, part=response.text_part(""))
+        for piece in response.turn.reply:
+            await self._pause()
+            yield event("response.output_text.delta", **where, delta=piece, logprobs=[])
+        text = "".join(response.turn.reply)
+        yield event("response.output_text.done", **where, text=text, logprobs=[])
+        yield event("response.content_part.done", **where, part=response.text_part(text))
+        yield event("response.output_item.done", output_index=1,
+                    item=response.message_item(final=True))
+        final = response.body(final=True)
+        kind = "response.incomplete" if response.turn.truncated else "response.completed"
+        yield event(kind, response=final)
+
+
+class ChatCompletion:
+    """One chat.completion, in its object and its chunk forms."""
+
+    def __init__(self, turn: Turn, created: float) -> None:
+        self.turn = turn
+        self.id = f"chatcmpl-local{turn.seed[:24]}"
+        self.created = int(created)
+
+    def finish_reason(self) -> str:
+        """Return why generation stopped."""
+        return "length" if self.turn.truncated else "stop"
+
+    def envelope(self, kind: str) -> dict[str, Any]:
+        """Return the fields every object of this completion shares."""
+        return {"id": self.id, "object": kind, "created": self.created, "model": MINI_SNAPSHOT,
+                "service_tier": "default", "system_fingerprint": None}
+
+    def usage(self) -> dict[str, Any]:
+        """Return the usage object."""
+        completion = len(self.turn.reply)
+        return {
+            "prompt_tokens": self.turn.prompt_tokens,
+            "completion_tokens": completion,
+            "total_tokens": self.turn.prompt_tokens + completion,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                          "accepted_prediction_tokens": 0,
+                                          "rejected_prediction_tokens": 0},
+        }
+
+    def body(self) -> dict[str, Any]:
+        """Return the non-streamed chat.completion object."""
+        message = {"role": "assistant", "content": "".join(self.turn.reply), "refusal": None,
+                   "annotations": []}
+        choice = {"index": 0, "message": message, "logprobs": None,
+                  "finish_reason": self.finish_reason()}
+        return {**self.envelope("chat.completion"), "choices": [choice], "usage": self.usage()}
+
+    def chunk(self, delta: dict[str, Any], finish_reason: str | None,
+              include_usage: bool) -> dict[str, Any]:
+        """Return one chat.completion.chunk."""
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+        body = {**self.envelope("chat.completion.chunk"), "choices": [choice]}
+        if include_usage:
+            body["usage"] = None
+        return body
+
+
+class ResponseObject:
+    """One Responses API `response`, shaped like the recorded gpt-5.4-pro examples."""
+
+    def __init__(self, turn: Turn, inputs: Mapping[str, Any], effort: str, created: float) -> None:
+        self.turn = turn
+        self.inputs = inputs
+        self.effort = effort
+        self.created = int(created)
+        self.id = f"resp_local{turn.seed[:40]}"
+        self.reasoning_id = f"rs_local{turn.seed[8:48]}"
+        self.message_id = f"msg_local{turn.seed[16:56]}"
+
+    def reasoning_item(self) -> dict[str, Any]:
+        """Return the reasoning output item."""
+        return {"id": self.reasoning_id, "summary": [], "type": "reasoning"}
+
+    def text_part(self, text: str) -> dict[str, Any]:
+        """Return an output_text content part."""
+        return {"annotations": [], "logprobs": [], "text": text, "type": "output_text"}
+
+    def message_item(self, final: bool) -> dict[str, Any]:
+        """Return the assistant message item, empty while in progress."""
+        status = ("incomplete" if self.turn.truncated else "completed") if final else "in_progress"
+        content = [self.text_part("".join(self.turn.reply))] if final else []
+        return {"content": content, "id": self.message_id, "phase": "final_answer",
+                "role": "assistant", "status": status, "type": "message"}
+
+    def usage(self) -> dict[str, Any]:
+        """Return the usage object; output tokens include reasoning tokens, as upstream."""
+        output = len(self.turn.reply) + self.turn.reasoning_tokens
+        return {
+            "input_tokens": self.turn.prompt_tokens,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens": output,
+            "output_tokens_details": {"reasoning_tokens": self.turn.reasoning_tokens},
+            "total_tokens": self.turn.prompt_tokens + output,
+        }
+
+    def body(self, final: bool) -> dict[str, Any]:
+        """Return the response object, in progress or finished."""
+        inputs = self.inputs
+        text = inputs.get("text") or {}
+        truncated = final and self.turn.truncated
+        status = ("incomplete" if truncated else "completed") if final else "in_progress"
+        return {
+            "background": False,
+            "billing": {"payer": "developer"},
+            "completed_at": self.created if final and not truncated else None,
+            "created_at": self.created,
+            "error": None,
+            "frequency_penalty": 0,
+            "gatewayMetadata": {"keySource": "Local"},
+            "id": self.id,
+            "incomplete_details": {"reason": "max_output_tokens"} if truncated else None,
+            "instructions": inputs.get("instructions"),
+            "max_output_tokens": inputs.get("max_output_tokens"),
+            "max_tool_calls": None,
+            "metadata": {},
+            "model": PRO_SNAPSHOT,
+            "moderation": None,
+            "object": "response",
+            "output": [self.reasoning_item(), self.message_item(True)] if final else [],
+            "parallel_tool_calls": True,
+            "presence_penalty": 0,
+            "previous_response_id": None,
+            "prompt_cache_key": None,
+            "prompt_cache_retention": "in_memory",
+            "reasoning": {"effort": self.effort, "summary": None},
+            "safety_identifier": None,
+            "service_tier": "default",
+            "status": status,
+            "store": False,
+            "temperature": inputs.get("temperature", 1),
+            "text": {"format": text.get("format") or {"type": "text"},
+                     "verbosity": text.get("verbosity") or "medium"},
+            "tool_choice": inputs.get("tool_choice", "auto"),
+            "tools": inputs.get("tools", []),
+            "top_logprobs": 0,
+            "top_p": inputs.get("top_p", 0.98),
+            "truncation": "disabled",
+            "usage": self.usage() if final else None,
+            "user": None,
+        }

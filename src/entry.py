@@ -1,0 +1,11 @@
+"""The Worker's entry point: wiring only; the glue lives in airelay.worker."""
+
+from workers import WorkerEntrypoint
+
+from airelay.app import handle
+from airelay.worker import serve
+
+
+class Default(WorkerEntrypoint):
+    async def fetch(self, request):  # type: ignore[no-untyped-def]
+        return await serve(request, self.env, handle)
