@@ -1,0 +1,63 @@
+"""Tier 4: the real wrangler validates and bundles the repo's wrangler.toml, offline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.wrangler
+WRANGLER = REPO / "node_modules" / ".bin" / "wrangler"
+
+
+@pytest.fixture(scope="module")
+def dry_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run `wrangler deploy --dry-run` once for the module."""
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    if not WRANGLER.exists():
+        pytest.skip("npm wrangler is not installed: run `npm ci`")
+    outdir = tmp_path_factory.mktemp("wrangler-out")
+    result = subprocess.run(
+        [str(WRANGLER), "deploy", "--dry-run", "--outdir", str(outdir)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "WRANGLER_SEND_METRICS": "false", "CI": "true"},
+        check=False,
+    )
+    return result, outdir
+
+
+def test_dry_run_succeeds(dry_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, _ = dry_run
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "--dry-run: exiting now." in result.stdout
+
+
+def test_dry_run_binds_workers_ai(dry_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, _ = dry_run
+    assert "env.AI " in result.stdout
+
+
+def test_bundle_holds_the_entry_and_the_core(
+    dry_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    _, outdir = dry_run
+    assert (outdir / "entry.py").is_file()
+    for module in ("app.py", "worker.py", "models.py", "types.py"):
+        assert (outdir / "airelay" / module).is_file(), module
+
+
+def test_bundle_leaves_out_the_local_host_only_dependencies(
+    dry_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    _, outdir = dry_run
+    bundled = {path.name for path in outdir.rglob("*")}
+    assert "uvicorn" not in bundled
