@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from airelay import __version__
+from airelay import __version__, openapi, sse
+from airelay.auth import Caller, authenticate
 from airelay.catalog import MINI, MODELS, PRO, ModelInfo, find_model
 from airelay.errors import RelayError
 from airelay.gateway import gateway_options
+from airelay.limits import MAX_JSON_DEPTH, body_limit, check_body_size, json_depth
 from airelay.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
+from airelay.observability import RequestLog, request_id
 from airelay.responses import json_response, stream_response
-from airelay.routing import resolve
+from airelay.routing import Route, resolve
 from airelay.settings import Settings
 from airelay.types import JsonResult, Platform, Request, Response
 from airelay.validation import read_json_object, validate
@@ -22,29 +26,52 @@ _API_ROUTES: dict[str, tuple[ModelInfo, type[RelayRequest]]] = {
     "chat": (MINI, ChatCompletionRequest),
     "responses": (PRO, ResponsesRequest),
 }
+_PUBLIC_ROUTES = ("health", "openapi")
 
 
 async def handle(request: Request, platform: Platform) -> Response:
     """Answer one request; every failure becomes an OpenAI-shaped error, never an exception."""
+    started = time.monotonic()
+    log = RequestLog(request_id(request), request.method, request.path)
+    settings: Settings | None = None
     try:
-        response = await _dispatch(request, platform)
+        settings = Settings.from_env(platform.env)
+        response = await _dispatch(request, platform, settings, log)
     except RelayError as error:
         response = error.to_response()
+        log.error_code = error.code
     except Exception:
         # The traceback names code, not the request body, so prompts stay out of the logs.
         logger.exception("unhandled error on %s %s", request.method, request.path)
         response = RelayError(
             500, "The relay failed unexpectedly.", type="server_error", code="internal_error"
         ).to_response()
+        log.error_code = "internal_error"
+    response.headers.append(("x-request-id", log.request_id))
+    if settings is not None and request.method != "OPTIONS":
+        response.headers.extend(settings.cors.headers(request))
     if request.method == "HEAD":
         response.body, response.stream = b"", None
+    log.status = response.status
+    log.duration_ms = round((time.monotonic() - started) * 1000, 1)
+    platform.log(log.line())
     return response
 
 
-async def _dispatch(request: Request, platform: Platform) -> Response:
+async def _dispatch(
+    request: Request, platform: Platform, settings: Settings, log: RequestLog
+) -> Response:
+    if request.method == "OPTIONS":
+        # Preflights carry no credentials (Fetch standard), so they are answered before auth.
+        return settings.cors.preflight(request)
     route, param = resolve(request.method, request.path)
+    log.route = route.name
     if route.name == "health":
         return json_response(200, {"status": "ok", "version": __version__})
+    if route.name == "openapi":
+        return json_response(200, openapi.document())
+    caller = _authenticate(request, settings)
+    log.key_id = caller.key_id
     if route.name == "models":
         return json_response(200, {"object": "list", "data": [m.card() for m in MODELS]})
     if route.name == "model":
@@ -52,34 +79,132 @@ async def _dispatch(request: Request, platform: Platform) -> Response:
         if model is None:
             raise _model_not_found(param)
         return json_response(200, model.card())
-    model, schema = _API_ROUTES[route.name]
-    settings = Settings.from_env(platform.env)
-    return await _relay(request, platform, settings, model, schema)
+    await _check_rate(platform, settings, caller)
+    return await _relay(request, platform, settings, route, caller, log)
+
+
+def _authenticate(request: Request, settings: Settings) -> Caller:
+    if not settings.api_keys and not settings.allow_anonymous:
+        raise RelayError(
+            500,
+            "The relay is misconfigured: set the API_KEYS secret, or ALLOW_ANONYMOUS=true "
+            "to let anyone in.",
+            type="server_error",
+            code="misconfigured",
+        )
+    return authenticate(request, settings.api_keys, settings.allow_anonymous)
+
+
+async def _check_rate(platform: Platform, settings: Settings, caller: Caller) -> None:
+    if platform.rate_limiter is None:
+        return
+    if not await platform.rate_limiter.limit(caller.rate_key):
+        period = settings.rate_limit_period
+        raise RelayError(
+            429,
+            f"Rate limit reached for this caller; try again in {period} seconds.",
+            type="requests",
+            code="rate_limit_exceeded",
+            headers=(("retry-after", str(period)),),
+        )
 
 
 async def _relay(
     request: Request,
     platform: Platform,
     settings: Settings,
-    model: ModelInfo,
-    schema: type[RelayRequest],
+    route: Route,
+    caller: Caller,
+    log: RequestLog,
 ) -> Response:
+    model, schema = _API_ROUTES[route.name]
+    log.model = model.binding_id
+    check_body_size(request.header("content-length"), request.body, body_limit(platform.env))
     data = read_json_object(request)
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise RelayError(
+            400,
+            f"The request body nests deeper than the limit of {MAX_JSON_DEPTH} levels.",
+            code="too_deep",
+        )
     parsed = validate(schema, data)
     if parsed.model is not None and not model.accepts(parsed.model):
         raise _model_not_found(parsed.model, route_model=model)
-    # The body goes on exactly as sent: validation only decides whether it may.
+    log.stream = bool(parsed.stream)
+    if settings.log_prompts:
+        log.prompt = data.get("messages", data.get("input"))
+    # The body goes on exactly as sent, bar `model` (the binding's first argument) and the
+    # operator's output cap when the caller set none.
     inputs: dict[str, Any] = {key: value for key, value in data.items() if key != "model"}
-    result = await platform.backend.run(model.binding_id, inputs, gateway_options(settings))
+    _apply_output_cap(inputs, parsed, settings, route)
+    metadata = {"route": route.name, "key_id": caller.key_id}
+    options = gateway_options(settings, request, metadata)
+    result = await platform.backend.run(model.binding_id, inputs, options)
+    log.gateway_log_id = result.gateway_log_id
     headers = [("cf-aig-log-id", result.gateway_log_id)] if result.gateway_log_id else []
     if isinstance(result, JsonResult):
         if not isinstance(result.data, dict):
             raise RelayError(
-                502, "The model answered with something other than a JSON object.",
-                type="api_error", code="upstream_malformed",
+                502,
+                "The model answered with something other than a JSON object.",
+                type="api_error",
+                code="upstream_malformed",
             )
+        usage = result.data.get("usage")
+        log.usage = usage if isinstance(usage, dict) else None
         return json_response(200, result.data, headers)
-    return stream_response(result.stream, headers)
+    response = stream_response(result.stream, headers)
+    response.stream_error = _STREAM_ERRORS[route.name]
+    return response
+
+
+def _apply_output_cap(
+    inputs: dict[str, Any], parsed: RelayRequest, settings: Settings, route: Route
+) -> None:
+    cap = settings.max_output_tokens
+    if cap is None:
+        return
+    asked = parsed.output_cap()
+    if route.name == "responses":
+        name = "max_output_tokens"
+    elif "max_tokens" in inputs and "max_completion_tokens" not in inputs:
+        name = "max_tokens"
+    else:
+        name = "max_completion_tokens"
+    if asked is None:
+        inputs[name] = cap
+    elif asked > cap:
+        raise RelayError(
+            400,
+            f"Invalid value for '{name}': this relay allows at most {cap} output tokens "
+            "(MAX_OUTPUT_TOKENS).",
+            param=name,
+            code="invalid_value",
+        )
+
+
+def _chat_stream_error(sent: int) -> bytes:
+    # OpenAI's SDKs raise APIError on a `data:` event whose object has `error`.
+    return sse.encode(
+        RelayError(
+            502, "The stream failed midway.", type="server_error", code="stream_failed"
+        ).body()
+    )
+
+
+def _responses_stream_error(sent: int) -> bytes:
+    # Responses streams number every event; the error event continues the count.
+    payload = {
+        "type": "error",
+        "code": "stream_failed",
+        "message": "The stream failed midway.",
+        "param": None,
+        "sequence_number": sent,
+    }
+    return sse.encode(payload, event="error")
+
+
+_STREAM_ERRORS = {"chat": _chat_stream_error, "responses": _responses_stream_error}
 
 
 def _model_not_found(name: str, route_model: ModelInfo | None = None) -> RelayError:
@@ -88,6 +213,8 @@ def _model_not_found(name: str, route_model: ModelInfo | None = None) -> RelayEr
     else:
         hint = "available: " + ", ".join(m.binding_id for m in MODELS)
     return RelayError(
-        404, f"The model '{name}' does not exist or you do not have access to it; {hint}.",
-        param="model", code="model_not_found",
+        404,
+        f"The model '{name}' does not exist or you do not have access to it; {hint}.",
+        param="model",
+        code="model_not_found",
     )

@@ -8,6 +8,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
+from airelay.errors import RelayError
+from airelay.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
 from airelay.types import Handler, Platform, Request, Response
 
 logger = logging.getLogger("airelay")
@@ -17,7 +19,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
-class ClientDisconnected(Exception):
+class ClientDisconnectedError(Exception):
     """The client went away before the request body was read."""
 
 
@@ -34,20 +36,27 @@ class AsgiApp:
             return
         if scope["type"] != "http":
             return
+        platform = self._platform()
+        headers = tuple(
+            (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]
+        )
         try:
-            body = await _read_body(receive)
-        except ClientDisconnected:
+            limit = body_limit(platform.env)
+        except RelayError:
+            limit = DEFAULT_MAX_BODY_BYTES  # the core answers the misconfiguration itself
+        try:
+            body = await _read_body(receive, headers, limit)
+        except ClientDisconnectedError:
             return
         request = Request(
             method=scope["method"].upper(),
             path=scope["path"],
-            headers=tuple((k.decode("latin-1").lower(), v.decode("latin-1"))
-                          for k, v in scope["headers"]),
+            headers=headers,
             body=body,
             query=scope.get("query_string", b"").decode("latin-1"),
             client=(scope.get("client") or (None,))[0],
         )
-        response = await self._handle(request, self._platform())
+        response = await self._handle(request, platform)
         await _send_response(response, receive, send)
 
 
@@ -61,15 +70,22 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive, headers: tuple[tuple[str, str], ...], limit: int) -> bytes:
+    """Read the body, but never more than `limit` + 1 bytes: the core answers 413 for more."""
+    declared = declared_length(dict(headers).get("content-length"))
+    if declared is not None and declared > limit:
+        return b""
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise ClientDisconnected
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+            raise ClientDisconnectedError
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit or not message.get("more_body", False):
+            return b"".join(chunks)[: limit + 1]
 
 
 async def _send_response(response: Response, receive: Receive, send: Send) -> None:
@@ -81,19 +97,30 @@ async def _send_response(response: Response, receive: Receive, send: Send) -> No
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     stream: AsyncIterator[bytes] = response.stream  # type: ignore[assignment]
-    await _pump(stream, receive, send)
+    await _pump(stream, response.stream_error, receive, send)
 
 
-async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> None:
+async def _pump(
+    stream: AsyncIterator[bytes],
+    stream_error: Callable[[int], bytes] | None,
+    receive: Receive,
+    send: Send,
+) -> None:
     """Send each chunk as it comes; stop the producer as soon as the client disconnects."""
 
     async def forward() -> None:
+        sent = 0
         try:
             async for chunk in stream:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                sent += 1
         except Exception:
-            # Headers are out: the status can no longer change, so end the body cleanly.
+            # Headers are out, so the status can't change: say so in the stream's own format.
             logger.exception("stream failed midway")
+            if stream_error is not None:
+                await send(
+                    {"type": "http.response.body", "body": stream_error(sent), "more_body": True}
+                )
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def disconnected() -> None:

@@ -20,8 +20,12 @@ class ModelInfo:
 
     def card(self) -> dict[str, object]:
         """Return this model in OpenAI's `model` object shape."""
-        return {"id": self.binding_id, "object": "model", "created": self.created,
-                "owned_by": "openai"}
+        return {
+            "id": self.binding_id,
+            "object": "model",
+            "created": self.created,
+            "owned_by": "openai",
+        }
 
 
 # `created`: the release dates of the model snapshots (gpt-5.4-pro-2026-03-05).

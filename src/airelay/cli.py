@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from airelay import __version__
 from airelay.app import handle
 from airelay.asgi import AsgiApp
+from airelay.errors import RelayError
 from airelay.local_model import LocalModel
+from airelay.ratelimit import LocalRateLimiter
+from airelay.settings import Settings
+from airelay.static import App, with_static_files
 from airelay.types import Platform
 
 
@@ -32,11 +36,54 @@ def read_dev_vars(path: Path) -> dict[str, str]:
     return values
 
 
-def build_app(env: Mapping[str, str], token_delay: float = 0.0) -> AsgiApp:
-    """Build the local host's ASGI app over a fixed environment."""
+def local_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Return the local host's variables: keyless unless keys are set (README "Local host")."""
+    local = dict(env)
+    if not local.get("API_KEYS", "").strip():
+        local.setdefault("ALLOW_ANONYMOUS", "true")
+        local.setdefault("CORS_ALLOW_ORIGINS", "*")
+    return local
+
+
+def _log_line(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def build_app(
+    env: Mapping[str, str], token_delay: float = 0.0, log: Callable[[str], None] = _log_line
+) -> App:
+    """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
     backend = LocalModel(token_delay=token_delay)
-    frozen = dict(env)
-    return AsgiApp(handle, lambda: Platform(backend=backend, env=frozen))
+    frozen = local_env(env)
+    limiter = _rate_limiter(frozen)
+    platform = Platform(backend=backend, env=frozen, rate_limiter=limiter, log=log)
+    return with_static_files(AsgiApp(handle, lambda: platform))
+
+
+def _rate_limiter(env: Mapping[str, str]) -> LocalRateLimiter | None:
+    # Same variables as the Worker's README section; a bad value is reported per request.
+    try:
+        settings = Settings.from_env(env)
+    except RelayError:
+        return None
+    if settings.rate_limit_requests is None:
+        return None
+    return LocalRateLimiter(settings.rate_limit_requests, settings.rate_limit_period)
+
+
+def describe_access(env: Mapping[str, str], host: str) -> str:
+    """Say on start who may call the relay, so keyless access is never a surprise."""
+    try:
+        settings = Settings.from_env(env)
+    except RelayError as error:
+        return f"warning: {error.message}"
+    if settings.api_keys:
+        keys = len(settings.api_keys)
+        anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
+        return f"access: {keys} API key(s) from API_KEYS{anyone}"
+    return (
+        f"access: keyless: anyone who can reach {host} may call it (set API_KEYS to require keys)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,10 +94,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = commands.add_parser("dev", help="serve the relay locally with the built-in local model")
     dev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=8787, help="port to bind (default 8787)")
-    dev.add_argument("--token-delay-ms", type=float, default=None,
-                     help="pause between streamed tokens (default: AIRELAY_TOKEN_DELAY_MS or 0)")
-    dev.add_argument("--env-file", type=Path, default=Path(".dev.vars"),
-                     help="variables file read on start (default .dev.vars)")
+    dev.add_argument(
+        "--token-delay-ms",
+        type=float,
+        default=None,
+        help="pause between streamed tokens (default: AIRELAY_TOKEN_DELAY_MS or 0)",
+    )
+    dev.add_argument(
+        "--env-file",
+        type=Path,
+        default=Path(".dev.vars"),
+        help="variables file read on start (default .dev.vars)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -64,5 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         delay_ms = float(env.get("AIRELAY_TOKEN_DELAY_MS") or 0)
     app = build_app(env, token_delay=delay_ms / 1000)
     print(f"airelay {__version__}: local model on http://{args.host}:{args.port}/v1", flush=True)
+    print(describe_access(local_env(env), args.host), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

@@ -18,7 +18,7 @@ class RelayError(Exception):
         status: int,
         message: str,
         *,
-        type: str = "invalid_request_error",  # noqa: A002 - OpenAI's field name
+        type: str = "invalid_request_error",
         code: str | None = None,
         param: str | None = None,
         headers: tuple[tuple[str, str], ...] = (),
@@ -57,23 +57,30 @@ def upstream_error(status: int, description: str) -> BackendError:
     """Map an upstream HTTP status and description to the relay's answer."""
     if status in (408, 504, 524):
         return BackendError(
-            504, f"The model did not answer in time: {description}",
-            type="api_error", code="upstream_timeout",
+            504,
+            f"The model did not answer in time: {description}",
+            type="api_error",
+            code="upstream_timeout",
         )
     if status == 429:
         return BackendError(
-            429, f"The model provider is rate limiting: {description}",
-            type="rate_limit_error", code="rate_limit_exceeded",
+            429,
+            f"The model provider is rate limiting: {description}",
+            type="rate_limit_error",
+            code="rate_limit_exceeded",
             headers=(("retry-after", "1"),),
         )
     if status in (400, 413, 422):
         # The model refused this request (context too long, bad content): retrying won't help,
         # so answer 400 rather than a 5xx that SDKs retry.
         return BackendError(
-            400, f"The model rejected the request ({status}): {description}",
+            400,
+            f"The model rejected the request ({status}): {description}",
             code="upstream_rejected",
         )
     return BackendError(
-        502, f"The model failed ({status}): {description}",
-        type="api_error", code="upstream_error",
+        502,
+        f"The model failed ({status}): {description}",
+        type="api_error",
+        code="upstream_error",
     )

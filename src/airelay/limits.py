@@ -1,4 +1,12 @@
-"""Static bounds on request shapes, shared by the request models and the docs."""
+"""Bounds on request size and shape, shared by the hosts, the request models and the docs.
+
+Pydantic-free: the Worker glue checks the body size before reading it.
+"""
+
+from __future__ import annotations
+
+from airelay.errors import RelayError
+from airelay.types import Env
 
 MAX_TEXT_CHARS = 1_048_576
 MAX_NAME_CHARS = 256
@@ -9,3 +17,57 @@ MAX_CONTENT_PARTS = 256
 MAX_TOOLS = 128
 MAX_MINI_OUTPUT_TOKENS = 128_000
 MAX_PRO_OUTPUT_TOKENS = 1_000_000
+MAX_JSON_DEPTH = 64
+DEFAULT_MAX_BODY_BYTES = 1_048_576
+MAX_BODY_BYTES_CEILING = 100 * 1_048_576  # Workers reject larger bodies anyway
+
+
+def body_limit(env: Env) -> int:
+    """Return `MAX_BODY_BYTES` from env (default 1 MiB); raise a 500 when it is malformed."""
+    raw = (env.get("MAX_BODY_BYTES") or "").strip()
+    if not raw:
+        return DEFAULT_MAX_BODY_BYTES
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_BODY_BYTES_CEILING:
+        raise RelayError(
+            500,
+            "The relay is misconfigured: variable MAX_BODY_BYTES: expected a whole number of "
+            f"bytes from 1 to {MAX_BODY_BYTES_CEILING}.",
+            type="server_error",
+            code="misconfigured",
+        )
+    return int(raw)
+
+
+def too_large(limit: int) -> RelayError:
+    """Return the 413 for a body over `limit` bytes."""
+    return RelayError(
+        413,
+        f"The request body is larger than the limit of {limit} bytes (MAX_BODY_BYTES).",
+        code="request_too_large",
+    )
+
+
+def declared_length(content_length: str | None) -> int | None:
+    """Return the body length a `content-length` header declares, if it is a number."""
+    if content_length is None or not content_length.strip().isdigit():
+        return None
+    return int(content_length)
+
+
+def check_body_size(content_length: str | None, body: bytes, limit: int) -> None:
+    """Refuse a body over `limit` bytes, declared or actual; hosts stop reading past it."""
+    declared = declared_length(content_length)
+    if len(body) > limit or (declared is not None and declared > limit):
+        raise too_large(limit)
+
+
+def json_depth(value: object) -> int:
+    """Return how deeply arrays and objects nest in `value` (a scalar is 0)."""
+    depth, level = 0, [value]
+    while level:
+        containers = [v for v in level if isinstance(v, dict | list)]
+        if not containers:
+            break
+        depth += 1
+        level = [child for c in containers for child in (c.values() if isinstance(c, dict) else c)]
+    return depth

@@ -37,7 +37,8 @@ def _text_of(content: Any) -> str:
     if isinstance(content, list):
         return " ".join(
             str(part.get("text") or part.get("refusal") or "")
-            for part in content if isinstance(part, dict)
+            for part in content
+            if isinstance(part, dict)
         )
     return ""
 
@@ -53,8 +54,9 @@ class Turn:
     seed: str
 
 
-def _compose(texts: list[str], last_user: str, label: str, json_mode: bool,
-             cap: int | None, reasoning: int) -> Turn:
+def _compose(
+    texts: list[str], last_user: str, label: str, json_mode: bool, cap: int | None, reasoning: int
+) -> Turn:
     prompt = sum(len(tokens(text)) for text in texts)
     said = " ".join(last_user.split()) or "nothing"
     reply = f"You said: {said} (local {label}; {prompt} prompt tokens)"
@@ -98,33 +100,51 @@ class LocalModel:
         users = [t for m, t in zip(messages, texts, strict=True) if m.get("role") == "user"]
         response_format = inputs.get("response_format") or {}
         cap = inputs.get("max_completion_tokens") or inputs.get("max_tokens")
-        turn = _compose(texts, users[-1] if users else "", MINI.short_id,
-                        response_format.get("type") in ("json_object", "json_schema"), cap, 0)
+        turn = _compose(
+            texts,
+            users[-1] if users else "",
+            MINI.short_id,
+            response_format.get("type") in ("json_object", "json_schema"),
+            cap,
+            0,
+        )
         completion = ChatCompletion(turn, self._clock())
         if inputs.get("stream"):
             include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
             return StreamResult(self._chat_stream(completion, include_usage))
         return JsonResult(completion.body())
 
-    async def _chat_stream(self, completion: ChatCompletion,
-                           include_usage: bool) -> AsyncIterator[bytes]:
-        yield sse.encode(completion.chunk({"role": "assistant", "content": "", "refusal": None},
-                                          None, include_usage))
+    async def _chat_stream(
+        self, completion: ChatCompletion, include_usage: bool
+    ) -> AsyncIterator[bytes]:
+        yield sse.encode(
+            completion.chunk(
+                {"role": "assistant", "content": "", "refusal": None}, None, include_usage
+            )
+        )
         for piece in completion.turn.reply:
             await self._pause()
             yield sse.encode(completion.chunk({"content": piece}, None, include_usage))
         yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage))
         if include_usage:
-            yield sse.encode({**completion.envelope("chat.completion.chunk"), "choices": [],
-                              "usage": completion.usage()})
+            yield sse.encode(
+                {
+                    **completion.envelope("chat.completion.chunk"),
+                    "choices": [],
+                    "usage": completion.usage(),
+                }
+            )
         yield sse.encode("[DONE]")
 
     # --- Responses ---------------------------------------------------------------------------
 
     def _responses(self, inputs: Mapping[str, Any]) -> BackendResult:
         raw_input = inputs.get("input")
-        items = [{"role": "user", "content": raw_input}] if isinstance(raw_input, str) else (
-            raw_input or [])
+        items = (
+            [{"role": "user", "content": raw_input}]
+            if isinstance(raw_input, str)
+            else (raw_input or [])
+        )
         texts = [_text_of(inputs.get("instructions"))] if inputs.get("instructions") else []
         users: list[str] = []
         for item in items:
@@ -135,8 +155,14 @@ class LocalModel:
         text_options = inputs.get("text") or {}
         json_mode = (text_options.get("format") or {}).get("type") in ("json_object", "json_schema")
         effort = (inputs.get("reasoning") or {}).get("effort") or "medium"
-        turn = _compose(texts, users[-1] if users else "", PRO.short_id, json_mode,
-                        inputs.get("max_output_tokens"), _REASONING_TOKENS.get(effort, 16))
+        turn = _compose(
+            texts,
+            users[-1] if users else "",
+            PRO.short_id,
+            json_mode,
+            inputs.get("max_output_tokens"),
+            _REASONING_TOKENS.get(effort, 16),
+        )
         response = ResponseObject(turn, inputs, effort, self._clock())
         if inputs.get("stream"):
             return StreamResult(self._responses_stream(response))
@@ -158,8 +184,9 @@ class LocalModel:
         yield event("response.output_item.added", output_index=0, item=reasoning)
         yield event("response.output_item.done", output_index=0, item=reasoning)
         message_id = response.message_id
-        yield event("response.output_item.added", output_index=1,
-                    item=response.message_item(final=False))
+        yield event(
+            "response.output_item.added", output_index=1, item=response.message_item(final=False)
+        )
         where = {"item_id": message_id, "output_index": 1, "content_index": 0}
         yield event("response.content_part.added", **where, part=response.text_part(""))
         for piece in response.turn.reply:
@@ -168,8 +195,9 @@ class LocalModel:
         text = "".join(response.turn.reply)
         yield event("response.output_text.done", **where, text=text, logprobs=[])
         yield event("response.content_part.done", **where, part=response.text_part(text))
-        yield event("response.output_item.done", output_index=1,
-                    item=response.message_item(final=True))
+        yield event(
+            "response.output_item.done", output_index=1, item=response.message_item(final=True)
+        )
         final = response.body(final=True)
         kind = "response.incomplete" if response.turn.truncated else "response.completed"
         yield event(kind, response=final)
@@ -189,8 +217,14 @@ class ChatCompletion:
 
     def envelope(self, kind: str) -> dict[str, Any]:
         """Return the fields every object of this completion shares."""
-        return {"id": self.id, "object": kind, "created": self.created, "model": MINI_SNAPSHOT,
-                "service_tier": "default", "system_fingerprint": None}
+        return {
+            "id": self.id,
+            "object": kind,
+            "created": self.created,
+            "model": MINI_SNAPSHOT,
+            "service_tier": "default",
+            "system_fingerprint": None,
+        }
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object."""
@@ -200,21 +234,33 @@ class ChatCompletion:
             "completion_tokens": completion,
             "total_tokens": self.turn.prompt_tokens + completion,
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                          "accepted_prediction_tokens": 0,
-                                          "rejected_prediction_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
         }
 
     def body(self) -> dict[str, Any]:
         """Return the non-streamed chat.completion object."""
-        message = {"role": "assistant", "content": "".join(self.turn.reply), "refusal": None,
-                   "annotations": []}
-        choice = {"index": 0, "message": message, "logprobs": None,
-                  "finish_reason": self.finish_reason()}
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": "".join(self.turn.reply),
+            "refusal": None,
+            "annotations": [],
+        }
+        choice = {
+            "index": 0,
+            "message": message,
+            "logprobs": None,
+            "finish_reason": self.finish_reason(),
+        }
         return {**self.envelope("chat.completion"), "choices": [choice], "usage": self.usage()}
 
-    def chunk(self, delta: dict[str, Any], finish_reason: str | None,
-              include_usage: bool) -> dict[str, Any]:
+    def chunk(
+        self, delta: dict[str, Any], finish_reason: str | None, include_usage: bool
+    ) -> dict[str, Any]:
         """Return one chat.completion.chunk."""
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
         body = {**self.envelope("chat.completion.chunk"), "choices": [choice]}
@@ -247,8 +293,14 @@ class ResponseObject:
         """Return the assistant message item, empty while in progress."""
         status = ("incomplete" if self.turn.truncated else "completed") if final else "in_progress"
         content = [self.text_part("".join(self.turn.reply))] if final else []
-        return {"content": content, "id": self.message_id, "phase": "final_answer",
-                "role": "assistant", "status": status, "type": "message"}
+        return {
+            "content": content,
+            "id": self.message_id,
+            "phase": "final_answer",
+            "role": "assistant",
+            "status": status,
+            "type": "message",
+        }
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object; output tokens include reasoning tokens, as upstream."""
@@ -296,8 +348,10 @@ class ResponseObject:
             "status": status,
             "store": False,
             "temperature": inputs.get("temperature", 1),
-            "text": {"format": text.get("format") or {"type": "text"},
-                     "verbosity": text.get("verbosity") or "medium"},
+            "text": {
+                "format": text.get("format") or {"type": "text"},
+                "verbosity": text.get("verbosity") or "medium",
+            },
             "tool_choice": inputs.get("tool_choice", "auto"),
             "tools": inputs.get("tools", []),
             "top_logprobs": 0,

@@ -37,8 +37,7 @@ Penalty = Annotated[float, Field(ge=-2, le=2)]
 Detail = Literal["auto", "low", "high"]
 
 
-def _parts(item: Any) -> Any:
-    return Annotated[list[item], Field(min_length=1, max_length=MAX_CONTENT_PARTS)]
+PartsBound = Field(min_length=1, max_length=MAX_CONTENT_PARTS)
 
 
 # --- Chat Completions (openai/gpt-5.4-mini) ------------------------------------------------
@@ -87,23 +86,26 @@ class RefusalPart(Strict):
 
 UserPart = Annotated[TextPart | ImagePart | AudioPart | FilePart, Field(discriminator="type")]
 AssistantPart = Annotated[TextPart | RefusalPart, Field(discriminator="type")]
+TextParts = Annotated[list[TextPart], PartsBound]
+UserParts = Annotated[list[UserPart], PartsBound]
+AssistantParts = Annotated[list[AssistantPart], PartsBound]
 
 
 class SystemMessage(Strict):
     role: Literal["system"]
-    content: Text | _parts(TextPart)
+    content: Text | TextParts
     name: Name | None = None
 
 
 class DeveloperMessage(Strict):
     role: Literal["developer"]
-    content: Text | _parts(TextPart)
+    content: Text | TextParts
     name: Name | None = None
 
 
 class UserMessage(Strict):
     role: Literal["user"]
-    content: Text | _parts(UserPart)
+    content: Text | UserParts
     name: Name | None = None
 
 
@@ -120,7 +122,7 @@ class ToolCall(Strict):
 
 class AssistantMessage(Strict):
     role: Literal["assistant"]
-    content: Text | _parts(AssistantPart) | None = None
+    content: Text | AssistantParts | None = None
     refusal: Text | None = None
     name: Name | None = None
     tool_calls: Annotated[list[ToolCall], Field(min_length=1, max_length=MAX_TOOLS)] | None = None
@@ -128,7 +130,7 @@ class AssistantMessage(Strict):
 
 class ToolMessage(Strict):
     role: Literal["tool"]
-    content: Text | _parts(TextPart)
+    content: Text | TextParts
     tool_call_id: Identifier
 
 
@@ -255,24 +257,24 @@ class OutputRefusalPart(Strict):
     refusal: Text
 
 
-InputPart = Annotated[
-    InputTextPart | InputImagePart | InputFilePart, Field(discriminator="type")
-]
+InputPart = Annotated[InputTextPart | InputImagePart | InputFilePart, Field(discriminator="type")]
 OutputPart = Annotated[OutputTextPart | OutputRefusalPart, Field(discriminator="type")]
+InputParts = Annotated[list[InputPart], PartsBound]
+OutputParts = Annotated[list[OutputPart], PartsBound]
 ItemStatus = Literal["in_progress", "completed", "incomplete"]
 
 
 class InputMessage(Strict):
     type: Literal["message"] | None = None
     role: Literal["user", "system", "developer"]
-    content: Text | _parts(InputPart)
+    content: Text | InputParts
     status: ItemStatus | None = None
 
 
 class OutputMessage(Strict):
     type: Literal["message"] | None = None
     role: Literal["assistant"]
-    content: Text | _parts(OutputPart)
+    content: Text | OutputParts
     id: Identifier | None = None
     status: ItemStatus | None = None
     phase: Annotated[str, Field(max_length=64)] | None = None
@@ -290,7 +292,7 @@ class FunctionCallItem(Strict):
 class FunctionCallOutputItem(Strict):
     type: Literal["function_call_output"]
     call_id: Identifier
-    output: Text | _parts(InputPart)
+    output: Text | InputParts
     id: Identifier | None = None
     status: ItemStatus | None = None
 

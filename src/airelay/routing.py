@@ -19,7 +19,7 @@ class Route:
         """Return the trailing parameter ("" for exact routes) if `path` matches, else None."""
         if self.path.endswith("/"):
             if path.startswith(self.path) and len(path) > len(self.path):
-                return path[len(self.path):]
+                return path[len(self.path) :]
             return None
         return "" if path == self.path else None
 
@@ -30,6 +30,7 @@ ROUTES = (
     Route("models", "/v1/models", ("GET",)),
     Route("model", "/v1/models/", ("GET",)),
     Route("health", "/health", ("GET",)),
+    Route("openapi", "/openapi.json", ("GET",)),
 )
 
 
@@ -44,7 +45,9 @@ def resolve(method: str, path: str) -> tuple[Route, str]:
             return route, param
         allow = ", ".join(route.methods)
         raise RelayError(
-            405, f"Method {method} is not allowed on {path}; use {allow}.",
-            code="method_not_allowed", headers=(("allow", allow),),
+            405,
+            f"Method {method} is not allowed on {path}; use {allow}.",
+            code="method_not_allowed",
+            headers=(("allow", allow),),
         )
     raise RelayError(404, f"Unknown path: {path}", code="not_found")

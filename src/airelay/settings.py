@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from airelay.auth import parse_keys
+from airelay.cors import CorsPolicy
 from airelay.errors import RelayError
 from airelay.types import Env
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class Settings(BaseModel):
@@ -19,9 +24,9 @@ class Settings(BaseModel):
         str, Field(alias="AI_GATEWAY_ID", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
     ] = "default"
     skip_cache: Annotated[bool | None, Field(alias="AI_GATEWAY_SKIP_CACHE")] = None
-    cache_ttl: Annotated[
-        int | None, Field(alias="AI_GATEWAY_CACHE_TTL", ge=60, le=2_592_000)
-    ] = None
+    cache_ttl: Annotated[int | None, Field(alias="AI_GATEWAY_CACHE_TTL", ge=60, le=2_592_000)] = (
+        None
+    )
     collect_log: Annotated[bool | None, Field(alias="AI_GATEWAY_COLLECT_LOG")] = None
     request_timeout_ms: Annotated[
         int | None, Field(alias="AI_GATEWAY_REQUEST_TIMEOUT_MS", gt=0, le=3_600_000)
@@ -34,6 +39,58 @@ class Settings(BaseModel):
         Literal["constant", "linear", "exponential"] | None, Field(alias="AI_GATEWAY_BACKOFF")
     ] = None
 
+    api_keys: Annotated[tuple[bytes, ...], Field(alias="API_KEYS", repr=False)] = ()
+    allow_anonymous: Annotated[bool, Field(alias="ALLOW_ANONYMOUS")] = False
+    cors: Annotated[CorsPolicy, Field(alias="CORS_ALLOW_ORIGINS")] = CorsPolicy(frozenset())
+    max_output_tokens: Annotated[int | None, Field(alias="MAX_OUTPUT_TOKENS", gt=0)] = None
+    rate_limit_requests: Annotated[
+        int | None, Field(alias="RATE_LIMIT_REQUESTS", gt=0, le=1_000_000)
+    ] = None
+    rate_limit_period: Annotated[Literal[10, 60], Field(alias="RATE_LIMIT_PERIOD")] = 60
+    allow_caller_cache_key: Annotated[bool, Field(alias="AI_GATEWAY_ALLOW_CALLER_CACHE_KEY")] = (
+        False
+    )
+    max_caller_cache_ttl: Annotated[
+        int, Field(alias="AI_GATEWAY_MAX_CALLER_CACHE_TTL", ge=60, le=2_592_000)
+    ] = 2_592_000
+    log_prompts: Annotated[bool, Field(alias="LOG_PROMPTS")] = False
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _digest_keys(cls, raw: Any) -> Any:
+        # Only digests are kept, so no repr, dump or error of Settings can reveal a key.
+        return parse_keys(raw) if isinstance(raw, str) else raw
+
+    @field_validator("cors", mode="before")
+    @classmethod
+    def _parse_origins(cls, raw: Any) -> Any:
+        if not isinstance(raw, str):
+            return raw
+        origins = [o.strip().rstrip("/").lower() for o in raw.split(",") if o.strip()]
+        if origins == ["*"]:
+            return CorsPolicy(frozenset(), any_origin=True)
+        bad = [o for o in origins if not _ORIGIN.match(o)]
+        if bad:
+            raise ValueError(
+                f"expected '*' or comma-separated origins like https://app.example.com, "
+                f"got {bad[0]!r}"
+            )
+        return CorsPolicy(frozenset(origins))
+
+    @model_validator(mode="after")
+    def _check_exposure(self) -> Settings:
+        if self.cors.any_origin and not self.allow_anonymous:
+            raise ValueError(
+                "CORS_ALLOW_ORIGINS='*' is only allowed with ALLOW_ANONYMOUS=true; "
+                "list the origins that may call the relay with keys"
+            )
+        return self
+
+    @property
+    def keyless(self) -> bool:
+        """Tell whether callers without a key are let in."""
+        return self.allow_anonymous
+
     @classmethod
     def from_env(cls, env: Env) -> Settings:
         """Parse the known variables of `env`; raise a 500 naming the first bad one."""
@@ -44,10 +101,11 @@ class Settings(BaseModel):
             return cls.model_validate(raw)
         except ValidationError as exc:
             error = exc.errors(include_url=False, include_input=False)[0]
-            name = str(error["loc"][0]) if error["loc"] else "settings"
+            where = f"variable {error['loc'][0]}: " if error["loc"] else ""
+            reason = error["msg"].removeprefix("Value error, ")
             raise RelayError(
                 500,
-                f"The relay is misconfigured: variable {name}: {error['msg']}.",
+                f"The relay is misconfigured: {where}{reason}.",
                 type="server_error",
                 code="misconfigured",
             ) from None

@@ -9,8 +9,11 @@ from typing import Any
 
 def encode(data: Any, event: str | None = None) -> bytes:
     """Encode one event whose data is JSON (or a literal string such as `[DONE]`)."""
-    payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False,
-                                                             separators=(",", ":"))
+    payload = (
+        data
+        if isinstance(data, str)
+        else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    )
     head = f"event: {event}\n" if event else ""
     return f"{head}data: {payload}\n\n".encode()
 
@@ -43,7 +46,7 @@ class Decoder:
             end = self._line_end()
             if end is None:
                 return events
-            line, self._buffer = self._buffer[: end[0]], self._buffer[end[1]:]
+            line, self._buffer = self._buffer[: end[0]], self._buffer[end[1] :]
             event = self._line(line.decode("utf-8"))
             if event is not None:
                 events.append(event)

@@ -5,7 +5,7 @@ This module must not import pydantic: the Worker glue imports it in Pyodide.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,6 +40,9 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     stream: object | None = None
+    # For a host that produces stream chunks itself: the bytes of a final error event, in
+    # the stream's own format, given how many chunks were already sent.
+    stream_error: Callable[[int], bytes] | None = None
 
     def header(self, name: str) -> str | None:
         """Return the first value of header `name` (case-insensitive), or None."""
@@ -97,6 +100,7 @@ class Platform:
     backend: Backend
     env: Env
     rate_limiter: RateLimiter | None = None
+    log: Callable[[str], None] = print
 
 
 class Handler(Protocol):

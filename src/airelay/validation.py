@@ -21,7 +21,8 @@ def read_json_object(request: Request) -> dict[str, Any]:
     # A missing content type is accepted: `curl --data-binary @file` callers forget it.
     if content_type and content_type not in _JSON_TYPES and not content_type.endswith("+json"):
         raise RelayError(
-            415, f"Unsupported content type {content_type!r}: send application/json.",
+            415,
+            f"Unsupported content type {content_type!r}: send application/json.",
             code="unsupported_media_type",
         )
     if not request.body.strip():
@@ -42,10 +43,13 @@ def read_json_object(request: Request) -> dict[str, Any]:
             code="invalid_json",
         ) from None
     except RecursionError:
-        raise RelayError(400, "The request body is nested too deeply.", code="invalid_json") from None
+        raise RelayError(
+            400, "The request body is nested too deeply.", code="invalid_json"
+        ) from None
     if not isinstance(data, dict):
         raise RelayError(
-            400, f"The request body must be a JSON object, not {_json_type(data)}.",
+            400,
+            f"The request body must be a JSON object, not {_json_type(data)}.",
             code="invalid_json",
         )
     return data
@@ -76,38 +80,52 @@ def _to_relay_error(exc: ValidationError, data: dict[str, Any]) -> RelayError:
         return RelayError(400, message, param=param, code="unknown_parameter")
     if kind == "missing":
         return RelayError(
-            400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter"
+            400,
+            f"Missing required parameter: '{param}'.",
+            param=param,
+            code="missing_required_parameter",
         )
     reasons = list(dict.fromkeys(_reason(e) for e in siblings))
     # "Input should be a valid string or a valid list", not the phrase twice.
     reasons = reasons[:1] + [r.removeprefix("Input should be ") for r in reasons[1:]]
     where = f"'{param}'" if param else "the request"
     return RelayError(
-        400, f"Invalid value for {where}: {' or '.join(reasons)}.", param=param or None,
+        400,
+        f"Invalid value for {where}: {' or '.join(reasons)}.",
+        param=param or None,
         code="invalid_value",
     )
 
 
 def _reason(error: ErrorDetails) -> str:
     msg = error["msg"]
-    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
 
 
 def _param(error: ErrorDetails, data: Any) -> tuple[str | int, ...]:
     # Keep only the parts of pydantic's location that exist in the body: the rest are union
-    # branch tags ("str", "user", "list[...]"), which mean nothing to the caller.
-    path: list[str | int] = []
-    node = data
+    # branch tags ("str", "user", "list[...]"), which mean nothing to the caller. A tag can
+    # also be a key of the same object (`{"type": "text", "text": ...}`), so try every way
+    # through the body and keep the longest, then the one that ends latest in the location.
     loc = error["loc"]
-    for index, part in enumerate(loc):
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            path.append(part)
-        elif error["type"] == "missing" and index == len(loc) - 1 and isinstance(part, str):
-            path.append(part)
+    best: tuple[int, ...] = ()
+
+    def walk(start: int, node: Any, taken: tuple[int, ...]) -> None:
+        nonlocal best
+        if (len(taken), taken[::-1]) > (len(best), best[::-1]):
+            best = taken
+        for index in range(start, len(loc)):
+            part = loc[index]
+            if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            ):
+                walk(index + 1, node[part], (*taken, index))
+
+    walk(0, data, ())
+    path = [loc[index] for index in best]
+    # A missing field is not in the body, but it is what the caller has to add.
+    if error["type"] == "missing" and loc and isinstance(loc[-1], str):
+        path.append(loc[-1])
     return tuple(path)
 
 

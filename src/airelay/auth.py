@@ -1,0 +1,82 @@
+"""API keys: parse them from the `API_KEYS` secret and check a caller's key in constant time."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from airelay.errors import RelayError
+from airelay.types import Request
+
+ANONYMOUS = "anonymous"
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def key_digest(key: str) -> bytes:
+    """Return the SHA-256 of a key: what the relay keeps and compares, never the key itself."""
+    return hashlib.sha256(key.encode()).digest()
+
+
+def key_id(digest: bytes) -> str:
+    """Return the short, non-reversible id that logs and metadata use for a key."""
+    return "key_" + digest.hex()[:12]
+
+
+def parse_keys(raw: str) -> tuple[bytes, ...]:
+    """Split `API_KEYS` (commas, spaces or newlines between keys) into key digests."""
+    return tuple(key_digest(key) for key in _SEPARATORS.split(raw) if key)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a key id, or `anonymous` with the client address for rate limits."""
+
+    key_id: str
+    client: str | None = None
+
+    @property
+    def rate_key(self) -> str:
+        """Return the key that rate limits count against."""
+        if self.key_id != ANONYMOUS:
+            return self.key_id
+        return f"ip:{self.client or 'unknown'}"
+
+
+def presented_key(request: Request) -> str | None:
+    """Return the key the caller sent, in any of the headers the SDKs use."""
+    authorization = request.header("authorization")
+    if authorization:
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
+    for name in ("api-key", "x-api-key"):
+        value = request.header(name)
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def authenticate(request: Request, digests: tuple[bytes, ...], anonymous: bool) -> Caller:
+    """Return the caller, or raise 401; every configured key is compared, match or not."""
+    client = request.header("cf-connecting-ip") or request.client
+    key = presented_key(request)
+    if key is not None and digests:
+        presented = key_digest(key)
+        matched: bytes | None = None
+        for digest in digests:
+            if hmac.compare_digest(presented, digest):
+                matched = digest
+        if matched is not None:
+            return Caller(key_id(matched), client)
+    if anonymous and (key is None or not digests):
+        return Caller(ANONYMOUS, client)
+    if key is None:
+        message = "Missing API key: send it as `Authorization: Bearer <key>`."
+    else:
+        # Never echo the key, not even a prefix: logs and proxies keep error bodies.
+        message = "Incorrect API key provided."
+    raise RelayError(
+        401, message, code="invalid_api_key", headers=(("www-authenticate", "Bearer"),)
+    )

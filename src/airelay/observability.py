@@ -1,0 +1,47 @@
+"""Request ids and the one structured log line per request."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from airelay.types import Request
+
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id(request: Request) -> str:
+    """Return the caller's `x-request-id` if it is sane, else a fresh one."""
+    theirs = request.header("x-request-id")
+    if theirs is not None and _SANE_ID.match(theirs):
+        return theirs
+    return f"req_{uuid.uuid4().hex}"
+
+
+@dataclass
+class RequestLog:
+    """What one log line says about a request; never a key, and prompts only when asked."""
+
+    request_id: str
+    method: str
+    path: str
+    route: str | None = None
+    model: str | None = None
+    status: int = 0
+    duration_ms: float = 0.0
+    stream: bool = False
+    key_id: str | None = None
+    gateway_log_id: str | None = None
+    usage: dict[str, Any] | None = None
+    error_code: str | None = None
+    prompt: Any = None
+
+    def line(self) -> str:
+        """Render the record as one JSON line, leaving out empty fields."""
+        record = {k: v for k, v in asdict(self).items() if v is not None}
+        return json.dumps(
+            {"event": "request", **record}, ensure_ascii=False, separators=(",", ":"), default=str
+        )
