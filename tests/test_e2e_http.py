@@ -14,8 +14,10 @@ from airelay.sse import Decoder
 from tests.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.e2e
-CHAT = {"messages": [{"role": "user", "content": "one two three four five six seven eight"}],
-        "stream": True}
+CHAT = {
+    "messages": [{"role": "user", "content": "one two three four five six seven eight"}],
+    "stream": True,
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +31,22 @@ def test_curl_streams_sse_with_no_buffering_headers(server: LiveServer) -> None:
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
     result = subprocess.run(
-        ["curl", "-sS", "-N", "-D", "-", f"{server.url}/v1/chat/completions",
-         "-H", "content-type: application/json", "--data-binary", json.dumps(CHAT)],
-        capture_output=True, text=True, timeout=60, check=True,
+        [
+            "curl",
+            "-sS",
+            "-N",
+            "-D",
+            "-",
+            f"{server.url}/v1/chat/completions",
+            "-H",
+            "content-type: application/json",
+            "--data-binary",
+            json.dumps(CHAT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     # Universal newlines turn the header block's CRLFs into LFs.
     head, _, body = result.stdout.partition("\n\n")
@@ -47,9 +62,21 @@ def test_curl_gets_openai_error_for_invalid_json(server: LiveServer) -> None:
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
     result = subprocess.run(
-        ["curl", "-sS", "-w", "\n%{http_code}", f"{server.url}/v1/responses",
-         "-H", "content-type: application/json", "--data-binary", "{not json"],
-        capture_output=True, text=True, timeout=60, check=True,
+        [
+            "curl",
+            "-sS",
+            "-w",
+            "\n%{http_code}",
+            f"{server.url}/v1/responses",
+            "-H",
+            "content-type: application/json",
+            "--data-binary",
+            "{not json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     body, _, status = result.stdout.rpartition("\n")
     assert status == "400"
@@ -58,8 +85,9 @@ def test_curl_gets_openai_error_for_invalid_json(server: LiveServer) -> None:
 
 def test_first_event_arrives_before_the_stream_ends(slow_server: LiveServer) -> None:
     decoder = Decoder()
-    with httpx.stream("POST", f"{slow_server.url}/v1/chat/completions", json=CHAT,
-                      timeout=30) as response:
+    with httpx.stream(
+        "POST", f"{slow_server.url}/v1/chat/completions", json=CHAT, timeout=30
+    ) as response:
         reads = response.iter_raw()
         first = decoder.decode(next(reads))
         rest = [event for chunk in reads for event in decoder.decode(chunk)]

@@ -16,7 +16,9 @@ WRANGLER = REPO / "node_modules" / ".bin" / "wrangler"
 
 
 @pytest.fixture(scope="module")
-def dry_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def dry_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     """Run `wrangler deploy --dry-run` once for the module."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed")

@@ -50,8 +50,6 @@ async def handle(request: Request, platform: Platform) -> Response:
     response.headers.append(("x-request-id", log.request_id))
     if settings is not None and request.method != "OPTIONS":
         response.headers.extend(settings.cors.headers(request))
-    if request.method == "HEAD":
-        response.body, response.stream = b"", None
     log.status = response.status
     log.duration_ms = round((time.monotonic() - started) * 1000, 1)
     platform.log(log.line())
@@ -66,6 +64,8 @@ async def _dispatch(
         return settings.cors.preflight(request)
     route, param = resolve(request.method, request.path)
     log.route = route.name
+    if route.name in _API_ROUTES:
+        log.model = _API_ROUTES[route.name][0].binding_id
     if route.name == "health":
         return json_response(200, {"status": "ok", "version": __version__})
     if route.name == "openapi":
@@ -118,7 +118,6 @@ async def _relay(
     log: RequestLog,
 ) -> Response:
     model, schema = _API_ROUTES[route.name]
-    log.model = model.binding_id
     check_body_size(request.header("content-length"), request.body, body_limit(platform.env))
     data = read_json_object(request)
     if json_depth(data) > MAX_JSON_DEPTH:
@@ -136,7 +135,7 @@ async def _relay(
     # The body goes on exactly as sent, bar `model` (the binding's first argument) and the
     # operator's output cap when the caller set none.
     inputs: dict[str, Any] = {key: value for key, value in data.items() if key != "model"}
-    _apply_output_cap(inputs, parsed, settings, route)
+    _apply_output_cap(inputs, settings, route)
     metadata = {"route": route.name, "key_id": caller.key_id}
     options = gateway_options(settings, request, metadata)
     result = await platform.backend.run(model.binding_id, inputs, options)
@@ -158,29 +157,27 @@ async def _relay(
     return response
 
 
-def _apply_output_cap(
-    inputs: dict[str, Any], parsed: RelayRequest, settings: Settings, route: Route
-) -> None:
+def _apply_output_cap(inputs: dict[str, Any], settings: Settings, route: Route) -> None:
     cap = settings.max_output_tokens
     if cap is None:
         return
-    asked = parsed.output_cap()
-    if route.name == "responses":
-        name = "max_output_tokens"
-    elif "max_tokens" in inputs and "max_completion_tokens" not in inputs:
-        name = "max_tokens"
-    else:
-        name = "max_completion_tokens"
-    if asked is None:
-        inputs[name] = cap
-    elif asked > cap:
-        raise RelayError(
-            400,
-            f"Invalid value for '{name}': this relay allows at most {cap} output tokens "
-            "(MAX_OUTPUT_TOKENS).",
-            param=name,
-            code="invalid_value",
-        )
+    names = (
+        ("max_output_tokens",)
+        if route.name == "responses"
+        else ("max_completion_tokens", "max_tokens")
+    )
+    asked = [(name, inputs[name]) for name in names if inputs.get(name) is not None]
+    for name, value in asked:
+        if value > cap:
+            raise RelayError(
+                400,
+                f"Invalid value for '{name}': this relay allows at most {cap} output tokens "
+                "(MAX_OUTPUT_TOKENS).",
+                param=name,
+                code="invalid_value",
+            )
+    if not asked:
+        inputs[names[0]] = cap
 
 
 def _chat_stream_error(sent: int) -> bytes:

@@ -57,7 +57,7 @@ class AsgiApp:
             client=(scope.get("client") or (None,))[0],
         )
         response = await self._handle(request, platform)
-        await _send_response(response, receive, send)
+        await _send_response(response, receive, send, head=request.method == "HEAD")
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -88,12 +88,15 @@ async def _read_body(receive: Receive, headers: tuple[tuple[str, str], ...], lim
             return b"".join(chunks)[: limit + 1]
 
 
-async def _send_response(response: Response, receive: Receive, send: Send) -> None:
+async def _send_response(
+    response: Response, receive: Receive, send: Send, head: bool = False
+) -> None:
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-    if response.stream is None:
+    if response.stream is None or head:
+        # HEAD gets the headers a GET would, content-length included (RFC 9110 9.3.2).
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
-        await send({"type": "http.response.body", "body": response.body})
+        await send({"type": "http.response.body", "body": b"" if head else response.body})
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     stream: AsyncIterator[bytes] = response.stream  # type: ignore[assignment]

@@ -60,7 +60,9 @@ def presented_key(request: Request) -> str | None:
 
 def authenticate(request: Request, digests: tuple[bytes, ...], anonymous: bool) -> Caller:
     """Return the caller, or raise 401; every configured key is compared, match or not."""
-    client = request.header("cf-connecting-ip") or request.client
+    # The host sets `client`: the Worker glue from CF-Connecting-IP, which Cloudflare writes;
+    # the local host from the socket, since there the header is the caller's to forge.
+    client = request.client
     key = presented_key(request)
     if key is not None and digests:
         presented = key_digest(key)

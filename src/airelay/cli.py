@@ -39,8 +39,12 @@ def read_dev_vars(path: Path) -> dict[str, str]:
 def local_env(env: Mapping[str, str]) -> dict[str, str]:
     """Return the local host's variables: keyless unless keys are set (README "Local host")."""
     local = dict(env)
-    if not local.get("API_KEYS", "").strip():
-        local.setdefault("ALLOW_ANONYMOUS", "true")
+    if local.get("API_KEYS", "").strip():
+        return local
+    # Keyless by default; an operator's explicit ALLOW_ANONYMOUS=false stands.
+    allow = local.get("ALLOW_ANONYMOUS", "").strip() or "true"
+    local["ALLOW_ANONYMOUS"] = allow
+    if allow.lower() in ("true", "1", "yes", "on"):
         local.setdefault("CORS_ALLOW_ORIGINS", "*")
     return local
 
@@ -81,6 +85,11 @@ def describe_access(env: Mapping[str, str], host: str) -> str:
         keys = len(settings.api_keys)
         anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
         return f"access: {keys} API key(s) from API_KEYS{anyone}"
+    if not settings.allow_anonymous:
+        return (
+            "access: locked: set API_KEYS (or ALLOW_ANONYMOUS=true); /v1 answers 500 "
+            "misconfigured until then"
+        )
     return (
         f"access: keyless: anyone who can reach {host} may call it (set API_KEYS to require keys)"
     )

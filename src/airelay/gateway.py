@@ -11,8 +11,10 @@ from airelay.settings import Settings
 from airelay.types import Request
 
 MAX_METADATA_ENTRIES = 5  # AI Gateway's own limit
-_EVENT_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
-_CACHE_KEY = re.compile(r"^[\x21-\x7e]{1,512}$")
+_EVENT_ID = re.compile(r"[\x21-\x7e]{1,128}")
+_CACHE_KEY = re.compile(r"[\x21-\x7e]{1,512}")
+# ASCII digits only: str.isdigit() also passes "²", which int() then refuses.
+_SECONDS = re.compile(r"[0-9]{1,9}")
 _TRUE, _FALSE = ("true", "1"), ("false", "0")
 
 
@@ -59,12 +61,12 @@ def caller_options(settings: Settings, request: Request) -> dict[str, Any]:
     ttl = request.header("cf-aig-cache-ttl")
     if ttl is not None:
         ceiling = settings.max_caller_cache_ttl
-        if not ttl.strip().isdigit() or not 60 <= int(ttl) <= ceiling:
+        if not _SECONDS.fullmatch(ttl.strip()) or not 60 <= int(ttl) <= ceiling:
             raise _bad_header("cf-aig-cache-ttl", f"expected whole seconds from 60 to {ceiling}")
         options["cacheTtl"] = int(ttl)
     event_id = request.header("cf-aig-event-id")
     if event_id is not None:
-        if not _EVENT_ID.match(event_id):
+        if not _EVENT_ID.fullmatch(event_id):
             raise _bad_header("cf-aig-event-id", "expected 1 to 128 visible ASCII characters")
         options["eventId"] = event_id
     cache_key = request.header("cf-aig-cache-key")
@@ -75,7 +77,7 @@ def caller_options(settings: Settings, request: Request) -> dict[str, Any]:
                 "cf-aig-cache-key",
                 "not settable by callers on this relay (AI_GATEWAY_ALLOW_CALLER_CACHE_KEY)",
             )
-        if not _CACHE_KEY.match(cache_key):
+        if not _CACHE_KEY.fullmatch(cache_key):
             raise _bad_header("cf-aig-cache-key", "expected 1 to 512 visible ASCII characters")
         options["cacheKey"] = cache_key
     metadata = request.header("cf-aig-metadata")
@@ -99,8 +101,9 @@ def merge_metadata(relay: dict[str, str], caller: dict[str, Any]) -> dict[str, A
 
 def _parse_metadata(raw: str) -> dict[str, Any]:
     try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
+        # NaN and Infinity are not JSON; deep nesting must be a 400, not a RecursionError.
+        value = json.loads(raw, parse_constant=_not_json)
+    except (ValueError, RecursionError):
         raise _bad_header("cf-aig-metadata", "expected a JSON object") from None
     if not isinstance(value, dict):
         raise _bad_header("cf-aig-metadata", "expected a JSON object")
@@ -111,6 +114,10 @@ def _parse_metadata(raw: str) -> dict[str, Any]:
                 f"entry {key!r}: values must be strings, numbers, booleans or null",
             )
     return value
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _bad_header(name: str, why: str) -> RelayError:

@@ -5,6 +5,8 @@ Pydantic-free: the Worker glue checks the body size before reading it.
 
 from __future__ import annotations
 
+import re
+
 from airelay.errors import RelayError
 from airelay.types import Env
 
@@ -20,6 +22,9 @@ MAX_PRO_OUTPUT_TOKENS = 1_000_000
 MAX_JSON_DEPTH = 64
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 MAX_BODY_BYTES_CEILING = 100 * 1_048_576  # Workers reject larger bodies anyway
+# ASCII digits, and few of them: str.isdigit() also passes "²", and int() refuses both that and
+# strings of over 4,300 digits, which would make a bad header or var an unhandled error.
+_BYTE_COUNT = re.compile(r"[0-9]{1,18}")
 
 
 def body_limit(env: Env) -> int:
@@ -27,7 +32,7 @@ def body_limit(env: Env) -> int:
     raw = (env.get("MAX_BODY_BYTES") or "").strip()
     if not raw:
         return DEFAULT_MAX_BODY_BYTES
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_BODY_BYTES_CEILING:
+    if not _BYTE_COUNT.fullmatch(raw) or not 0 < int(raw) <= MAX_BODY_BYTES_CEILING:
         raise RelayError(
             500,
             "The relay is misconfigured: variable MAX_BODY_BYTES: expected a whole number of "
@@ -49,7 +54,7 @@ def too_large(limit: int) -> RelayError:
 
 def declared_length(content_length: str | None) -> int | None:
     """Return the body length a `content-length` header declares, if it is a number."""
-    if content_length is None or not content_length.strip().isdigit():
+    if content_length is None or not _BYTE_COUNT.fullmatch(content_length.strip()):
         return None
     return int(content_length)
 

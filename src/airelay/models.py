@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+)
 
 from airelay.limits import (
     MAX_CONTENT_PARTS,
@@ -205,17 +213,31 @@ class ChatCompletionRequest(Strict):
     presence_penalty: Penalty | None = None
     stream: bool | None = None
     stream_options: StreamOptions | None = None
-    tool_choice: ToolChoiceMode | ChatNamedToolChoice | None = None
+    # `tools` before `tool_choice`: fields validate in order, and tool_choice's check reads tools.
     tools: Annotated[list[ChatTool], Field(max_length=MAX_TOOLS)] | None = None
+    tool_choice: ToolChoiceMode | ChatNamedToolChoice | None = None
     response_format: ChatResponseFormat | None = None
 
-    @model_validator(mode="after")
-    def _check_combinations(self) -> ChatCompletionRequest:
-        if self.stream_options is not None and not self.stream:
-            raise ValueError("stream_options is only allowed when stream is true")
-        if isinstance(self.tool_choice, ChatNamedToolChoice) and not self.tools:
-            raise ValueError("tool_choice names a function but no tools were given")
-        return self
+    # Field validators, not a model validator, so that the error names the parameter.
+    @field_validator("stream_options")
+    @classmethod
+    def _check_stream_options(
+        cls, value: StreamOptions | None, info: ValidationInfo
+    ) -> StreamOptions | None:
+        if value is not None and "stream" in info.data and not info.data["stream"]:
+            raise ValueError("only allowed when stream is true")
+        return value
+
+    @field_validator("tool_choice")
+    @classmethod
+    def _check_tool_choice(cls, value: Any, info: ValidationInfo) -> Any:
+        if (
+            isinstance(value, ChatNamedToolChoice)
+            and "tools" in info.data
+            and not info.data["tools"]
+        ):
+            raise ValueError("a named function needs tools to choose from")
+        return value
 
     def output_cap(self) -> int | None:
         """Return the caller's output token limit, if any."""
@@ -399,7 +421,8 @@ class FunctionToolChoice(Strict):
 
 
 class HostedToolChoice(Strict):
-    type: Literal["web_search", "web_search_preview"]
+    # Only the preview tool can be forced by type: OpenAI's tool_choice has no `web_search`.
+    type: Literal["web_search_preview"]
 
 
 class ResponsesRequest(Strict):
@@ -413,22 +436,29 @@ class ResponsesRequest(Strict):
     stream: bool | None = None
     temperature: Temperature | None = None
     text: TextOptions | None = None
+    # `tools` before `tool_choice`: fields validate in order, and tool_choice's check reads tools.
+    tools: Annotated[list[ResponsesTool], Field(max_length=MAX_TOOLS)] | None = None
     tool_choice: (
         ToolChoiceMode
         | Annotated[FunctionToolChoice | HostedToolChoice, Field(discriminator="type")]
         | None
     ) = None
-    tools: Annotated[list[ResponsesTool], Field(max_length=MAX_TOOLS)] | None = None
     top_p: TopP | None = None
 
-    @model_validator(mode="after")
-    def _check_combinations(self) -> ResponsesRequest:
-        if isinstance(self.tool_choice, FunctionToolChoice) and not any(
-            isinstance(t, FunctionTool) and t.name == self.tool_choice.name
-            for t in self.tools or ()
+    # A field validator, not a model validator, so that the error names the parameter.
+    @field_validator("tool_choice")
+    @classmethod
+    def _check_tool_choice(cls, value: Any, info: ValidationInfo) -> Any:
+        if (
+            isinstance(value, FunctionToolChoice)
+            and "tools" in info.data
+            and not any(
+                isinstance(t, FunctionTool) and t.name == value.name
+                for t in info.data["tools"] or ()
+            )
         ):
-            raise ValueError("tool_choice names a function that is not in tools")
-        return self
+            raise ValueError("names a function that is not in tools")
+        return value
 
     def output_cap(self) -> int | None:
         """Return the caller's output token limit, if any."""

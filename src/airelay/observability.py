@@ -10,13 +10,14 @@ from typing import Any
 
 from airelay.types import Request
 
-_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def request_id(request: Request) -> str:
     """Return the caller's `x-request-id` if it is sane, else a fresh one."""
     theirs = request.header("x-request-id")
-    if theirs is not None and _SANE_ID.match(theirs):
+    # fullmatch: `$` would let a trailing newline through into a response header.
+    if theirs is not None and _SANE_ID.fullmatch(theirs):
         return theirs
     return f"req_{uuid.uuid4().hex}"
 

@@ -16,17 +16,18 @@ class LocalRateLimiter:
         self.max_requests = max_requests
         self.period = period
         self._clock = clock
-        self._windows: dict[str, tuple[int, int]] = {}
+        self._window: int | None = None
+        self._counts: dict[str, int] = {}
 
     async def limit(self, key: str) -> bool:
         """Count one request for `key`; return False when it is over the limit."""
         window = math.floor(self._clock() / self.period)
-        start, count = self._windows.get(key, (window, 0))
-        if start != window:
-            count = 0
-            # Drop every stale window, so memory stays bounded by the callers of this window.
-            self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
+        if window != self._window:
+            # Forget the last window's callers as soon as a new window starts, whoever calls
+            # first: memory stays bounded by the callers of one window.
+            self._window, self._counts = window, {}
+        count = self._counts.get(key, 0)
         if count >= self.max_requests:
             return False
-        self._windows[key] = (window, count + 1)
+        self._counts[key] = count + 1
         return True

@@ -43,7 +43,8 @@ def resolve(method: str, path: str) -> tuple[Route, str]:
             continue
         if method in route.methods or (method == "HEAD" and "GET" in route.methods):
             return route, param
-        allow = ", ".join(route.methods)
+        # HEAD is served wherever GET is, so `Allow` lists it too (RFC 9110 10.2.1).
+        allow = ", ".join((*route.methods, "HEAD") if "GET" in route.methods else route.methods)
         raise RelayError(
             405,
             f"Method {method} is not allowed on {path}; use {allow}.",

@@ -46,7 +46,8 @@ class Settings(BaseModel):
     rate_limit_requests: Annotated[
         int | None, Field(alias="RATE_LIMIT_REQUESTS", gt=0, le=1_000_000)
     ] = None
-    rate_limit_period: Annotated[Literal[10, 60], Field(alias="RATE_LIMIT_PERIOD")] = 60
+    # Workers vars are strings, and a Literal[10, 60] would refuse "60": check the value instead.
+    rate_limit_period: Annotated[int, Field(alias="RATE_LIMIT_PERIOD")] = 60
     allow_caller_cache_key: Annotated[bool, Field(alias="AI_GATEWAY_ALLOW_CALLER_CACHE_KEY")] = (
         False
     )
@@ -60,6 +61,14 @@ class Settings(BaseModel):
     def _digest_keys(cls, raw: Any) -> Any:
         # Only digests are kept, so no repr, dump or error of Settings can reveal a key.
         return parse_keys(raw) if isinstance(raw, str) else raw
+
+    @field_validator("rate_limit_period")
+    @classmethod
+    def _binding_period(cls, period: int) -> int:
+        # The Rate Limiting binding only supports these periods.
+        if period not in (10, 60):
+            raise ValueError("Input should be 10 or 60")
+        return period
 
     @field_validator("cors", mode="before")
     @classmethod

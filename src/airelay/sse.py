@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
+
+_LINE_BREAK = re.compile("\r\n|[\r\n]")  # SSE's line ends, and only those
+_BOM = b"\xef\xbb\xbf"
 
 
 def encode(data: Any, event: str | None = None) -> bytes:
@@ -15,7 +19,9 @@ def encode(data: Any, event: str | None = None) -> bytes:
         else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     )
     head = f"event: {event}\n" if event else ""
-    return f"{head}data: {payload}\n\n".encode()
+    # One `data:` line per line: a line break inside a data line would end the field there.
+    lines = "".join(f"data: {line}\n" for line in _LINE_BREAK.split(payload))
+    return f"{head}{lines}\n".encode()
 
 
 @dataclass(frozen=True)
@@ -37,24 +43,35 @@ class Decoder:
         self._buffer = b""
         self._event = ""
         self._data: list[str] = []
+        self._started = False
 
     def decode(self, chunk: bytes) -> list[Event]:
         """Feed `chunk`; return the events it completes."""
         self._buffer += chunk
+        if not self._started:
+            # UTF-8 decode drops one leading byte order mark; wait until it can be told apart.
+            if _BOM.startswith(self._buffer):
+                return []
+            self._buffer = self._buffer.removeprefix(_BOM)
+            self._started = True
         events: list[Event] = []
         while True:
             end = self._line_end()
             if end is None:
                 return events
             line, self._buffer = self._buffer[: end[0]], self._buffer[end[1] :]
-            event = self._line(line.decode("utf-8"))
+            # The spec decodes with replacement: a bad byte costs a character, not the stream.
+            event = self._line(line.decode("utf-8", "replace"))
             if event is not None:
                 events.append(event)
 
     def flush(self) -> list[Event]:
         """End the stream; an unterminated last event is dropped, as the spec says."""
+        # A final CR was held back in case an LF followed it; none will, so it ends its line.
+        events = self.decode(b"\n") if self._buffer.endswith(b"\r") else []
         self._buffer, self._event, self._data = b"", "", []
-        return []
+        self._started = False
+        return events
 
     def _line_end(self) -> tuple[int, int] | None:
         # Lines end in CRLF, LF or CR; a CR at the very end may be half of a CRLF.

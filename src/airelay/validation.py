@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from airelay.errors import RelayError
+from airelay.limits import MAX_JSON_DEPTH
 from airelay.types import Request
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -34,7 +35,7 @@ def read_json_object(request: Request) -> dict[str, Any]:
             400, f"The request body is not valid UTF-8 (byte {exc.start}).", code="invalid_json"
         ) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise RelayError(
             400,
@@ -44,7 +45,9 @@ def read_json_object(request: Request) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise RelayError(
-            400, "The request body is nested too deeply.", code="invalid_json"
+            400,
+            f"The request body nests deeper than the limit of {MAX_JSON_DEPTH} levels.",
+            code="too_deep",
         ) from None
     if not isinstance(data, dict):
         raise RelayError(
@@ -53,6 +56,14 @@ def read_json_object(request: Request) -> dict[str, Any]:
             code="invalid_json",
         )
     return data
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON lacks: passed on, they would reach the
+    # binding and come back in answers that no JSON parser reads.
+    raise RelayError(
+        400, f"The request body is not valid JSON: {name} is not a JSON value.", code="invalid_json"
+    )
 
 
 def validate(model: type[Model], data: dict[str, Any]) -> Model:
@@ -116,9 +127,9 @@ def _param(error: ErrorDetails, data: Any) -> tuple[str | int, ...]:
             best = taken
         for index in range(start, len(loc)):
             part = loc[index]
-            if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
-                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            ):
+            if isinstance(node, dict) and isinstance(part, str) and part in node:
+                walk(index + 1, node[part], (*taken, index))
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 walk(index + 1, node[part], (*taken, index))
 
     walk(0, data, ())

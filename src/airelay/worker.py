@@ -8,12 +8,13 @@ wheel offline.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import js
-from pyodide.ffi import JsException, JsProxy, to_js
+from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 from workers import Response as WorkersResponse
 
 from airelay.errors import BackendError, RelayError, upstream_error
@@ -32,11 +33,18 @@ from airelay.types import (
 _STATUS_MESSAGE = re.compile(r"^\s*(\d{3})\s*:\s*(.*)$", re.DOTALL)
 _TIMEOUT_NAMES = ("TimeoutError", "AbortError")
 
+logger = logging.getLogger("airelay")
+
 
 async def serve(request: Any, env: Any, handle: Handler) -> WorkersResponse:
     """Answer one Worker fetch: convert the request, run the core, convert the response."""
     raw_env = unwrap(env)
-    platform = Platform(backend=AiBinding(raw_env.AI), env=EnvVars(raw_env))
+    limiter = getattr(raw_env, "RATE_LIMITER", None)
+    platform = Platform(
+        backend=AiBinding(getattr(raw_env, "AI", None)),
+        env=EnvVars(raw_env),
+        rate_limiter=None if _is_missing(limiter) else RateLimitBinding(limiter),
+    )
     try:
         core_request = await to_core_request(request)
     except JsException as exc:
@@ -47,11 +55,16 @@ async def serve(request: Any, env: Any, handle: Handler) -> WorkersResponse:
 
 def unwrap(obj: Any) -> Any:
     """Return the raw JS object behind a workers-runtime-sdk wrapper (Request, env, binding)."""
-    for attr in ("js_object", "_binding", "_env"):
-        inner = getattr(obj, attr, None)
-        if inner is not None:
-            return inner
-    return obj
+    if isinstance(obj, JsProxy):
+        return obj
+    # Read _EnvWrapper's and _BindingWrapper's own fields: a missing name would go through
+    # their __getattr__ to JS, where an RPC stub answers any name with another stub.
+    fields = getattr(obj, "__dict__", {})
+    for attr in ("_env", "_binding"):
+        if attr in fields:
+            return fields[attr]
+    inner = getattr(obj, "js_object", None)
+    return obj if inner is None else inner
 
 
 def to_js_object(value: Any) -> Any:
@@ -68,21 +81,37 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
+def _is_missing(value: Any) -> bool:
+    # Pyodide 0.28 turns JS null into `jsnull`, not None; undefined is None.
+    return value is None or value is jsnull
+
+
+def to_json_data(value: Any) -> Any:
+    """Convert parsed JSON held in JS to Python data, JS null becoming None."""
+    if not isinstance(value, JsProxy) and value is not jsnull:
+        return value
+    # JsProxy.to_py() keeps nulls as `jsnull`, which json.dumps and pydantic reject;
+    # a JSON round trip yields exactly JSON data.
+    text = js.JSON.stringify(value)
+    return None if text is None else json.loads(text)
+
+
 async def to_core_request(request: Any) -> Request:
     """Read a JS (or workers.Request) request into a core Request, body and all."""
     raw = unwrap(request)
     url = js.URL.new(raw.url)
     pairs = js.Array.from_(raw.headers.entries()).to_py()
     headers = tuple((str(name).lower(), str(value)) for name, value in pairs)
-    body = b"" if raw.body is None else (await raw.arrayBuffer()).to_bytes()
+    body = b"" if _is_missing(raw.body) else (await raw.arrayBuffer()).to_bytes()
     query = str(url.search)[1:]
+    client = next((value for name, value in headers if name == "cf-connecting-ip"), None)
     return Request(
         method=str(raw.method).upper(),
         path=str(url.pathname),
         headers=headers,
         body=body,
         query=query,
-        client=raw.headers.get("cf-connecting-ip"),
+        client=client,
     )
 
 
@@ -91,37 +120,56 @@ def to_workers_response(response: Response) -> WorkersResponse:
     headers = js.Headers.new()
     for name, value in response.headers:
         headers.append(name, value)
-    body: Any = response.stream if response.stream is not None else response.body
+    body: Any = response.stream if response.stream is not None else to_js(response.body)
     if response.status in (204, 304):
         # 204/304 must not carry a body per the Fetch spec.
         body = None
-    return WorkersResponse(body, status=response.status, headers=headers)
+    # Build the JS Response here and let the SDK wrap it: its own constructor lends `bytes`
+    # to JS through a buffer proxy and converts keyword options, about twice the CPU.
+    init = to_js(
+        {"status": response.status, "headers": headers}, dict_converter=js.Object.fromEntries
+    )
+    return WorkersResponse(js.Response.new(body, init))
 
 
 class EnvVars(Mapping[str, str]):
-    """The Worker's `env` vars and secrets as strings; bindings and objects become JSON."""
+    """The Worker's `env` vars and secrets as strings (JSON for [vars] objects); no bindings."""
 
     def __init__(self, env: Any) -> None:
         self._env = unwrap(env)
+        self._vars: dict[str, str] | None = None
+
+    def _read(self) -> dict[str, str]:
+        # Read once per request: every lookup on `env` is a call across the JS boundary.
+        if self._vars is None:
+            self._vars = {}
+            for key in js.Object.keys(self._env):
+                text = _var_text(getattr(self._env, key))
+                if text is not None:
+                    self._vars[str(key)] = text
+        return self._vars
 
     def __getitem__(self, name: str) -> str:
-        try:
-            value = getattr(self._env, name)
-        except AttributeError:
-            raise KeyError(name) from None
-        if value is None or (isinstance(value, JsProxy) and value.typeof == "undefined"):
-            raise KeyError(name)
-        if isinstance(value, str):
-            return value
-        if isinstance(value, JsProxy):
-            return str(js.JSON.stringify(value))
-        return json.dumps(value)
+        return self._read()[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(str(key) for key in js.Object.keys(self._env))
+        return iter(self._read())
 
     def __len__(self) -> int:
-        return int(js.Object.keys(self._env).length)
+        return len(self._read())
+
+
+def _var_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    if isinstance(value, JsProxy) and (
+        js.Array.isArray(value) or js.Object.getPrototypeOf(value) == js.Object.prototype
+    ):
+        return str(js.JSON.stringify(value))
+    # Bindings (class instances, RPC stubs) are not vars; JSON.stringify may even throw on them.
+    return None
 
 
 class AiBinding:
@@ -134,6 +182,13 @@ class AiBinding:
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
     ) -> BackendResult:
         """Call `env.AI.run` with plain JS objects; return JSON data or the untouched stream."""
+        if _is_missing(self._ai):
+            raise BackendError(
+                500,
+                "The relay is misconfigured: the Workers AI binding `AI` is missing.",
+                type="server_error",
+                code="misconfigured",
+            )
         try:
             result = await self._ai.run(model, to_js_object(inputs), to_js_object(options))
         except JsException as exc:
@@ -141,14 +196,30 @@ class AiBinding:
         log_id = self.gateway_log_id()
         if is_readable_stream(result):
             return StreamResult(result, log_id)
-        if isinstance(result, JsProxy):
-            result = result.to_py()
-        return JsonResult(result, log_id)
+        return JsonResult(to_json_data(result), log_id)
 
     def gateway_log_id(self) -> str | None:
         """Return the AI Gateway log id of the last call, if the binding has one."""
         log_id = getattr(self._ai, "aiGatewayLogId", None)
         return log_id if isinstance(log_id, str) and log_id else None
+
+
+class RateLimitBinding:
+    """The Workers Rate Limiting binding as a core RateLimiter."""
+
+    def __init__(self, binding: Any) -> None:
+        self._limiter = unwrap(binding)
+
+    async def limit(self, key: str) -> bool:
+        """Count one request for `key`; return False when it is over the limit."""
+        try:
+            outcome = await self._limiter.limit(to_js_object({"key": key}))
+        except JsException as exc:
+            # The binding is a best-effort, per-location counter: when it fails, serve the
+            # request rather than fail every caller.
+            logger.warning("rate limiter failed, allowing the request: %s", exc)
+            return True
+        return bool(getattr(outcome, "success", True))
 
 
 def is_readable_stream(value: Any) -> bool:
@@ -160,11 +231,12 @@ def binding_error(exc: JsException) -> BackendError:
     """Map an error thrown by `env.AI.run` to the relay's OpenAI-shaped answer."""
     name = str(getattr(exc, "name", "") or "")
     message = str(getattr(exc, "message", "") or exc)
-    if name in _TIMEOUT_NAMES or "timeout" in message.lower() or "timed out" in message.lower():
-        return upstream_error(504, message)
+    # The status decides first: "400: ... timeout ..." is a rejected request, not a timeout.
     match = _STATUS_MESSAGE.match(message)
     if match:
         return upstream_error(int(match.group(1)), match.group(2).strip())
+    if name in _TIMEOUT_NAMES or "timeout" in message.lower() or "timed out" in message.lower():
+        return upstream_error(504, message)
     return BackendError(
         502,
         f"The Workers AI binding failed: {name + ': ' if name else ''}{message}",

@@ -9,7 +9,7 @@
 // Python's own stdout and stderr go to this process's stderr, so stdout stays the channel.
 
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -91,21 +91,7 @@ write({
   pyodide: pyodide.version,
   python: pyodide.runPython("import sys; sys.version.split()[0]"),
   node: process.versions.node,
-  srcFiles: listed(args.src),
 });
-
-function listed(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".py")) out.push(relative(dir, path));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 // One request at a time, in order: the lines are awaited one after the other.
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -71,9 +71,16 @@ export class Ai {
     this.calls = [];
     this.answers = [];
     this.aiGatewayLogId = null;
-    this.lastResult = undefined;
     this.lastStream = undefined;
     this.pulls = 0;
+    // The benchmark turns recording off and answers every call with one JSON value.
+    this.record = true;
+    this.defaultAnswer = {};
+  }
+
+  answerJsonAlways(jsonText) {
+    this.defaultAnswer = JSON.parse(jsonText);
+    this.record = false;
   }
 
   answerJson(jsonText, logId = null) {
@@ -99,25 +106,25 @@ export class Ai {
 
   async run(...args) {
     const [model, inputs, options] = args;
-    this.calls.push({
-      argc: args.length,
-      model,
-      inputs: inputs === undefined ? "<undefined>" : JSON.parse(JSON.stringify(inputs)),
-      options: options === undefined ? "<undefined>" : JSON.parse(JSON.stringify(options)),
-      issues: [...shapeIssues(inputs, "inputs"), ...shapeIssues(options, "options")],
-    });
-    const answer = this.answers.shift() ?? { kind: "json", value: {}, logId: null };
+    if (this.record) {
+      this.calls.push({
+        argc: args.length,
+        model,
+        inputs: inputs === undefined ? "<undefined>" : JSON.parse(JSON.stringify(inputs)),
+        options: options === undefined ? "<undefined>" : JSON.parse(JSON.stringify(options)),
+        issues: [...shapeIssues(inputs, "inputs"), ...shapeIssues(options, "options")],
+      });
+    }
+    const answer = this.answers.shift() ?? { kind: "json", value: this.defaultAnswer, logId: null };
     this.aiGatewayLogId = answer.logId ?? null;
     if (answer.kind === "error") {
       if (answer.constructorName) throw new globalThis[answer.constructorName](answer.message);
       throw new InferenceUpstreamError(answer.message, answer.name);
     }
     if (answer.kind === "json") {
-      this.lastResult = answer.value;
       return answer.value;
     }
     this.lastStream = this.#stream(answer.bytes, answer.chunkSize);
-    this.lastResult = this.lastStream;
     return this.lastStream;
   }
 
@@ -148,6 +155,11 @@ export class Ratelimit {
     this.allowed = allowed;
     this.keys = [];
     this.argsIssues = [];
+    this.failure = null;
+  }
+
+  failWith(message) {
+    this.failure = message;
   }
 
   async limit(...args) {
@@ -155,13 +167,17 @@ export class Ratelimit {
     this.argsIssues.push(...shapeIssues(options, "options"));
     if (args.length !== 1) this.argsIssues.push(`argc: ${args.length}`);
     this.keys.push(options?.key);
+    if (this.failure !== null) throw new Error(this.failure);
     const used = this.keys.filter((k) => k === options?.key).length;
     return { success: used <= this.allowed };
   }
 }
 
 // A Worker `env`: bindings plus vars (strings, or JSON values from wrangler's [vars]).
-export function makeEnv(varsJson = "{}", { ai = true, rateLimiter = true, allowed = 1000 } = {}) {
+// `optionsJson`: {"ai": false} or {"rateLimiter": false} leave a binding out; "allowed" is
+// the rate limit per key.
+export function makeEnv(varsJson = "{}", optionsJson = "{}") {
+  const { ai = true, rateLimiter = true, allowed = 1000 } = JSON.parse(optionsJson);
   const env = { ...JSON.parse(varsJson) };
   if (ai) env.AI = new Ai();
   if (rateLimiter) env.RATE_LIMITER = new Ratelimit(allowed);

@@ -1,0 +1,96 @@
+"""The Worker glue's per-request work, timed; runs unchanged in Pyodide and in CPython.
+
+`bench/glue_pyodide.py` sends this file's text to real Pyodide (runner.mjs) and imports it in
+CPython over pure-Python stand-ins for `js`, `pyodide` and `workers` (bench/fake_runtime.py).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+MODEL = "openai/gpt-5.4-mini"
+REQUEST_BODY = json.dumps(
+    {
+        "model": "gpt-5.4-mini",
+        "messages": [
+            {"role": "system", "content": "You are terse."},
+            {"role": "user", "content": "Name three prime numbers, and say why 1 is not one."},
+        ],
+        "temperature": 0.2,
+        "max_completion_tokens": 256,
+    }
+).encode()
+REQUEST_HEADERS = [
+    ("content-type", "application/json"),
+    ("authorization", "Bearer sk-relay-0123456789"),
+    ("accept", "application/json"),
+    ("user-agent", "OpenAI/Python 3.54.0"),
+    ("cf-connecting-ip", "203.0.113.9"),
+    ("x-stainless-lang", "python"),
+]
+INPUTS: dict[str, Any] = {k: v for k, v in json.loads(REQUEST_BODY).items() if k != "model"}
+OPTIONS: dict[str, Any] = {"gateway": {"id": "default", "cacheTtl": 3600, "collectLog": True}}
+ANSWER: dict[str, Any] = {
+    "id": "chatcmpl-0123456789",
+    "object": "chat.completion",
+    "created": 1795430400,
+    "model": MODEL,
+    "choices": [
+        {
+            "index": 0,
+            "message": {
+                "role": "assistant",
+                "content": "2, 3 and 5. 1 has only one divisor, and a prime needs exactly two.",
+                "refusal": None,
+            },
+            "logprobs": None,
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": {"prompt_tokens": 31, "completion_tokens": 21, "total_tokens": 52},
+    "service_tier": "default",
+}
+ANSWER_BYTES = json.dumps(ANSWER, separators=(",", ":")).encode()
+
+
+async def measure(make_request: Callable[[], Any], env: Any, n: int) -> dict[str, float]:
+    """Return microseconds per call of serve() and of each glue step: the median of three
+    rounds of `n` calls, after one round to warm up."""
+    from airelay.types import JsonResult, Platform, Request, Response
+    from airelay.worker import AiBinding, serve, to_core_request, to_workers_response
+
+    async def handle(request: Request, platform: Platform) -> Response:
+        # Core work is left out: one backend call, a ready-made answer.
+        result = await platform.backend.run(MODEL, INPUTS, OPTIONS)
+        assert isinstance(result, JsonResult)
+        return Response(200, [("content-type", "application/json")], ANSWER_BYTES)
+
+    async def serve_one(request: Any) -> None:
+        await serve(request, env, handle)
+
+    async def run_ai(_: object) -> None:
+        await binding.run(MODEL, INPUTS, OPTIONS)
+
+    async def build_response(_: object) -> None:
+        to_workers_response(Response(200, [("content-type", "application/json")], ANSWER_BYTES))
+
+    binding = AiBinding(env.AI)
+    steps: dict[str, tuple[Callable[[Any], Any], Callable[[], Any]]] = {
+        "serve": (serve_one, make_request),
+        "to_core_request": (to_core_request, make_request),
+        "AiBinding.run": (run_ai, lambda: None),
+        "to_workers_response": (build_response, lambda: None),
+    }
+    rounds: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(4):
+        for name, (step, make_input) in steps.items():
+            inputs = [make_input() for _ in range(n)]
+            start = time.perf_counter()
+            for item in inputs:
+                await step(item)
+            rounds[name].append((time.perf_counter() - start) / n * 1e6)
+    return {name: statistics.median(times[1:]) for name, times in rounds.items()}

@@ -1,0 +1,460 @@
+"""Build the relay's OpenAPI 3.1 document from the pydantic models that validate requests.
+
+CPython only (pydantic): the core serves it at `GET /openapi.json`; the Worker glue never
+imports it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from airelay import __version__
+from airelay.catalog import MINI, PRO
+from airelay.models import ChatCompletionRequest, ResponsesRequest
+
+OPENAPI_VERSION = "3.1.1"
+SCHEMAS = "#/components/schemas/"
+_REF_TEMPLATE = SCHEMAS + "{model}"
+
+# --- Response bodies ---------------------------------------------------------------------------
+# Documentation only: the relay passes model output through untouched, so these name the fields
+# callers rely on and allow every other field (upstream adds fields without notice).
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, in OpenAI's error shape."""
+
+    message: str
+    type: str = Field(description="invalid_request_error, rate_limit_error, api_error, ...")
+    param: str | None = Field(description="The request parameter at fault, if any.")
+    code: str | None = Field(
+        description="Machine-readable reason: invalid_api_key, rate_limit_exceeded, "
+        "invalid_value, model_not_found, ..."
+    )
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorDetail
+
+
+class Model(BaseModel):
+    """A model the relay serves."""
+
+    id: str = Field(examples=[MINI.binding_id, PRO.binding_id])
+    object: Literal["model"]
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    """The models the relay serves."""
+
+    object: Literal["list"]
+    data: list[Model]
+
+
+class Health(BaseModel):
+    """The relay is up."""
+
+    status: Literal["ok"]
+    version: str
+
+
+class ChatMessageOut(_Open):
+    """The assistant's message."""
+
+    role: Literal["assistant"]
+    content: str | None
+    refusal: str | None = None
+
+
+class ChatChoice(_Open):
+    """One completion choice."""
+
+    index: int
+    message: ChatMessageOut
+    finish_reason: str | None
+
+
+class ChatUsage(_Open):
+    """Token counts of a chat completion."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(_Open):
+    """A chat completion (`stream` false or absent)."""
+
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: ChatUsage | None = None
+
+
+class ChatDelta(_Open):
+    """The text (or role) added by one chunk."""
+
+    role: str | None = None
+    content: str | None = None
+    refusal: str | None = None
+
+
+class ChatChunkChoice(_Open):
+    """One choice's increment."""
+
+    index: int
+    delta: ChatDelta
+    finish_reason: str | None = None
+
+
+class ChatCompletionChunk(_Open):
+    """The JSON of each `data:` line of a streamed chat completion (the stream ends with
+    `data: [DONE]`); with `stream_options.include_usage` a last chunk has `choices: []` and
+    `usage`."""
+
+    id: str
+    object: Literal["chat.completion.chunk"]
+    created: int
+    model: str
+    choices: list[ChatChunkChoice]
+    usage: ChatUsage | None = None
+
+
+class ResponseUsage(_Open):
+    """Token counts of a response; `output_tokens` includes reasoning tokens."""
+
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+
+
+class ResponseObject(_Open):
+    """A Responses API `response` (`stream` false or absent): the text is in the `output_text`
+    parts of the `message` items of `output`."""
+
+    id: str
+    object: Literal["response"]
+    created_at: int
+    model: str
+    status: str = Field(description="completed, incomplete, failed, in_progress, ...")
+    output: list[dict[str, Any]]
+    usage: ResponseUsage | None = None
+
+
+class ResponseStreamEvent(_Open):
+    """The JSON of each event of a streamed response; the SSE `event:` name equals `type`.
+    Text arrives in `response.output_text.delta` (`delta`); the stream ends with
+    `response.completed` (whose `response.usage` has the counts), `response.incomplete`,
+    `response.failed` or `error`."""
+
+    type: str = Field(examples=["response.output_text.delta", "response.completed"])
+    sequence_number: int
+    delta: str | None = None
+    response: ResponseObject | None = None
+
+
+_MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+    (ChatCompletionRequest, "validation"),
+    (ResponsesRequest, "validation"),
+    *(
+        (model, "serialization")
+        for model in (
+            ErrorResponse,
+            Model,
+            ModelList,
+            Health,
+            ChatCompletion,
+            ChatCompletionChunk,
+            ResponseObject,
+            ResponseStreamEvent,
+        )
+    ),
+]
+
+# --- Errors, headers, parameters ---------------------------------------------------------------
+
+_ERRORS = {
+    "400": "The body is not valid JSON or breaks the route's schema, or a `cf-aig-*` header is "
+    "invalid; `param` names the field or header.",
+    "401": "The API key is missing or wrong (`code`: `invalid_api_key`).",
+    "404": "Unknown path or model (`code`: `not_found`, `model_not_found`).",
+    "405": "The method is not allowed on this path; `Allow` lists the allowed ones.",
+    "413": "The request body is too large.",
+    "415": "The body is not `application/json`.",
+    "429": "Too many requests (`code`: `rate_limit_exceeded`); retry after `Retry-After` seconds.",
+    "500": "The relay failed or is misconfigured.",
+    "502": "The model failed or answered something malformed.",
+    "504": "The model did not answer in time.",
+}
+_RELAY_ERRORS = tuple(_ERRORS)
+_READ_ERRORS = ("401", "404", "405", "429", "500")
+
+_RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "x-request-id": {
+        "description": "The relay's id for this request, also written to its logs.",
+        "schema": {"type": "string"},
+    },
+    "cf-aig-log-id": {
+        "description": "The AI Gateway log id of the model call, when the gateway returned one.",
+        "schema": {"type": "string"},
+    },
+    "retry-after": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "allow": {
+        "description": "The methods this path allows.",
+        "schema": {"type": "string"},
+    },
+}
+
+_VISIBLE_ASCII = "^[\\x21-\\x7e]{%d,%d}$"
+_GATEWAY_HEADERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "cf-aig-skip-cache": (
+        "Bypass the AI Gateway cache for this request (`true`/`false`, or `1`/`0`).",
+        {"type": "boolean"},
+    ),
+    "cf-aig-cache-ttl": (
+        "Cache this answer for that many seconds, at most the operator's "
+        "AI_GATEWAY_MAX_CALLER_CACHE_TTL.",
+        {"type": "integer", "minimum": 60, "maximum": 2_592_000},
+    ),
+    "cf-aig-event-id": (
+        "An id of the caller's, recorded in the AI Gateway log.",
+        {"type": "string", "pattern": _VISIBLE_ASCII % (1, 128)},
+    ),
+    "cf-aig-metadata": (
+        "A JSON object recorded in the AI Gateway log: string, number, boolean or null values. "
+        "The relay adds its own `route` and `key_id` entries and AI Gateway keeps 5 in all, "
+        "so callers have 3.",
+        {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "type": "object",
+                "maxProperties": 5,
+                "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+            },
+        },
+    ),
+    "cf-aig-cache-key": (
+        "A custom AI Gateway cache key. Only where the operator sets "
+        "AI_GATEWAY_ALLOW_CALLER_CACHE_KEY=true; elsewhere the relay answers 400.",
+        {"type": "string", "pattern": _VISIBLE_ASCII % (1, 512)},
+    ),
+}
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _json(schema: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": SCHEMAS + schema}}}
+
+
+def _error_responses() -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    for status, description in _ERRORS.items():
+        headers: dict[str, Any] = {"x-request-id": _ref("headers", "x-request-id")}
+        if status == "429":
+            headers["retry-after"] = _ref("headers", "retry-after")
+        if status == "405":
+            headers["allow"] = _ref("headers", "allow")
+        responses[f"Error{status}"] = {
+            "description": description,
+            "headers": headers,
+            "content": _json("ErrorResponse"),
+        }
+    return responses
+
+
+def _errors(statuses: tuple[str, ...]) -> dict[str, Any]:
+    return {status: _ref("responses", f"Error{status}") for status in statuses}
+
+
+def _ok(description: str, content: dict[str, Any], gateway: bool = False) -> dict[str, Any]:
+    headers = {"x-request-id": _ref("headers", "x-request-id")}
+    if gateway:
+        headers["cf-aig-log-id"] = _ref("headers", "cf-aig-log-id")
+    return {"description": description, "headers": headers, "content": content}
+
+
+def _event_stream(description: str) -> dict[str, Any]:
+    return {"text/event-stream": {"schema": {"type": "string", "description": description}}}
+
+
+def _relay_operation(
+    operation_id: str, summary: str, request: str, result: str, stream: str, example: Any
+) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": ["models"],
+        "parameters": [_ref("parameters", name) for name in _GATEWAY_HEADERS],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": SCHEMAS + request}, "example": example}
+            },
+        },
+        "responses": {
+            "200": _ok(
+                "The model's answer: JSON, or server-sent events when `stream` is true.",
+                {**_json(result), **_event_stream(stream)},
+                gateway=True,
+            ),
+            **_errors(_RELAY_ERRORS),
+        },
+    }
+
+
+def _paths() -> dict[str, Any]:
+    public: list[dict[str, list[str]]] = []
+    return {
+        "/v1/chat/completions": {
+            "post": _relay_operation(
+                "createChatCompletion",
+                f"Chat completion with {MINI.binding_id}",
+                "ChatCompletionRequest",
+                "ChatCompletion",
+                "`data:` lines, each a ChatCompletionChunk, then `data: [DONE]`.",
+                {
+                    "messages": [{"role": "user", "content": "Hello!"}],
+                    "stream": True,
+                    "stream_options": {"include_usage": True},
+                },
+            )
+        },
+        "/v1/responses": {
+            "post": _relay_operation(
+                "createResponse",
+                f"Response with {PRO.binding_id}",
+                "ResponsesRequest",
+                "ResponseObject",
+                "Events named by `event:` lines, each `data:` a ResponseStreamEvent; ends with "
+                "`response.completed`, `response.incomplete`, `response.failed` or `error`.",
+                {"input": "Hello!", "reasoning": {"effort": "low"}, "stream": True},
+            )
+        },
+        "/v1/models": {
+            "get": {
+                "operationId": "listModels",
+                "summary": "List the models",
+                "tags": ["models"],
+                "responses": {
+                    "200": _ok("The models.", _json("ModelList")),
+                    **_errors(_READ_ERRORS),
+                },
+            }
+        },
+        "/v1/models/{model}": {
+            "get": {
+                "operationId": "retrieveModel",
+                "summary": "Describe one model",
+                "tags": ["models"],
+                "parameters": [
+                    {
+                        "name": "model",
+                        "in": "path",
+                        "required": True,
+                        "description": f"A model id ({MINI.binding_id}) or its short form "
+                        f"({MINI.short_id}); the slash of a full id is sent as is.",
+                        "schema": {"type": "string"},
+                        "example": MINI.short_id,
+                    }
+                ],
+                "responses": {"200": _ok("The model.", _json("Model")), **_errors(_READ_ERRORS)},
+            }
+        },
+        "/health": {
+            "get": {
+                "operationId": "getHealth",
+                "summary": "Liveness check",
+                "tags": ["meta"],
+                "security": public,
+                "responses": {
+                    "200": _ok("The relay is up.", _json("Health")),
+                    **_errors(("404", "405", "500")),
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This document",
+                "tags": ["meta"],
+                "security": public,
+                "responses": {
+                    "200": _ok(
+                        "The OpenAPI 3.1 document.",
+                        {"application/json": {"schema": {"type": "object"}}},
+                    )
+                },
+            }
+        },
+    }
+
+
+@functools.cache
+def document() -> dict[str, Any]:
+    """Return the OpenAPI document, built on first use and shared afterwards (do not mutate)."""
+    _, generated = models_json_schema(_MODELS, ref_template=_REF_TEMPLATE)
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "airelay",
+            "version": __version__,
+            "summary": "OpenAI-compatible relay to Workers AI.",
+            "description": (
+                f"`POST /v1/chat/completions` serves {MINI.binding_id} (Chat Completions) and "
+                f"`POST /v1/responses` serves {PRO.binding_id} (Responses API). Request bodies "
+                "are validated against the schemas below; valid bodies reach the model unchanged."
+            ),
+        },
+        "servers": [{"url": "/", "description": "The relay that served this document."}],
+        "security": [{"bearerAuth": []}, {}],
+        "tags": [
+            {"name": "models", "description": "Model calls and the model list."},
+            {"name": "meta", "description": "Health and this document."},
+        ],
+        "paths": _paths(),
+        "components": {
+            "schemas": generated["$defs"],
+            "responses": _error_responses(),
+            "parameters": {
+                name: {
+                    "name": name,
+                    "in": "header",
+                    "required": False,
+                    "description": description,
+                    "schema": schema,
+                }
+                for name, (description, schema) in _GATEWAY_HEADERS.items()
+            },
+            "headers": _RESPONSE_HEADERS,
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "`Authorization: Bearer <key>` with one of the operator's "
+                    "API_KEYS (`api-key` and `x-api-key` headers work too); not "
+                    "needed where the operator sets ALLOW_ANONYMOUS=true.",
+                },
+            },
+        },
+    }

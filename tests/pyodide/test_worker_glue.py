@@ -1,0 +1,714 @@
+"""Tier 2: the Worker glue (`airelay.worker`, `src/entry.py`) in real Pyodide 0.28 under Node,
+with the real workers-runtime-sdk wheel and JS stand-ins for `env.AI` and `env.RATE_LIMITER`.
+
+Each test sends a snippet to the session's Pyodide (see conftest.py); the snippet's last
+expression comes back as JSON. The stand-ins are in stand_ins.mjs, the snippets' helpers
+(FakeCore, make_request, response_json, calls) in harness.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import textwrap
+from typing import Any
+
+import pytest
+
+from tests.pyodide.runner_client import (
+    ROOT,
+    PyodideRunner,
+    pinned_npm_version,
+    pinned_sdk_version,
+)
+
+pytestmark = pytest.mark.pyodide
+
+PRELUDE = """
+import json
+import stand_ins
+from harness import FakeCore, b64, calls, make_request, request_json, response_json
+from airelay import worker
+from airelay.types import JsonResult, Response, StreamResult
+"""
+
+CHAT_INPUTS: dict[str, Any] = {
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "Grüße, 世界 👋"},
+                {
+                    "type": "image_url",
+                    "image_url": {"url": "data:image/png;base64,iVBO", "detail": "low"},
+                },
+            ],
+        },
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "f", "arguments": '{"a":1}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": "42"},
+    ],
+    "temperature": 0.5,
+    "max_completion_tokens": 64,
+    "stream": True,
+    "stream_options": {"include_usage": True},
+    "tools": [
+        {
+            "type": "function",
+            "function": {
+                "name": "f",
+                "parameters": {"type": "object", "properties": {"a": {"type": "integer"}}},
+            },
+        }
+    ],
+    "response_format": {"type": "json_object"},
+}
+
+GATEWAY_OPTIONS: dict[str, Any] = {
+    "gateway": {
+        "id": "my-gateway",
+        "skipCache": True,
+        "cacheTtl": 3600,
+        "cacheKey": "k-1",
+        "metadata": {"user": "u1", "n": 3, "beta": False},
+        "collectLog": False,
+        "eventId": "evt-1",
+        "requestTimeoutMs": 30000,
+        "retries": {"maxAttempts": 3, "retryDelayMs": 500, "backoff": "exponential"},
+    }
+}
+
+SSE_TEXT = (
+    'data: {"choices":[{"delta":{"content":"Grüße — 世界 👋"}}]}\n\n'
+    'data: {"choices":[],"usage":{"total_tokens":7}}\n\n'
+    "data: [DONE]\n\n"
+)
+
+
+def run(pyodide: PyodideRunner, code: str) -> Any:
+    """Run `code` after the common imports."""
+    return pyodide.run(PRELUDE + textwrap.dedent(code))
+
+
+def test_runtime_is_pinned_pyodide_with_pinned_sdk(pyodide: PyodideRunner) -> None:
+    assert pyodide.info["pyodide"] == pinned_npm_version("pyodide")
+    assert pyodide.info["python"].startswith("3.13.")
+    found = pyodide.run(
+        """
+        import importlib.metadata, workers
+        [importlib.metadata.version("workers-runtime-sdk"), workers.__file__]
+        """
+    )
+    assert found == [pinned_sdk_version(), "/lib/python3.13/site-packages/workers/__init__.py"]
+
+
+def test_glue_imports_without_pydantic(pyodide: PyodideRunner) -> None:
+    loaded = pyodide.run(
+        """
+        import sys
+        import airelay.worker
+        try:
+            import pydantic
+            pydantic_here = True
+        except ModuleNotFoundError:
+            pydantic_here = False
+        roots = ("airelay", "pydantic")
+        [pydantic_here, sorted(m for m in sys.modules if m.split(".")[0] in roots)]
+        """
+    )
+    pydantic_here, modules = loaded
+    assert pydantic_here is False, "Pyodide here must lack pydantic, or this test proves nothing"
+    assert "airelay.worker" in modules
+    assert not [m for m in modules if m.startswith("pydantic")]
+
+
+def test_inputs_arrive_as_plain_js_objects(pyodide: PyodideRunner) -> None:
+    recorded = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        ai = worker.AiBinding(env.AI)
+        await ai.run("openai/gpt-5.4-mini", {CHAT_INPUTS!r}, {{"gateway": {{"id": "g"}}}})
+        calls(env.AI)
+        """,
+    )
+    assert len(recorded) == 1
+    call = recorded[0]
+    assert call["argc"] == 3
+    assert call["model"] == "openai/gpt-5.4-mini"
+    assert call["inputs"] == CHAT_INPUTS
+    assert call["issues"] == []
+
+
+def test_gateway_options_arrive_as_plain_js_objects(pyodide: PyodideRunner) -> None:
+    call = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        ai = worker.AiBinding(env.AI)
+        await ai.run("openai/gpt-5.4-pro", {{"input": "hi"}}, {GATEWAY_OPTIONS!r})
+        calls(env.AI)[0]
+        """,
+    )
+    assert call["options"] == GATEWAY_OPTIONS
+    assert call["inputs"] == {"input": "hi"}
+    assert call["issues"] == []
+
+
+def test_omitted_fields_are_absent_not_null(pyodide: PyodideRunner) -> None:
+    call = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        inputs = {
+            "messages": [{"role": "user", "content": "hi", "name": None}],
+            "temperature": None,
+            "stream_options": {"include_usage": None},
+            "stop": ("a", "b"),
+        }
+        options = {"gateway": {"id": "g", "cacheTtl": None, "metadata": {"k": None, "v": 1}}}
+        await worker.AiBinding(env.AI).run("m", inputs, options)
+        calls(env.AI)[0]
+        """,
+    )
+    assert call["inputs"] == {
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream_options": {},
+        "stop": ["a", "b"],
+    }
+    assert call["options"] == {"gateway": {"id": "g", "metadata": {"v": 1}}}
+    assert call["issues"] == []
+
+
+def test_json_result_comes_back_as_python_data(pyodide: PyodideRunner) -> None:
+    answer = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Grüße 👋", "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        "service_tier": None,
+        "score": 0.25,
+        "flags": [True, False, None],
+    }
+    got = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        env.AI.answerJson({json.dumps(answer)!r})
+        result = await worker.AiBinding(env.AI).run("m", {{"messages": []}}, {{}})
+
+        def kinds(value):
+            if isinstance(value, dict):
+                return {{"dict"}}.union(*(kinds(v) for v in value.values()))
+            if isinstance(value, list):
+                return {{"list"}}.union(*(kinds(v) for v in value))
+            return {{type(value).__name__}}
+
+        [type(result).__name__, result.data, sorted(kinds(result.data)), json.dumps(result.data)]
+        """,
+    )
+    assert got[0] == "JsonResult"
+    assert got[1] == answer
+    assert got[2] == ["NoneType", "bool", "dict", "float", "int", "list", "str"]
+    assert json.loads(got[3]) == answer
+
+
+def test_gateway_log_id_is_read_after_run(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        ai = worker.AiBinding(env.AI)
+        env.AI.answerJson('{"ok": true}', "log-json-1")
+        first = await ai.run("m", {}, {})
+        env.AI.answerStream("data: [DONE]\\n\\n", 4, "log-stream-2")
+        second = await ai.run("m", {"stream": True}, {})
+        env.AI.answerJson('{"ok": true}')
+        third = await ai.run("m", {}, {})
+        [first.gateway_log_id, second.gateway_log_id, third.gateway_log_id]
+        """,
+    )
+    assert got == ["log-json-1", "log-stream-2", None]
+
+
+def test_stream_result_is_the_same_js_object_in_response(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        env.AI.answerStream({SSE_TEXT!r}, 5)
+        result = await worker.AiBinding(env.AI).run("m", {{"stream": True}}, {{}})
+        core = FakeCore()
+        stand_ins.spyOnResponse()
+        try:
+            response = worker.to_workers_response(
+                Response(200, [("content-type", "text/event-stream; charset=utf-8"),
+                               ("cache-control", "no-cache")], stream=result.stream)
+            )
+        finally:
+            stand_ins.stopSpying()
+        {{
+            "result_type": type(result).__name__,
+            "result_is_binding_stream": stand_ins.same(result.stream, env.AI.lastStream),
+            "constructed": len(stand_ins.constructed),
+            "response_got_binding_stream": stand_ins.constructedBodyIs(-1, env.AI.lastStream),
+            "body_is_binding_stream": stand_ins.same(response.js_object.body, env.AI.lastStream),
+            "locked": bool(env.AI.lastStream.locked),
+            "pulls_before_reading": env.AI.pulls,
+            "headers": json.loads(stand_ins.headersJson(response.js_object.headers)),
+        }}
+        """,
+    )
+    assert got["result_type"] == "StreamResult"
+    assert got["result_is_binding_stream"] is True
+    assert got["constructed"] == 1
+    assert got["response_got_binding_stream"] is True
+    assert got["body_is_binding_stream"] is True
+    # Nothing read a byte or took a reader: Python did no work on the stream.
+    assert got["locked"] is False
+    assert got["pulls_before_reading"] == 0
+    assert got["headers"] == [
+        ["cache-control", "no-cache"],
+        ["content-type", "text/event-stream; charset=utf-8"],
+    ]
+
+
+def test_stream_bytes_read_back_intact(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        # 3-byte chunks split the multi-byte characters across chunks.
+        env.AI.answerStream({SSE_TEXT!r}, 3)
+        response = await worker.serve(make_request(body=b"{{}}"), env, FakeCore())
+        await response_json(response)
+        """,
+    )
+    assert got["status"] == 200
+    assert base64.b64decode(got["body"]) == SSE_TEXT.encode()
+    assert ["content-type", "text/event-stream; charset=utf-8"] in got["headers"]
+
+
+UPSTREAM = "InferenceUpstreamError"
+UPSTREAM_ERRORS = [
+    # (id, thrown name, thrown message, status, type, code)
+    ("500", UPSTREAM, "500: Internal Server Error", 502, "api_error", "upstream_error"),
+    ("429", UPSTREAM, "429: Too many requests", 429, "rate_limit_error", "rate_limit_exceeded"),
+    ("408", UPSTREAM, "408: Request Timeout", 504, "api_error", "upstream_timeout"),
+    ("504", UPSTREAM, "504: Gateway Timeout", 504, "api_error", "upstream_timeout"),
+    ("400", UPSTREAM, "400: context too long", 400, "invalid_request_error", "upstream_rejected"),
+    (
+        "400-saying-timeout",
+        UPSTREAM,
+        "400: bad timeout",
+        400,
+        "invalid_request_error",
+        "upstream_rejected",
+    ),
+    (
+        "internal-code",
+        UPSTREAM,
+        "3040: Capacity temporarily exceeded",
+        502,
+        "api_error",
+        "upstream_error",
+    ),
+    ("no-status", "AiError", "network connection lost", 502, "api_error", "upstream_error"),
+    (
+        "TimeoutError",
+        "TimeoutError",
+        "the operation timed out",
+        504,
+        "api_error",
+        "upstream_timeout",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "message", "status", "error_type", "code"),
+    [case[1:] for case in UPSTREAM_ERRORS],
+    ids=[case[0] for case in UPSTREAM_ERRORS],
+)
+def test_upstream_error_becomes_openai_error_response(
+    pyodide: PyodideRunner, name: str, message: str, status: int, error_type: str, code: str
+) -> None:
+    got = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        env.AI.answerError({message!r}, {name!r})
+        response = await worker.serve(make_request(body=b"{{}}"), env, FakeCore())
+        await response_json(response)
+        """,
+    )
+    assert got["status"] == status
+    headers = dict(got["headers"])
+    assert headers["content-type"] == "application/json"
+    assert headers.get("retry-after") == ("1" if status == 429 else None)
+    body = json.loads(base64.b64decode(got["body"]))
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"message", "type", "param", "code"}
+    assert body["error"]["type"] == error_type
+    assert body["error"]["code"] == code
+    assert body["error"]["param"] is None
+    description = message.split(": ", 1)[-1]
+    assert description in body["error"]["message"]
+
+
+def test_non_error_throw_from_binding_becomes_502(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        env.AI.answerJsError("TypeError", "cannot read properties of undefined")
+        response = await worker.serve(make_request(body=b"{}"), env, FakeCore())
+        await response_json(response)
+        """,
+    )
+    assert got["status"] == 502
+    error = json.loads(base64.b64decode(got["body"]))["error"]
+    assert error["code"] == "upstream_error"
+    assert "TypeError: cannot read properties of undefined" in error["message"]
+
+
+REQUEST_BODY = '{"messages":[{"role":"user","content":"Grüße, 世界 👋"}]}'.encode() + bytes(
+    [0, 255, 254, 10, 13]
+)
+
+
+def test_js_request_converts_losslessly(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        f"""
+        request = make_request(
+            "POST",
+            "https://relay.example/v1/chat/completions/%C3%BC%20x?a=1&b=%E4%B8%96&a=2&empty=",
+            [("Content-Type", "application/json"),
+             ("X-Custom-Header", "Grüße".encode().decode("latin-1")),
+             ("Accept", "text/event-stream"), ("Authorization", "Bearer sk-1")],
+            {REQUEST_BODY!r},
+        )
+        request_json(await worker.to_core_request(request))
+        """,
+    )
+    assert got["method"] == "POST"
+    assert got["path"] == "/v1/chat/completions/%C3%BC%20x"
+    assert got["query"] == "a=1&b=%E4%B8%96&a=2&empty="
+    assert got["headers"] == [
+        ["accept", "text/event-stream"],
+        ["authorization", "Bearer sk-1"],
+        ["content-type", "application/json"],
+        ["x-custom-header", "Grüße".encode().decode("latin-1")],
+    ]
+    assert base64.b64decode(got["body"]) == REQUEST_BODY
+    assert got["client"] is None
+    assert got["client_type"] == "NoneType"
+
+
+def test_workers_request_converts_like_the_js_request(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        f"""
+        import workers
+        body = {REQUEST_BODY!r}
+        headers = [("content-type", "application/json"), ("cf-connecting-ip", "203.0.113.9")]
+        url = "https://relay.example/v1/responses?x=%20"
+        raw = await worker.to_core_request(make_request("PUT", url, headers, body))
+        sdk_request = workers.Request(make_request("PUT", url, headers, body))
+        wrapped = await worker.to_core_request(sdk_request)
+        [request_json(raw), request_json(wrapped)]
+        """,
+    )
+    assert got[0] == got[1]
+    assert got[0]["method"] == "PUT"
+    assert got[0]["client"] == "203.0.113.9"
+    assert base64.b64decode(got[0]["body"]) == REQUEST_BODY
+
+
+def test_bodiless_request_has_empty_body(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        request_json(await worker.to_core_request(make_request("GET", "https://relay.example/v1/models")))
+        """,
+    )
+    assert got == {
+        "method": "GET",
+        "path": "/v1/models",
+        "query": "",
+        "headers": [],
+        "body": "",
+        "client": None,
+        "client_type": "NoneType",
+    }
+
+
+def test_unreadable_body_becomes_400(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        request = make_request(body=b"{}")
+        await request.text()  # the body is used up
+        core = FakeCore()
+        response = await worker.serve(request, stand_ins.makeEnv(), core)
+        [await response_json(response), len(core.seen)]
+        """,
+    )
+    response, handled = got
+    assert handled == 0
+    assert response["status"] == 400
+    assert json.loads(base64.b64decode(response["body"]))["error"]["code"] == "bad_body"
+
+
+def test_env_vars_read_as_strings(pyodide: PyodideRunner) -> None:
+    env_vars = {
+        "AI_GATEWAY_ID": "my-gateway",
+        "AI_GATEWAY_CACHE_TTL": "",
+        "SECRET_KEY": "sk-ünï",
+        "COUNT": 3,
+        "RATIO": 0.5,
+        "ENABLED": True,
+        "LIMITS": {"rpm": 60, "tags": ["a", None]},
+    }
+    got = run(
+        pyodide,
+        f"""
+        from workers import _EnvWrapper
+        env = stand_ins.makeEnv({json.dumps(env_vars)!r})
+        plain, wrapped = worker.EnvVars(env), worker.EnvVars(_EnvWrapper(env))
+        absent = [name for name in ("MISSING", "AI", "RATE_LIMITER", "constructor", "toString")
+                  if name not in plain]
+        [dict(plain), dict(wrapped), len(plain), absent, plain.get("MISSING", "default")]
+        """,
+    )
+    expected = {
+        "AI_GATEWAY_ID": "my-gateway",
+        "AI_GATEWAY_CACHE_TTL": "",
+        "SECRET_KEY": "sk-ünï",
+        "COUNT": "3",
+        "RATIO": "0.5",
+        "ENABLED": "true",
+        "LIMITS": '{"rpm":60,"tags":["a",null]}',
+    }
+    assert got[0] == expected
+    assert got[1] == expected
+    assert got[2] == len(expected)
+    assert got[3] == ["MISSING", "AI", "RATE_LIMITER", "constructor", "toString"]
+    assert got[4] == "default"
+
+
+def test_workers_response_for_204_has_no_body(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        response = worker.to_workers_response(
+            Response(204, [("access-control-allow-origin", "*")], b"ignored")
+        )
+        [type(response).__module__ + "." + type(response).__name__, await response_json(response)]
+        """,
+    )
+    assert got[0] == "workers.response.Response"
+    assert got[1]["status"] == 204
+    assert got[1]["body_is_null"] is True
+    assert got[1]["body"] == ""
+    assert got[1]["headers"] == [["access-control-allow-origin", "*"]]
+
+
+def test_workers_response_carries_bytes_and_repeated_headers(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        body = "{\\"message\\":\\"Grüße 👋\\"}".encode() + bytes([0, 255])
+        response = worker.to_workers_response(
+            Response(418, [("content-type", "application/json"), ("vary", "origin"),
+                           ("vary", "accept"), ("set-cookie", "a=1"), ("set-cookie", "b=2")], body)
+        )
+        [b64(body), await response_json(response), list(response.js_object.headers.getSetCookie())]
+        """,
+    )
+    expected_body, response, cookies = got
+    assert response["status"] == 418
+    assert response["body"] == expected_body
+    assert ["vary", "origin, accept"] in response["headers"]
+    assert cookies == ["a=1", "b=2"]
+
+
+def test_empty_body_response(pyodide: PyodideRunner) -> None:
+    got = run(pyodide, "await response_json(worker.to_workers_response(Response(200, [], b'')))")
+    assert got["status"] == 200
+    assert got["body"] == ""
+
+
+def test_serve_returns_js_response_from_core(pyodide: PyodideRunner) -> None:
+    answer = {"id": "chatcmpl-9", "object": "chat.completion", "choices": [], "note": None}
+    got = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv('{{"AI_GATEWAY_ID": "gw"}}')
+        env.AI.answerJson({json.dumps(answer)!r}, "log-77")
+        core = FakeCore(status=201, extra_headers=[("x-relay", "airelay")])
+        response = await worker.serve(
+            make_request(
+                body=b'{{"messages": []}}', headers=[("cf-connecting-ip", "198.51.100.4")]
+            ),
+            env,
+            core,
+        )
+        seen = core.seen[0]
+        [await response_json(response), request_json(seen), dict(core.platforms[0].env),
+         type(core.platforms[0].backend).__name__]
+        """,
+    )
+    response, seen, env_vars, backend = got
+    assert response["is_js_response"] is True
+    assert response["status"] == 201
+    assert dict(response["headers"]) == {
+        "content-type": "application/json",
+        "x-relay": "airelay",
+        "cf-aig-log-id": "log-77",
+    }
+    assert json.loads(base64.b64decode(response["body"])) == answer
+    assert seen["client"] == "198.51.100.4"
+    assert base64.b64decode(seen["body"]) == b'{"messages": []}'
+    assert env_vars == {"AI_GATEWAY_ID": "gw"}
+    assert backend == "AiBinding"
+
+
+def test_sdk_wrapped_env_still_reaches_the_raw_binding(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        f"""
+        import workers
+        from workers import _EnvWrapper
+        env = stand_ins.makeEnv()
+        wrapped = _EnvWrapper(env)
+        # What the SDK's own wrapper would send: it turns None into null.
+        env.AI.answerJson("{{}}")
+        await wrapped.AI.run("m", {{"temperature": None}}, {{}})
+        env.AI.answerStream({SSE_TEXT!r}, 8)
+        request = workers.Request(make_request(body=b"{{}}"))
+        response = await worker.serve(request, wrapped, FakeCore())
+        [type(wrapped.AI).__name__, calls(env.AI)[0]["issues"],
+         stand_ins.same(response.js_object.body, env.AI.lastStream),
+         calls(env.AI)[1]["issues"], await response_json(response)]
+        """,
+    )
+    wrapper_name, sdk_issues, same_stream, glue_issues, response = got
+    assert wrapper_name == "_BindingWrapper", "the stand-in must look like workerd's Ai binding"
+    assert sdk_issues == ["inputs.temperature: null"]
+    assert same_stream is True
+    assert glue_issues == []
+    assert base64.b64decode(response["body"]) == SSE_TEXT.encode()
+
+
+def test_entry_wires_serve_through_the_sdk_entrypoint(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        f"""
+        import importlib, sys, types
+        import js
+        fake_app = types.ModuleType("airelay.app")
+        fake_app.handle = FakeCore()
+        saved = {{name: sys.modules.pop(name, None) for name in ("airelay.app", "entry")}}
+        sys.modules["airelay.app"] = fake_app
+        try:
+            entry = importlib.import_module("entry")
+            env = stand_ins.makeEnv()
+            env.AI.answerStream({SSE_TEXT!r}, 6)
+            instance = entry.Default(js.Object.new(), env)
+            response = await instance.fetch(make_request(body=b"{{}}"))
+        finally:
+            for name, module in saved.items():
+                sys.modules.pop(name, None)
+                if module is not None:
+                    sys.modules[name] = module
+        [type(instance.env).__name__, stand_ins.same(response.js_object.body, env.AI.lastStream),
+         len(fake_app.handle.seen), await response_json(response)]
+        """,
+    )
+    env_type, same_stream, handled, response = got
+    assert env_type == "_EnvWrapper", "WorkerEntrypoint wraps env, as on the Worker"
+    assert same_stream is True
+    assert handled == 1
+    # workerd answers with `result.js_object` of what fetch returns.
+    assert response["is_js_response"] is True
+    assert response["status"] == 200
+    assert base64.b64decode(response["body"]) == SSE_TEXT.encode()
+
+
+def test_entry_module_is_only_wiring() -> None:
+    lines = [
+        line
+        for line in (ROOT / "src" / "entry.py").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", '"""'))
+    ]
+    assert len(lines) <= 6, lines
+
+
+def test_rate_limiter_binding_answers_per_key(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv("{}", '{"allowed": 2}')
+        core = FakeCore()
+        await worker.serve(make_request(body=b"{}"), env, core)
+        limiter = core.platforms[0].rate_limiter
+        answers = [await limiter.limit("ip:203.0.113.9") for _ in range(3)]
+        answers.append(await limiter.limit("ip:other"))
+        no_binding = FakeCore()
+        bare_env = stand_ins.makeEnv("{}", '{"rateLimiter": false}')
+        await worker.serve(make_request(body=b"{}"), bare_env, no_binding)
+        [type(limiter).__name__, answers, list(env.RATE_LIMITER.keys),
+         list(env.RATE_LIMITER.argsIssues), no_binding.platforms[0].rate_limiter is None]
+        """,
+    )
+    name, answers, keys, issues, none_without_binding = got
+    assert name == "RateLimitBinding"
+    assert answers == [True, True, False, True]
+    assert keys == ["ip:203.0.113.9"] * 3 + ["ip:other"]
+    assert issues == []
+    assert none_without_binding is True
+
+
+def test_rate_limiter_failure_lets_the_request_through(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        env.RATE_LIMITER.failWith("rate limiting service unavailable")
+        core = FakeCore()
+        await worker.serve(make_request(body=b"{}"), env, core)
+        [await core.platforms[0].rate_limiter.limit("k"), list(env.RATE_LIMITER.keys)]
+        """,
+    )
+    assert got == [True, ["k"]]
+
+
+def test_missing_ai_binding_is_a_misconfiguration_error(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv("{}", '{"ai": false}')
+        await response_json(await worker.serve(make_request(body=b"{}"), env, FakeCore()))
+        """,
+    )
+    assert got["status"] == 500
+    assert json.loads(base64.b64decode(got["body"]))["error"]["code"] == "misconfigured"

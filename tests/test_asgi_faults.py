@@ -1,0 +1,305 @@
+"""Upstream faults on the local host (issue 4, rule 7): mid-stream failures and disconnects."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Mapping, MutableMapping
+from typing import Any
+
+import httpx
+import httpx2
+import openai
+import pytest
+from openai.types.responses import ResponseErrorEvent
+
+from airelay import sse
+from airelay.app import handle
+from airelay.asgi import AsgiApp
+from airelay.errors import upstream_error
+from airelay.sse import Decoder, Event
+from airelay.types import BackendResult, JsonResult, Platform, StreamResult
+from tests.fakes import FakeBackend, GatedStream, run
+
+BASE = "http://relay.test"
+ENV = {"ALLOW_ANONYMOUS": "true"}
+CHUNK = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion.chunk",
+    "created": 1,
+    "model": "gpt-5.4-mini",
+    "choices": [
+        {"index": 0, "delta": {"role": "assistant", "content": "Hel"}, "finish_reason": None}
+    ],
+}
+CREATED = {
+    "type": "response.created",
+    "sequence_number": 0,
+    "response": {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1,
+        "model": "gpt-5.4-pro",
+        "output": [],
+        "status": "in_progress",
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+    },
+}
+
+
+async def fail_after(*events: bytes) -> AsyncIterator[bytes]:
+    """Yield `events`, then fail the way a broken upstream connection does."""
+    for event in events:
+        yield event
+    raise ConnectionResetError("upstream went away")
+
+
+def midway(first: int) -> FakeBackend:
+    """Return a backend whose streams send `first` events and then fail."""
+
+    def answer(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> BackendResult:
+        if "messages" in inputs:
+            return StreamResult(fail_after(*[sse.encode(CHUNK)] * first))
+        return StreamResult(fail_after(*[sse.encode(CREATED, event="response.created")] * first))
+
+    return FakeBackend(answer)
+
+
+def app_with(backend: FakeBackend, lines: list[str] | None = None) -> AsgiApp:
+    """Return the local host's ASGI app over `backend`."""
+    log = lines.append if lines is not None else (lambda _: None)
+    platform = Platform(backend=backend, env=ENV, log=log)
+    return AsgiApp(handle, lambda: platform)
+
+
+def post_raw(app: AsgiApp, path: str, body: Mapping[str, Any]) -> httpx.Response:
+    """POST `body` to `app` in process and read the whole answer."""
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            response = await client.post(path, json=body)
+            await response.aread()
+            return response
+
+    return run(go())
+
+
+def events_of(response: httpx.Response) -> list[Event]:
+    """Decode the SSE events of a complete body; fail on a trailing partial event."""
+    assert response.content.endswith(b"\n\n")
+    decoder = Decoder()
+    return decoder.decode(response.content)
+
+
+def sdk(app: AsgiApp) -> tuple[httpx2.AsyncClient, openai.AsyncOpenAI]:
+    """Return an HTTP client over `app` and the SDK using it."""
+    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=BASE)
+    client = openai.AsyncOpenAI(
+        base_url=f"{BASE}/v1", api_key="unused", max_retries=0, http_client=http
+    )
+    return http, client
+
+
+# --- a stream that fails midway -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first", [0, 1, 3])
+def test_a_chat_stream_failing_midway_ends_with_an_error_data_event(
+    first: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = post_raw(
+        app_with(midway(first)),
+        "/v1/chat/completions",
+        {"messages": [{"role": "user", "content": "x"}], "stream": True},
+    )
+    assert response.status_code == 200
+    *chunks, last = events_of(response)
+    assert [c.json() for c in chunks] == [CHUNK] * first
+    assert last.event == "message"
+    assert last.json() == {
+        "error": {
+            "message": "The stream failed midway.",
+            "type": "server_error",
+            "param": None,
+            "code": "stream_failed",
+        }
+    }
+    # The operator sees why; the caller does not.
+    assert "upstream went away" in caplog.text
+    assert b"upstream went away" not in response.content
+
+
+@pytest.mark.parametrize("first", [0, 1, 3])
+def test_a_responses_stream_failing_midway_ends_with_the_next_error_event(first: int) -> None:
+    response = post_raw(app_with(midway(first)), "/v1/responses", {"input": "x", "stream": True})
+    assert response.status_code == 200
+    *sent, last = events_of(response)
+    assert [e.event for e in sent] == ["response.created"] * first
+    assert last.event == "error"
+    assert last.json() == {
+        "type": "error",
+        "code": "stream_failed",
+        "message": "The stream failed midway.",
+        "param": None,
+        "sequence_number": first,
+    }
+
+
+def test_sdk_raises_api_error_on_the_chat_error_event() -> None:
+    received: list[str | None] = []
+
+    async def go() -> None:
+        http, client = sdk(app_with(midway(1)))
+        async with http:
+            stream = await client.chat.completions.create(
+                model="gpt-5.4-mini", messages=[{"role": "user", "content": "x"}], stream=True
+            )
+            async for chunk in stream:
+                received.append(chunk.choices[0].delta.content)
+
+    with pytest.raises(openai.APIError) as caught:
+        run(go())
+    assert received == ["Hel"]
+    assert caught.value.message == "The stream failed midway."
+    assert caught.value.code == "stream_failed"
+
+
+def test_sdk_reads_the_responses_error_event_as_the_last_event() -> None:
+    async def go() -> list[Any]:
+        http, client = sdk(app_with(midway(1)))
+        async with http:
+            stream = await client.responses.create(model="gpt-5.4-pro", input="x", stream=True)
+            return [event async for event in stream]
+
+    events = run(go())
+    assert [e.type for e in events] == ["response.created", "error"]
+    assert isinstance(events[-1], ResponseErrorEvent)
+    assert events[-1].code == "stream_failed"
+    assert events[-1].sequence_number == 1
+
+
+def test_the_host_keeps_serving_after_a_stream_failed() -> None:
+    calls = 0
+
+    def answer(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> BackendResult:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            return StreamResult(fail_after(sse.encode(CHUNK)))
+        return JsonResult({"object": "chat.completion", "choices": []})
+
+    lines: list[str] = []
+    app = app_with(FakeBackend(answer), lines)
+    body = {"messages": [{"role": "user", "content": "x"}]}
+    post_raw(app, "/v1/chat/completions", {**body, "stream": True})
+    second = post_raw(app, "/v1/chat/completions", body)
+    assert second.status_code == 200
+    assert second.json() == {"object": "chat.completion", "choices": []}
+    assert [json.loads(line)["status"] for line in lines] == [200, 200]
+
+
+# --- failures before the stream starts ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("upstream", "exception", "status"),
+    [
+        (429, openai.RateLimitError, 429),
+        (504, openai.InternalServerError, 504),
+        (524, openai.InternalServerError, 504),
+        (503, openai.InternalServerError, 502),
+    ],
+)
+def test_sdk_sees_upstream_failures_as_their_mapped_errors(
+    upstream: int, exception: type[openai.APIStatusError], status: int
+) -> None:
+    def fail(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> JsonResult:
+        raise upstream_error(upstream, "try later")
+
+    async def go() -> None:
+        http, client = sdk(app_with(FakeBackend(fail)))
+        async with http:
+            await client.responses.create(model="gpt-5.4-pro", input="x", stream=True)
+
+    with pytest.raises(exception) as caught:
+        run(go())
+    assert caught.value.status_code == status
+    assert ("retry-after" in caught.value.response.headers) == (status == 429)
+
+
+# --- a client that goes away ----------------------------------------------------------------
+
+Message = MutableMapping[str, Any]
+
+
+def scope(path: str) -> dict[str, Any]:
+    """Return an ASGI HTTP scope for a JSON POST."""
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "headers": [(b"content-type", b"application/json")],
+        "query_string": b"",
+        "client": ("127.0.0.1", 50_000),
+    }
+
+
+async def serve_then_disconnect(app: AsgiApp, path: str, body: bytes) -> list[Message]:
+    """Drive `app` like a server whose client leaves right after the first body chunk."""
+    sent: list[Message] = []
+    first_chunk = asyncio.Event()
+    body_read = False
+
+    async def receive() -> Message:
+        nonlocal body_read
+        if not body_read:
+            body_read = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await first_chunk.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body" and message.get("body"):
+            first_chunk.set()
+
+    # A guard against hanging should the host never notice the disconnect, not a timing check.
+    await asyncio.wait_for(app(scope(path), receive, send), timeout=30)
+    return sent
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "x"}], "stream": True}),
+        ("/v1/responses", {"input": "x", "stream": True}),
+    ],
+)
+def test_a_client_that_disconnects_stops_the_upstream_work(path: str, body: dict[str, Any]) -> None:
+    # The stream waits forever after its first event: only the disconnect can end it.
+    stream = GatedStream(sse.encode(CHUNK), [sse.encode("[DONE]")])
+    backend = FakeBackend(lambda model, inputs, options: StreamResult(stream))
+    sent = run(serve_then_disconnect(app_with(backend), path, json.dumps(body).encode()))
+    assert stream.closed
+    assert stream.aclose_called
+    assert not stream.finished
+    assert stream.produced == [sse.encode(CHUNK)]
+    bodies = [m.get("body") for m in sent if m["type"] == "http.response.body"]
+    assert bodies == [sse.encode(CHUNK)]
+
+
+def test_a_finished_stream_is_closed_too() -> None:
+    stream = GatedStream(sse.encode(CHUNK), [sse.encode("[DONE]")])
+    stream.gate.set()
+    backend = FakeBackend(lambda model, inputs, options: StreamResult(stream))
+    response = post_raw(
+        app_with(backend),
+        "/v1/chat/completions",
+        {"messages": [{"role": "user", "content": "x"}], "stream": True},
+    )
+    assert [e.data for e in events_of(response)][-1] == "[DONE]"
+    assert stream.finished
+    assert stream.aclose_called

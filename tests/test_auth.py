@@ -1,0 +1,351 @@
+"""API keys (issue 4, rule 1): the secret, the headers SDKs send, constant-time checks, 401s."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+from collections.abc import Mapping
+
+import httpx
+import httpx2
+import openai
+import pytest
+
+from airelay.app import handle
+from airelay.auth import (
+    ANONYMOUS,
+    Caller,
+    authenticate,
+    key_digest,
+    key_id,
+    parse_keys,
+    presented_key,
+)
+from airelay.cli import build_app, describe_access, local_env
+from airelay.errors import RelayError
+from airelay.types import JsonResult, Platform, Request, Response
+from tests.fakes import FakeBackend, run
+
+KEY_A = "sk-relay-alpha-5f1c9e2b7d"
+KEY_B = "sk-relay-beta-0a8e4c6f31"
+WRONG = "sk-relay-wrong-7c3d9b1e44"
+KEYS = f"{KEY_A},{KEY_B}"
+CHAT = json.dumps({"messages": [{"role": "user", "content": "hello"}]}).encode()
+BASE = "http://relay.test"
+
+
+def chat(*headers: tuple[str, str], client: str | None = None) -> Request:
+    """Return a chat completion request with `headers`."""
+    return Request(
+        "POST",
+        "/v1/chat/completions",
+        (("content-type", "application/json"), *headers),
+        CHAT,
+        client=client,
+    )
+
+
+def serve(
+    env: Mapping[str, str], request: Request, backend: FakeBackend | None = None
+) -> tuple[Response, list[str], FakeBackend]:
+    """Run the core on `request`; return the response, the log lines and the backend."""
+    lines: list[str] = []
+    used = backend or FakeBackend(lambda model, inputs, options: JsonResult({"object": "x"}))
+    response = run(handle(request, Platform(backend=used, env=env, log=lines.append)))
+    return response, lines, used
+
+
+def error_of(response: Response) -> dict[str, object]:
+    """Return the `error` object of an OpenAI-shaped error response."""
+    body = json.loads(response.body)
+    assert set(body) == {"error"}
+    error: dict[str, object] = body["error"]
+    assert set(error) == {"message", "type", "param", "code"}
+    return error
+
+
+# --- keys and their ids ---------------------------------------------------------------------
+
+
+def test_parse_keys_splits_on_commas_spaces_and_newlines() -> None:
+    digests = parse_keys(f" {KEY_A},\n{KEY_B}  extra,,\n")
+    assert digests == (key_digest(KEY_A), key_digest(KEY_B), key_digest("extra"))
+
+
+def test_parse_keys_keeps_digests_never_keys() -> None:
+    digests = parse_keys(KEYS)
+    assert all(len(d) == 32 for d in digests)
+    assert all(KEY_A.encode() not in d and KEY_B.encode() not in d for d in digests)
+
+
+def test_key_id_is_short_stable_and_does_not_contain_the_key() -> None:
+    ident = key_id(key_digest(KEY_A))
+    assert ident == key_id(key_digest(KEY_A))
+    assert ident != key_id(key_digest(KEY_B))
+    assert ident.startswith("key_")
+    assert len(ident) == len("key_") + 12
+    assert all(part not in ident for part in KEY_A.split("-"))
+
+
+# --- which headers carry a key --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
+def test_bearer_authorization_carries_the_key(scheme: str) -> None:
+    assert presented_key(chat(("authorization", f"{scheme} {KEY_A}"))) == KEY_A
+
+
+@pytest.mark.parametrize("header", ["api-key", "x-api-key"])
+def test_sdk_key_headers_carry_the_key(header: str) -> None:
+    assert presented_key(chat((header, f" {KEY_A} "))) == KEY_A
+
+
+def test_authorization_wins_over_the_other_key_headers() -> None:
+    request = chat(("x-api-key", KEY_B), ("authorization", f"Bearer {KEY_A}"))
+    assert presented_key(request) == KEY_A
+
+
+@pytest.mark.parametrize("value", [f"Basic {KEY_A}", "Bearer ", "Bearer", KEY_A])
+def test_authorization_without_a_bearer_token_carries_no_key(value: str) -> None:
+    assert presented_key(chat(("authorization", value))) is None
+
+
+# --- authenticate ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [KEY_A, KEY_B])
+def test_each_rotated_key_is_accepted_under_its_own_id(key: str) -> None:
+    caller = authenticate(chat(("authorization", f"Bearer {key}")), parse_keys(KEYS), False)
+    assert caller.key_id == key_id(key_digest(key))
+
+
+def test_a_wrong_key_is_a_401_that_does_not_echo_it() -> None:
+    with pytest.raises(RelayError) as caught:
+        authenticate(chat(("authorization", f"Bearer {WRONG}")), parse_keys(KEYS), False)
+    assert caught.value.status == 401
+    assert caught.value.code == "invalid_api_key"
+    assert ("www-authenticate", "Bearer") in caught.value.headers
+    assert WRONG not in caught.value.message
+    assert WRONG[:8] not in caught.value.message
+
+
+def test_a_missing_key_is_a_401_that_says_how_to_send_one() -> None:
+    with pytest.raises(RelayError) as caught:
+        authenticate(chat(), parse_keys(KEYS), False)
+    assert caught.value.status == 401
+    assert caught.value.code == "invalid_api_key"
+    assert "Authorization: Bearer" in caught.value.message
+
+
+@pytest.mark.parametrize("presented", [KEY_A, KEY_B, WRONG])
+def test_every_configured_key_is_compared_in_constant_time(
+    presented: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+    compare = hmac.compare_digest
+
+    def recording(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return compare(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", recording)
+    digests = parse_keys(f"{KEYS},sk-relay-gamma-e5")
+    with contextlib.suppress(RelayError):
+        authenticate(chat(("authorization", f"Bearer {presented}")), digests, False)
+    # The same work whether the first key, the second or none matches.
+    assert [b for _, b in compared] == list(digests)
+    assert all(a == key_digest(presented) for a, _ in compared)
+
+
+def test_keyless_access_only_when_the_operator_allows_it() -> None:
+    with pytest.raises(RelayError):
+        authenticate(chat(), (), False)
+    caller = authenticate(chat(client="192.0.2.7"), (), True)
+    assert caller == Caller(ANONYMOUS, "192.0.2.7")
+
+
+def test_keyless_relay_ignores_a_key_it_cannot_check() -> None:
+    caller = authenticate(chat(("authorization", f"Bearer {KEY_A}")), (), True)
+    assert caller.key_id == ANONYMOUS
+
+
+def test_with_keys_and_anonymous_a_keyless_caller_is_let_in() -> None:
+    assert authenticate(chat(), parse_keys(KEYS), True).key_id == ANONYMOUS
+
+
+def test_with_keys_and_anonymous_a_wrong_key_is_still_rejected() -> None:
+    with pytest.raises(RelayError) as caught:
+        authenticate(chat(("authorization", f"Bearer {WRONG}")), parse_keys(KEYS), True)
+    assert caught.value.status == 401
+
+
+def test_rate_limits_count_a_key_by_its_id_and_keyless_callers_by_address() -> None:
+    assert Caller("key_0123456789ab", "192.0.2.1").rate_key == "key_0123456789ab"
+    assert Caller(ANONYMOUS, "192.0.2.1").rate_key == "ip:192.0.2.1"
+    assert Caller(ANONYMOUS).rate_key == "ip:unknown"
+
+
+def test_the_core_takes_the_client_address_from_the_host_not_a_header() -> None:
+    # On the local host CF-Connecting-IP is whatever the caller typed; the Worker glue sets
+    # `client` from it, where Cloudflare writes it.
+    request = chat(("cf-connecting-ip", "198.51.100.99"), client="192.0.2.7")
+    assert authenticate(request, (), True).rate_key == "ip:192.0.2.7"
+
+
+# --- through the core -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/v1/chat/completions"),
+        ("POST", "/v1/responses"),
+        ("GET", "/v1/models"),
+        ("GET", "/v1/models/gpt-5.4-mini"),
+    ],
+)
+def test_every_v1_route_needs_a_key(method: str, path: str) -> None:
+    response, _, backend = serve({"API_KEYS": KEYS}, Request(method, path, body=CHAT))
+    assert response.status == 401
+    assert error_of(response)["code"] == "invalid_api_key"
+    assert backend.calls == []
+
+
+@pytest.mark.parametrize("path", ["/health", "/openapi.json"])
+def test_health_and_openapi_are_public(path: str) -> None:
+    for env in ({"API_KEYS": KEYS}, {}):
+        response, _, _ = serve(env, Request("GET", path))
+        assert response.status == 200
+
+
+def test_no_keys_and_no_anonymous_is_500_misconfigured_on_v1_routes() -> None:
+    response, _, backend = serve({}, chat(("authorization", f"Bearer {KEY_A}")))
+    assert response.status == 500
+    error = error_of(response)
+    assert error["code"] == "misconfigured"
+    assert "API_KEYS" in str(error["message"])
+    assert "ALLOW_ANONYMOUS" in str(error["message"])
+    assert backend.calls == []
+
+
+def test_a_valid_key_reaches_the_backend_tagged_with_its_key_id() -> None:
+    response, lines, backend = serve({"API_KEYS": KEYS}, chat(("x-api-key", KEY_B)))
+    assert response.status == 200
+    expected = key_id(key_digest(KEY_B))
+    assert backend.call.options["gateway"]["metadata"]["key_id"] == expected
+    assert json.loads(lines[0])["key_id"] == expected
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        (("authorization", f"Bearer {WRONG}"),),
+        (("api-key", WRONG),),
+        (("authorization", f"Bearer {KEY_A}"),),
+        (("x-api-key", KEY_B),),
+    ],
+)
+def test_keys_appear_in_no_response_header_body_or_log_line(
+    headers: tuple[tuple[str, str], ...],
+) -> None:
+    response, lines, _ = serve({"API_KEYS": KEYS}, chat(*headers))
+    visible = response.body.decode() + repr(response.headers) + "\n".join(lines)
+    for key in (KEY_A, KEY_B, WRONG):
+        assert key not in visible
+
+
+# --- the local host over HTTP ---------------------------------------------------------------
+
+
+def sdk_call(env: Mapping[str, str], api_key: str) -> str | None:
+    """Ask the local host for a chat completion with the SDK; return the answer's text."""
+
+    async def go() -> str | None:
+        app = build_app(env)
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
+            sdk = openai.AsyncOpenAI(
+                base_url=f"{BASE}/v1", api_key=api_key, max_retries=0, http_client=http
+            )
+            completion = await sdk.chat.completions.create(
+                model="gpt-5.4-mini", messages=[{"role": "user", "content": "hi"}]
+            )
+            return completion.choices[0].message.content
+
+    return run(go())
+
+
+def http_get(env: Mapping[str, str], path: str, headers: Mapping[str, str]) -> httpx.Response:
+    """GET `path` from the local host in process."""
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=build_app(env))
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            return await client.get(path, headers=dict(headers))
+
+    return run(go())
+
+
+def test_sdk_raises_authentication_error_for_a_wrong_key() -> None:
+    with pytest.raises(openai.AuthenticationError) as caught:
+        sdk_call({"API_KEYS": KEYS}, WRONG)
+    assert caught.value.status_code == 401
+    assert caught.value.code == "invalid_api_key"
+    assert WRONG not in str(caught.value)
+
+
+@pytest.mark.parametrize("key", [KEY_A, KEY_B])
+def test_sdk_is_served_with_either_rotated_key(key: str) -> None:
+    assert "hi" in (sdk_call({"API_KEYS": KEYS}, key) or "")
+
+
+def test_local_host_without_a_key_header_answers_401() -> None:
+    response = http_get({"API_KEYS": KEYS}, "/v1/models", {})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_api_key"
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("header", ["api-key", "x-api-key"])
+def test_local_host_accepts_the_sdk_key_headers(header: str) -> None:
+    response = http_get({"API_KEYS": KEYS}, "/v1/models", {header: KEY_A})
+    assert response.status_code == 200
+
+
+def test_local_host_is_keyless_without_api_keys_and_says_so() -> None:
+    env = local_env({})
+    assert env["ALLOW_ANONYMOUS"] == "true"
+    assert http_get({}, "/v1/models", {}).status_code == 200
+    line = describe_access(env, "127.0.0.1")
+    assert line.startswith("access: keyless")
+    assert "127.0.0.1" in line
+
+
+def test_local_host_keyless_by_choice_also_defaults_cors_to_any_origin() -> None:
+    assert local_env({"ALLOW_ANONYMOUS": "true"})["CORS_ALLOW_ORIGINS"] == "*"
+
+
+def test_local_host_with_api_keys_is_not_keyless_and_never_prints_them() -> None:
+    env = local_env({"API_KEYS": KEYS})
+    assert "ALLOW_ANONYMOUS" not in env
+    line = describe_access(env, "127.0.0.1")
+    assert line == "access: 2 API key(s) from API_KEYS"
+    assert KEY_A not in line
+    assert KEY_B not in line
+
+
+def test_local_host_says_when_keys_and_keyless_access_are_both_on() -> None:
+    line = describe_access(local_env({"API_KEYS": KEYS, "ALLOW_ANONYMOUS": "true"}), "0.0.0.0")
+    assert "keyless callers" in line
+
+
+def test_local_host_with_keyless_access_turned_off_is_locked_not_misconfigured() -> None:
+    env = local_env({"ALLOW_ANONYMOUS": "false"})
+    line = describe_access(env, "127.0.0.1")
+    assert line.startswith("access:")
+    assert "keyless" not in line
+    assert http_get({"ALLOW_ANONYMOUS": "false"}, "/health", {}).status_code == 200
+    locked = http_get({"ALLOW_ANONYMOUS": "false"}, "/v1/models", {})
+    assert locked.json()["error"]["code"] == "misconfigured"
+    assert "API_KEYS" in locked.json()["error"]["message"]
