@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from airelay.errors import BackendError, RelayError, upstream_error
+from airelay.errors import BackendError, RelayError, upstream_error, upstream_status
 
 
 def test_an_error_renders_as_openais_error_object() -> None:
@@ -84,3 +84,25 @@ def test_an_upstream_rate_limit_tells_the_caller_when_to_retry() -> None:
 
 def test_a_rejected_request_says_which_status_upstream_gave() -> None:
     assert "(413)" in upstream_error(413, "too long").message
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        (3040, 429),
+        (3036, 429),
+        (3007, 408),
+        (3008, 408),
+        (5007, 400),
+        (3006, 413),
+        (3023, 403),
+        (500, 500),
+        (429, 429),
+        (9999, None),
+        (42, None),
+    ],
+)
+def test_upstream_status_reads_workers_ai_codes_and_http_statuses(
+    code: int, status: int | None
+) -> None:
+    assert upstream_status(code) == status

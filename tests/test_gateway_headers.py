@@ -271,3 +271,15 @@ def test_sdk_sees_bad_request_naming_a_bad_header(header: str, value: str) -> No
         sdk_chat({header: value})
     assert caught.value.param == header
     assert caught.value.code == "invalid_header"
+
+
+def test_caller_cannot_turn_caching_back_on_when_the_operator_skips_it() -> None:
+    settings = Settings.from_env({"AI_GATEWAY_SKIP_CACHE": "true"})
+    request = Request("POST", "/v1/responses", headers=(("cf-aig-skip-cache", "false"),))
+    assert gateway_options(settings, request)["gateway"]["skipCache"] is True
+
+
+def test_caller_can_skip_the_cache_when_the_operator_caches() -> None:
+    settings = Settings.from_env({})
+    request = Request("POST", "/v1/responses", headers=(("cf-aig-skip-cache", "true"),))
+    assert gateway_options(settings, request)["gateway"]["skipCache"] is True

@@ -53,6 +53,22 @@ class BackendError(RelayError):
     """The model backend failed; raised by backends, rendered like any RelayError."""
 
 
+# Workers AI reports its own 4-digit internal codes ("3040: ..."); their HTTP meaning, from
+# https://developers.cloudflare.com/workers-ai/platform/errors/
+WORKERS_AI_CODES = {
+    5007: 400, 5004: 400, 3039: 400, 3003: 400, 3006: 413, 3042: 404,
+    5018: 403, 5016: 403, 3023: 403, 3041: 403, 5019: 405, 5005: 405,
+    3007: 408, 3008: 408, 3036: 429, 3040: 429,
+}  # fmt: skip
+
+
+def upstream_status(code: int) -> int | None:
+    """Return the HTTP status an upstream error code stands for, if it is known."""
+    if code in WORKERS_AI_CODES:
+        return WORKERS_AI_CODES[code]
+    return code if 100 <= code <= 599 else None
+
+
 def upstream_error(status: int, description: str) -> BackendError:
     """Map an upstream HTTP status and description to the relay's answer."""
     if status in (408, 504, 524):

@@ -42,6 +42,9 @@ def gateway_options(
         gateway["retries"] = retries
     caller = caller_options(settings, request) if request is not None else {}
     caller_metadata = caller.pop("metadata", {})
+    if settings.skip_cache:
+        # An operator who turned caching off keeps it off: a caller may only skip more.
+        caller.pop("skipCache", None)
     gateway.update(caller)
     metadata = merge_metadata(relay_metadata or {}, caller_metadata)
     if metadata:

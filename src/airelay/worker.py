@@ -17,7 +17,8 @@ import js
 from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 from workers import Response as WorkersResponse
 
-from airelay.errors import BackendError, RelayError, upstream_error
+from airelay.errors import BackendError, RelayError, upstream_error, upstream_status
+from airelay.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
 from airelay.types import (
     BackendResult,
     Handler,
@@ -30,7 +31,7 @@ from airelay.types import (
 
 # Upstream failures reach Python as JS errors whose message is "<status>: <description>"
 # (InferenceUpstreamError); other binding errors carry no status.
-_STATUS_MESSAGE = re.compile(r"^\s*(\d{3})\s*:\s*(.*)$", re.DOTALL)
+_STATUS_MESSAGE = re.compile(r"^\s*(\d{3,4})\s*:\s*(.*)$", re.DOTALL)
 _TIMEOUT_NAMES = ("TimeoutError", "AbortError")
 
 logger = logging.getLogger("airelay")
@@ -46,7 +47,11 @@ async def serve(request: Any, env: Any, handle: Handler) -> WorkersResponse:
         rate_limiter=None if _is_missing(limiter) else RateLimitBinding(limiter),
     )
     try:
-        core_request = await to_core_request(request)
+        limit = body_limit(platform.env)
+    except RelayError:
+        limit = DEFAULT_MAX_BODY_BYTES  # the core answers the misconfiguration itself
+    try:
+        core_request = await to_core_request(request, limit)
     except JsException as exc:
         error = RelayError(400, f"The request body could not be read: {exc}", code="bad_body")
         return to_workers_response(error.to_response())
@@ -96,13 +101,18 @@ def to_json_data(value: Any) -> Any:
     return None if text is None else json.loads(text)
 
 
-async def to_core_request(request: Any) -> Request:
+async def to_core_request(request: Any, max_body: int | None = None) -> Request:
     """Read a JS (or workers.Request) request into a core Request, body and all."""
     raw = unwrap(request)
     url = js.URL.new(raw.url)
     pairs = js.Array.from_(raw.headers.entries()).to_py()
     headers = tuple((str(name).lower(), str(value)) for name, value in pairs)
-    body = b"" if _is_missing(raw.body) else (await raw.arrayBuffer()).to_bytes()
+    declared = declared_length(dict(headers).get("content-length"))
+    if _is_missing(raw.body) or (max_body is not None and (declared or 0) > max_body):
+        # An over-long declared body is never read: the core answers 413 from the header.
+        body = b""
+    else:
+        body = (await raw.arrayBuffer()).to_bytes()
     query = str(url.search)[1:]
     client = next((value for name, value in headers if name == "cf-connecting-ip"), None)
     return Request(
@@ -233,8 +243,9 @@ def binding_error(exc: JsException) -> BackendError:
     message = str(getattr(exc, "message", "") or exc)
     # The status decides first: "400: ... timeout ..." is a rejected request, not a timeout.
     match = _STATUS_MESSAGE.match(message)
-    if match:
-        return upstream_error(int(match.group(1)), match.group(2).strip())
+    status = upstream_status(int(match.group(1))) if match else None
+    if match and status is not None:
+        return upstream_error(status, match.group(2).strip())
     if name in _TIMEOUT_NAMES or "timeout" in message.lower() or "timed out" in message.lower():
         return upstream_error(504, message)
     return BackendError(

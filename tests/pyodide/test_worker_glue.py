@@ -322,14 +322,33 @@ UPSTREAM_ERRORS = [
         "invalid_request_error",
         "upstream_rejected",
     ),
+    # Workers AI's own 4-digit codes mean the HTTP status its errors table gives them.
     (
-        "internal-code",
+        "3040-capacity",
         UPSTREAM,
-        "3040: Capacity temporarily exceeded",
+        "3040: No more data centers",
+        429,
+        "rate_limit_error",
+        "rate_limit_exceeded",
+    ),
+    ("3007-timeout", UPSTREAM, "3007: Request timeout", 504, "api_error", "upstream_timeout"),
+    (
+        "5007-no-model",
+        UPSTREAM,
+        "5007: No such model",
+        400,
+        "invalid_request_error",
+        "upstream_rejected",
+    ),
+    (
+        "3023-blocked",
+        UPSTREAM,
+        "3023: Service unavailable for account",
         502,
         "api_error",
         "upstream_error",
     ),
+    ("unknown-code", UPSTREAM, "9999: Something new", 502, "api_error", "upstream_error"),
     ("no-status", "AiError", "network connection lost", 502, "api_error", "upstream_error"),
     (
         "TimeoutError",
@@ -459,6 +478,30 @@ def test_bodiless_request_has_empty_body(pyodide: PyodideRunner) -> None:
         "client": None,
         "client_type": "NoneType",
     }
+
+
+def test_body_declared_over_the_limit_is_never_read(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        request = make_request(headers=[("content-length", "11")], body=b'{"a": "bc"}')
+        core_request = await worker.to_core_request(request, 10)
+        [core_request.body.decode(), core_request.header("content-length"),
+         bool(request.bodyUsed)]
+        """,
+    )
+    assert got == ["", "11", False]
+
+
+def test_body_within_the_limit_is_read_whole(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        request = make_request(headers=[("content-length", "11")], body=b'{"a": "bc"}')
+        (await worker.to_core_request(request, 11)).body.decode()
+        """,
+    )
+    assert got == '{"a": "bc"}'
 
 
 def test_unreadable_body_becomes_400(pyodide: PyodideRunner) -> None:
