@@ -363,3 +363,9 @@ def test_a_callers_limit_over_the_cap_is_a_400_naming_it() -> None:
     assert response.status == 400
     assert error_of(response)["param"] == "max_output_tokens"
     assert backend.calls == []
+
+
+def test_model_lookup_accepts_a_url_encoded_full_id() -> None:
+    response = call("GET", "/v1/models/openai%2Fgpt-5.4-pro")
+    assert response.status == 200
+    assert json.loads(response.body)["id"] == "openai/gpt-5.4-pro"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import unquote
 
 from airelay import __version__, openapi, sse
 from airelay.auth import Caller, authenticate
@@ -75,6 +76,9 @@ async def _dispatch(
     if route.name == "models":
         return json_response(200, {"object": "list", "data": [m.card() for m in MODELS]})
     if route.name == "model":
+        # The Worker sees the raw path, the local host a decoded one: `openai%2Fgpt-5.4-mini`
+        # (how typed clients send a path parameter) must find the model on both.
+        param = unquote(param)
         model = find_model(param)
         if model is None:
             raise _model_not_found(param)

@@ -128,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         delay_ms = float(env.get("AIRELAY_TOKEN_DELAY_MS") or 0)
     app = build_app(env, token_delay=delay_ms / 1000)
     print(f"airelay {__version__}: local model on http://{args.host}:{args.port}/v1", flush=True)
+    print(f"chat page: http://{args.host}:{args.port}/", flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
