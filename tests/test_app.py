@@ -305,7 +305,7 @@ def test_an_unknown_path_is_404_and_a_wrong_method_405() -> None:
     assert error_of(call("GET", "/v2/things"))["code"] == "not_found"
     wrong = call("GET", CHAT_PATH)
     assert wrong.status == 405
-    assert wrong.header("allow") == "POST"
+    assert wrong.header("allow") == "POST, OPTIONS"
 
 
 def test_health_answers_without_a_backend_call() -> None:
@@ -369,3 +369,30 @@ def test_model_lookup_accepts_a_url_encoded_full_id() -> None:
     response = call("GET", "/v1/models/openai%2Fgpt-5.4-pro")
     assert response.status == 200
     assert json.loads(response.body)["id"] == "openai/gpt-5.4-pro"
+
+
+@pytest.mark.parametrize("path", ["/health", "/openapi.json"])
+def test_public_routes_answer_while_a_variable_is_bad(path: str) -> None:
+    response = call("GET", path, env={"AI_GATEWAY_CACHE_TTL": "5"})
+    assert response.status == 200
+    assert error_of(call("GET", "/v1/models", env={"AI_GATEWAY_CACHE_TTL": "5"}))["code"] == (
+        "misconfigured"
+    )
+
+
+def test_the_other_routes_model_is_404_pointing_at_its_route() -> None:
+    response = call("POST", RESPONSES_PATH, {"model": "gpt-5.4-mini", "input": "x"})
+    error = error_of(response)
+    assert (response.status, error["code"], error["param"]) == (404, "model_not_found", "model")
+    assert "not served on this route" in error["message"]
+    assert "/v1/chat/completions" in error["message"]
+
+
+def test_a_server_error_log_line_says_what_is_wrong() -> None:
+    lines: list[str] = []
+    platform = Platform(backend=FakeBackend(), env={"RATE_LIMIT_PERIOD": "30"}, log=lines.append)
+    response = run(handle(Request("GET", "/v1/models"), platform))
+    assert response.status == 500
+    record = json.loads(lines[-1])
+    assert record["error_code"] == "misconfigured"
+    assert "RATE_LIMIT_PERIOD" in record["error"]

@@ -122,7 +122,7 @@ def test_a_bad_body_over_http_is_a_clear_error(
 def test_a_wrong_method_over_http_is_405_with_allow() -> None:
     response = request("GET", "/v1/responses")
     assert response.status_code == 405
-    assert response.headers["allow"] == "POST"
+    assert response.headers["allow"] == "POST, OPTIONS"
 
 
 def test_a_bad_setting_over_http_is_a_500_naming_it() -> None:
@@ -406,3 +406,14 @@ def test_a_json_answer_is_sent_with_its_length() -> None:
     headers = dict(sent[0]["headers"])
     assert headers[b"content-length"] == str(len(sent[1]["body"])).encode()
     assert json.loads(sent[1]["body"]) == {"ok": "caf\u00e9"}
+
+
+def test_a_204_carries_no_content_length() -> None:
+    # RFC 9110 8.6: a 204 must not send content-length.
+    response = request(
+        "OPTIONS",
+        "/v1/chat/completions",
+        headers={"origin": "http://page.test", "access-control-request-method": "POST"},
+    )
+    assert response.status_code == 204
+    assert "content-length" not in response.headers

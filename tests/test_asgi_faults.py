@@ -303,3 +303,28 @@ def test_a_finished_stream_is_closed_too() -> None:
     assert [e.data for e in events_of(response)][-1] == "[DONE]"
     assert stream.finished
     assert stream.aclose_called
+
+
+def test_a_stream_is_closed_even_when_sending_to_the_client_fails() -> None:
+    stream = GatedStream(sse.encode(CHUNK), [sse.encode("[DONE]")])
+    backend = FakeBackend(lambda model, inputs, options: StreamResult(stream))
+    app = app_with(backend)
+    body = json.dumps({"messages": [{"role": "user", "content": "x"}], "stream": True}).encode()
+    delivered = False
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()  # never disconnects: only the failed send ends the stream
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            raise OSError("connection reset")
+
+    with pytest.raises(OSError, match="connection reset"):
+        run(asyncio.wait_for(app(scope("/v1/chat/completions"), receive, send), timeout=30))
+    assert stream.aclose_called
+    assert stream.closed

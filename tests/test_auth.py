@@ -17,6 +17,7 @@ from airelay.auth import (
     ANONYMOUS,
     Caller,
     authenticate,
+    client_network,
     key_digest,
     key_id,
     parse_keys,
@@ -69,8 +70,23 @@ def error_of(response: Response) -> dict[str, object]:
 
 
 def test_parse_keys_splits_on_commas_spaces_and_newlines() -> None:
-    digests = parse_keys(f" {KEY_A},\n{KEY_B}  extra,,\n")
-    assert digests == (key_digest(KEY_A), key_digest(KEY_B), key_digest("extra"))
+    digests = parse_keys(f" {KEY_A},\n{KEY_B}  extra-key,,\n")
+    assert digests == (key_digest(KEY_A), key_digest(KEY_B), key_digest("extra-key"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("sk-long-enough, # rotated out", "key 2 is shorter than 8 characters"),
+        ("sk-long-enough,sk-ünïcode-key", "key 2 has characters other than visible ASCII"),
+    ],
+)
+def test_parse_keys_refuses_short_or_non_ascii_keys_naming_only_their_position(
+    raw: str, why: str
+) -> None:
+    with pytest.raises(ValueError, match=why) as caught:
+        parse_keys(raw)
+    assert "sk-" not in str(caught.value)
 
 
 def test_parse_keys_keeps_digests_never_keys() -> None:
@@ -349,3 +365,19 @@ def test_local_host_with_keyless_access_turned_off_is_locked_not_misconfigured()
     locked = http_get({"ALLOW_ANONYMOUS": "false"}, "/v1/models", {})
     assert locked.json()["error"]["code"] == "misconfigured"
     assert "API_KEYS" in locked.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("client", "network"),
+    [
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff::9", "2001:db8:1:2::/64"),
+        ("203.0.113.7", "203.0.113.7"),
+        (None, "unknown"),
+    ],
+)
+def test_keyless_callers_are_counted_by_ipv4_address_or_ipv6_64(
+    client: str | None, network: str
+) -> None:
+    assert client_network(client) == network
+    assert Caller("anonymous", client).rate_key == f"ip:{network}"

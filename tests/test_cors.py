@@ -92,7 +92,7 @@ def test_preflight_from_another_origin_gets_no_cors_headers(origin: str | None) 
     response = POLICY.preflight(preflight(origin))
     assert response.status == 204
     assert cors_headers(response.headers) == {}
-    assert response.header("allow") == ALLOWED_METHODS
+    assert response.header("allow") == ", ".join(ALLOWED_METHODS)
 
 
 def test_options_without_a_requested_method_is_not_a_preflight() -> None:
@@ -178,11 +178,23 @@ def test_preflight_is_answered_before_auth() -> None:
     assert response.header("x-request-id")
 
 
-def test_preflight_for_any_path_is_answered_without_routing() -> None:
+def test_preflight_for_an_unknown_path_is_404() -> None:
     request = Request(
         "OPTIONS", "/v1/unknown", (("origin", APP), ("access-control-request-method", "GET"))
     )
-    assert serve(ENV, request).status == 204
+    assert serve(ENV, request).status == 404
+
+
+def test_preflight_allows_the_methods_of_its_route() -> None:
+    request = Request(
+        "OPTIONS",
+        "/v1/chat/completions",
+        (("origin", APP), ("access-control-request-method", "POST")),
+    )
+    response = serve(ENV, request)
+    assert response.status == 204
+    assert response.header("allow") == "POST, OPTIONS"
+    assert response.header("access-control-allow-methods") == "POST, OPTIONS"
 
 
 @pytest.mark.parametrize(

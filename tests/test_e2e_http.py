@@ -104,7 +104,7 @@ def test_unknown_path_and_wrong_method_over_http(server: LiveServer) -> None:
     assert missing.json()["error"]["code"] == "not_found"
     wrong = httpx.delete(f"{server.url}/v1/responses")
     assert wrong.status_code == 405
-    assert wrong.headers["allow"] == "POST"
+    assert wrong.headers["allow"] == "POST, OPTIONS"
 
 
 def test_health_reports_the_version(server: LiveServer) -> None:

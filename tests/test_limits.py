@@ -24,7 +24,7 @@ from airelay.limits import (
     body_limit,
     check_body_size,
     declared_length,
-    json_depth,
+    text_depth,
 )
 from airelay.types import Platform, Request, Response
 from tests.fakes import FakeBackend, run
@@ -167,12 +167,24 @@ def test_a_body_within_a_raised_limit_is_served() -> None:
 # --- the shape ------------------------------------------------------------------------------
 
 
-def test_json_depth_counts_arrays_and_objects() -> None:
-    assert json_depth("text") == 0
-    assert json_depth({}) == 1
-    assert json_depth([[[]]]) == 3
-    assert json_depth({"a": [{"b": 1}], "c": 2}) == 3
-    assert json_depth(with_schema_depth(MAX_JSON_DEPTH)) == MAX_JSON_DEPTH
+def test_text_depth_counts_arrays_and_objects() -> None:
+    assert text_depth('"text"') == 0
+    assert text_depth("{}") == 1
+    assert text_depth("[[[]]]") == 3
+    assert text_depth('{"a": [{"b": 1}], "c": 2}') == 3
+    assert text_depth(json.dumps(with_schema_depth(MAX_JSON_DEPTH))) == MAX_JSON_DEPTH
+
+
+def test_text_depth_ignores_brackets_inside_strings() -> None:
+    assert text_depth(json.dumps({"a": "[[[{{{", "b": ['\\"[', "]]]"]})) == 2
+
+
+def test_unclosed_nesting_far_past_the_limit_is_refused_before_parsing() -> None:
+    # Pyodide's parser overflows the JS stack near 8,000 levels and kills the runtime.
+    response, backend = serve({}, post("/v1/chat/completions", b"[" * 10_000))
+    assert response.status == 400
+    assert error_of(response)["code"] == "too_deep"
+    assert backend.calls == []
 
 
 def test_nesting_at_the_limit_passes() -> None:

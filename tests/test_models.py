@@ -155,7 +155,7 @@ def test_whole_numbers_are_accepted_for_number_parameters() -> None:
 def test_null_means_unset_for_optional_parameters() -> None:
     parsed = validate(CHAT, chat(temperature=None, max_tokens=None, stream=None))
     assert parsed.temperature is None
-    assert parsed.output_cap() is None
+    assert parsed.max_tokens is None
 
 
 # --- required fields and unknown fields ----------------------------------------------------
@@ -431,11 +431,6 @@ def test_a_malformed_chat_response_format_is_rejected(
     assert rejected(CHAT, chat(response_format=response_format)).param == param
 
 
-def test_chat_output_cap_prefers_max_completion_tokens() -> None:
-    assert validate(CHAT, chat(max_tokens=10, max_completion_tokens=20)).output_cap() == 20
-    assert validate(CHAT, chat(max_tokens=10)).output_cap() == 10
-
-
 # --- Responses: input shapes --------------------------------------------------------------
 
 
@@ -620,6 +615,7 @@ def test_responses_tool_choice_web_search_is_rejected_as_openai_has_no_such_choi
     assert error.param == "tool_choice"
 
 
-def test_responses_output_cap_is_max_output_tokens() -> None:
-    assert validate(RESPONSES, responses(max_output_tokens=5)).output_cap() == 5
-    assert validate(RESPONSES, responses()).output_cap() is None
+def test_an_assistant_message_that_says_nothing_is_rejected() -> None:
+    error = rejected(CHAT, {"messages": [{"role": "user", "content": "x"}, {"role": "assistant"}]})
+    assert error.param == "messages[1]"
+    assert "content, tool_calls or refusal" in error.message

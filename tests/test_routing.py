@@ -70,7 +70,7 @@ def test_a_get_route_answers_head() -> None:
 def test_a_wrong_method_on_a_post_route_is_405_with_allow_post(method: str) -> None:
     error = refused(method, "/v1/responses")
     assert (error.status, error.code) == (405, "method_not_allowed")
-    assert dict(error.headers) == {"allow": "POST"}
+    assert dict(error.headers) == {"allow": "POST, OPTIONS"}
     assert method in error.message
 
 
@@ -78,4 +78,4 @@ def test_a_wrong_method_on_a_get_route_is_405_allowing_get_and_head() -> None:
     # HEAD is answered wherever GET is, so `Allow` must say so (RFC 9110 10.2.1).
     error = refused("POST", "/v1/models")
     assert error.status == 405
-    assert dict(error.headers) == {"allow": "GET, HEAD"}
+    assert dict(error.headers) == {"allow": "GET, HEAD, OPTIONS"}

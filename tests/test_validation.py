@@ -100,6 +100,20 @@ def test_a_body_that_is_not_an_object_is_a_400_naming_what_it_is(body: bytes, ki
     assert error.message == f"The request body must be a JSON object, not {kind}."
 
 
+@pytest.mark.parametrize("number", [b"1e999", b"-1e999", b"1.5e400"])
+def test_a_number_out_of_float_range_is_not_json(number: bytes) -> None:
+    # 1e999 reads as infinity, which no JSON encoder can write back to the binding.
+    error = read_error(post(b'{"temperature": ' + number + b"}"))
+    assert (error.status, error.code) == (400, "invalid_json")
+    assert "out of range" in error.message
+
+
+def test_a_number_too_long_to_read_is_a_400_not_a_crash() -> None:
+    error = read_error(post(b'{"max_tokens": ' + b"9" * 5_000 + b"}"))
+    assert (error.status, error.code) == (400, "invalid_json")
+    assert "too long" in error.message
+
+
 def test_a_body_nested_past_the_parsers_limit_is_a_400_not_a_crash() -> None:
     error = read_error(post(b'{"a": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"))
     assert error.status == 400

@@ -7,12 +7,12 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-from airelay import __version__, openapi, sse
+from airelay import __version__, sse
 from airelay.auth import Caller, authenticate
 from airelay.catalog import MINI, MODELS, PRO, ModelInfo, find_model
-from airelay.errors import RelayError
+from airelay.errors import RelayError, misconfigured
 from airelay.gateway import gateway_options
-from airelay.limits import MAX_JSON_DEPTH, body_limit, check_body_size, json_depth
+from airelay.limits import check_body_size
 from airelay.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
 from airelay.observability import RequestLog, request_id
 from airelay.responses import json_response, stream_response
@@ -36,11 +36,20 @@ async def handle(request: Request, platform: Platform) -> Response:
     log = RequestLog(request_id(request), request.method, request.path)
     settings: Settings | None = None
     try:
-        settings = Settings.from_env(platform.env)
-        response = await _dispatch(request, platform, settings, log)
+        route, param = resolve(request.method, request.path)
+        log.route = route.name
+        if route.name in _PUBLIC_ROUTES and request.method != "OPTIONS":
+            # Health checks and the API description work even while a variable is bad.
+            settings = _settings_or_none(platform)
+            response = _public(route)
+        else:
+            settings = Settings.from_env(platform.env)
+            response = await _dispatch(request, platform, settings, route, param, log)
     except RelayError as error:
         response = error.to_response()
         log.error_code = error.code
+        if error.status >= 500:
+            log.error = error.message
     except Exception:
         # The traceback names code, not the request body, so prompts stay out of the logs.
         logger.exception("unhandled error on %s %s", request.method, request.path)
@@ -57,20 +66,35 @@ async def handle(request: Request, platform: Platform) -> Response:
     return response
 
 
+def _settings_or_none(platform: Platform) -> Settings | None:
+    try:
+        return Settings.from_env(platform.env)
+    except RelayError:
+        return None
+
+
+def _public(route: Route) -> Response:
+    if route.name == "health":
+        return json_response(200, {"status": "ok", "version": __version__})
+    # Imported here: the Worker never needs the schema machinery unless this route is asked.
+    from airelay import openapi
+
+    return json_response(200, openapi.document())
+
+
 async def _dispatch(
-    request: Request, platform: Platform, settings: Settings, log: RequestLog
+    request: Request,
+    platform: Platform,
+    settings: Settings,
+    route: Route,
+    param: str,
+    log: RequestLog,
 ) -> Response:
     if request.method == "OPTIONS":
         # Preflights carry no credentials (Fetch standard), so they are answered before auth.
-        return settings.cors.preflight(request)
-    route, param = resolve(request.method, request.path)
-    log.route = route.name
+        return settings.cors.preflight(request, route.allowed())
     if route.name in _API_ROUTES:
         log.model = _API_ROUTES[route.name][0].binding_id
-    if route.name == "health":
-        return json_response(200, {"status": "ok", "version": __version__})
-    if route.name == "openapi":
-        return json_response(200, openapi.document())
     caller = _authenticate(request, settings)
     log.key_id = caller.key_id
     if route.name == "models":
@@ -89,13 +113,7 @@ async def _dispatch(
 
 def _authenticate(request: Request, settings: Settings) -> Caller:
     if not settings.api_keys and not settings.allow_anonymous:
-        raise RelayError(
-            500,
-            "The relay is misconfigured: set the API_KEYS secret, or ALLOW_ANONYMOUS=true "
-            "to let anyone in.",
-            type="server_error",
-            code="misconfigured",
-        )
+        raise misconfigured("set the API_KEYS secret, or ALLOW_ANONYMOUS=true to let anyone in")
     return authenticate(request, settings.api_keys, settings.allow_anonymous)
 
 
@@ -122,14 +140,8 @@ async def _relay(
     log: RequestLog,
 ) -> Response:
     model, schema = _API_ROUTES[route.name]
-    check_body_size(request.header("content-length"), request.body, body_limit(platform.env))
+    check_body_size(request.header("content-length"), request.body, settings.max_body_bytes)
     data = read_json_object(request)
-    if json_depth(data) > MAX_JSON_DEPTH:
-        raise RelayError(
-            400,
-            f"The request body nests deeper than the limit of {MAX_JSON_DEPTH} levels.",
-            code="too_deep",
-        )
     parsed = validate(schema, data)
     if parsed.model is not None and not model.accepts(parsed.model):
         raise _model_not_found(parsed.model, route_model=model)
@@ -209,13 +221,16 @@ _STREAM_ERRORS = {"chat": _chat_stream_error, "responses": _responses_stream_err
 
 
 def _model_not_found(name: str, route_model: ModelInfo | None = None) -> RelayError:
-    if route_model is not None and find_model(name) is not None:
-        hint = f"this route serves {route_model.short_id} ({route_model.binding_id})"
+    other = find_model(name)
+    if route_model is not None and other is not None:
+        message = (
+            f"The model '{name}' is not served on this route: {route_model.short_id} "
+            f"({route_model.binding_id}) is; send {other.short_id} to {other.path}."
+        )
     else:
-        hint = "available: " + ", ".join(m.binding_id for m in MODELS)
-    return RelayError(
-        404,
-        f"The model '{name}' does not exist or you do not have access to it; {hint}.",
-        param="model",
-        code="model_not_found",
-    )
+        available = ", ".join(m.binding_id for m in MODELS)
+        message = (
+            f"The model '{name}' does not exist or you do not have access to it; "
+            f"available: {available}."
+        )
+    return RelayError(404, message, param="model", code="model_not_found")

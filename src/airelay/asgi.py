@@ -93,10 +93,14 @@ async def _send_response(
 ) -> None:
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
     if response.stream is None or head:
-        # HEAD gets the headers a GET would, content-length included (RFC 9110 9.3.2).
-        headers.append((b"content-length", str(len(response.body)).encode()))
+        # HEAD gets the headers a GET would, content-length included (RFC 9110 9.3.2); 204 and
+        # 304 carry no content-length at all (RFC 9110 8.6).
+        if response.status not in (204, 304):
+            headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else response.body})
+        if response.stream is not None:
+            await _close(response.stream)
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     stream: AsyncIterator[bytes] = response.stream  # type: ignore[assignment]
@@ -137,9 +141,16 @@ async def _pump(
     finally:
         for task in (forwarding, watching):
             task.cancel()
-        for task in (forwarding, watching):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        aclose = getattr(stream, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        try:
+            for task in (forwarding, watching):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        finally:
+            # Even when sending failed, the producer must stop and free what it holds.
+            await _close(stream)
+
+
+async def _close(stream: object) -> None:
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None:
+        await aclose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -12,6 +13,8 @@ from airelay.types import Request
 
 ANONYMOUS = "anonymous"
 _SEPARATORS = re.compile(r"[\s,]+")
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+MIN_KEY_CHARS = 8
 
 
 def key_digest(key: str) -> bytes:
@@ -26,7 +29,15 @@ def key_id(digest: bytes) -> str:
 
 def parse_keys(raw: str) -> tuple[bytes, ...]:
     """Split `API_KEYS` (commas, spaces or newlines between keys) into key digests."""
-    return tuple(key_digest(key) for key in _SEPARATORS.split(raw) if key)
+    keys = [key for key in _SEPARATORS.split(raw) if key]
+    for number, key in enumerate(keys, start=1):
+        # Errors name a key by its position, never by any part of it.
+        if len(key) < MIN_KEY_CHARS:
+            raise ValueError(f"key {number} is shorter than {MIN_KEY_CHARS} characters")
+        if not _VISIBLE_ASCII.fullmatch(key):
+            # Header values arrive as latin-1, so a non-ASCII key could never match.
+            raise ValueError(f"key {number} has characters other than visible ASCII")
+    return tuple(key_digest(key) for key in keys)
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,22 @@ class Caller:
         """Return the key that rate limits count against."""
         if self.key_id != ANONYMOUS:
             return self.key_id
-        return f"ip:{self.client or 'unknown'}"
+        return f"ip:{client_network(self.client)}"
+
+
+def client_network(client: str | None) -> str:
+    """Return the address a keyless caller is counted by: IPv4 as is, IPv6 by its /64."""
+    # One IPv6 customer usually holds a whole /64; per-address counting would give them 2**64
+    # separate allowances.
+    if not client:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def presented_key(request: Request) -> str | None:

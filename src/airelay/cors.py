@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from airelay.types import Request, Response
 
-ALLOWED_METHODS = "GET, POST, OPTIONS"
+ALLOWED_METHODS = ("GET", "POST", "OPTIONS")
 # What `fetch` callers and the openai SDKs send; x-stainless-* are the SDKs' telemetry headers.
 ALLOWED_HEADERS = frozenset(
     {
@@ -58,9 +58,10 @@ class CorsPolicy:
             ("access-control-expose-headers", EXPOSED_HEADERS),
         ]
 
-    def preflight(self, request: Request) -> Response:
+    def preflight(self, request: Request, methods: tuple[str, ...] = ALLOWED_METHODS) -> Response:
         """Answer an OPTIONS request: 204, with CORS grants only for an allowed origin."""
-        headers = [("allow", ALLOWED_METHODS)]
+        allowed = ", ".join(methods)
+        headers = [("allow", allowed)]
         origin = request.header("origin")
         wanted_method = request.header("access-control-request-method")
         if origin is None or wanted_method is None or not self.allows(origin):
@@ -75,7 +76,7 @@ class CorsPolicy:
         ]
         headers += [
             ("access-control-allow-origin", "*" if self.any_origin else origin),
-            ("access-control-allow-methods", ALLOWED_METHODS),
+            ("access-control-allow-methods", allowed),
             ("access-control-max-age", PREFLIGHT_MAX_AGE),
         ]
         if granted:

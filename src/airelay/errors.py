@@ -49,6 +49,13 @@ class RelayError(Exception):
         return Response(self.status, headers, payload)
 
 
+def misconfigured(detail: str) -> RelayError:
+    """Return the 500 for a deployment the operator must fix; `detail` names what, never a value."""
+    return RelayError(
+        500, f"The relay is misconfigured: {detail}.", type="server_error", code="misconfigured"
+    )
+
+
 class BackendError(RelayError):
     """The model backend failed; raised by backends, rendered like any RelayError."""
 

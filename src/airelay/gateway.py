@@ -7,10 +7,12 @@ import re
 from typing import Any
 
 from airelay.errors import RelayError
+from airelay.limits import check_depth
 from airelay.settings import Settings
 from airelay.types import Request
 
 MAX_METADATA_ENTRIES = 5  # AI Gateway's own limit
+MAX_METADATA_CHARS = 4_096
 _EVENT_ID = re.compile(r"[\x21-\x7e]{1,128}")
 _CACHE_KEY = re.compile(r"[\x21-\x7e]{1,512}")
 # ASCII digits only: str.isdigit() also passes "²", which int() then refuses.
@@ -103,6 +105,9 @@ def merge_metadata(relay: dict[str, str], caller: dict[str, Any]) -> dict[str, A
 
 
 def _parse_metadata(raw: str) -> dict[str, Any]:
+    if len(raw) > MAX_METADATA_CHARS:
+        raise _bad_header("cf-aig-metadata", f"longer than {MAX_METADATA_CHARS} characters")
+    check_depth(raw, "The cf-aig-metadata header")
     try:
         # NaN and Infinity are not JSON; deep nesting must be a 400, not a RecursionError.
         value = json.loads(raw, parse_constant=_not_json)

@@ -6,8 +6,9 @@ Pydantic-free: the Worker glue checks the body size before reading it.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
-from airelay.errors import RelayError
+from airelay.errors import RelayError, misconfigured
 from airelay.types import Env
 
 MAX_TEXT_CHARS = 1_048_576
@@ -20,6 +21,10 @@ MAX_TOOLS = 128
 MAX_MINI_OUTPUT_TOKENS = 128_000
 MAX_PRO_OUTPUT_TOKENS = 1_000_000
 MAX_JSON_DEPTH = 64
+# A JSON string literal (RFC 8259 section 7), unrolled so that long strings scan linearly.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 MAX_BODY_BYTES_CEILING = 100 * 1_048_576  # Workers reject larger bodies anyway
 # ASCII digits, and few of them: str.isdigit() also passes "²", and int() refuses both that and
@@ -33,12 +38,9 @@ def body_limit(env: Env) -> int:
     if not raw:
         return DEFAULT_MAX_BODY_BYTES
     if not _BYTE_COUNT.fullmatch(raw) or not 0 < int(raw) <= MAX_BODY_BYTES_CEILING:
-        raise RelayError(
-            500,
-            "The relay is misconfigured: variable MAX_BODY_BYTES: expected a whole number of "
-            f"bytes from 1 to {MAX_BODY_BYTES_CEILING}.",
-            type="server_error",
-            code="misconfigured",
+        raise misconfigured(
+            "variable MAX_BODY_BYTES: expected a whole number of bytes from 1 to "
+            f"{MAX_BODY_BYTES_CEILING}"
         )
     return int(raw)
 
@@ -66,13 +68,19 @@ def check_body_size(content_length: str | None, body: bytes, limit: int) -> None
         raise too_large(limit)
 
 
-def json_depth(value: object) -> int:
-    """Return how deeply arrays and objects nest in `value` (a scalar is 0)."""
-    depth, level = 0, [value]
-    while level:
-        containers = [v for v in level if isinstance(v, dict | list)]
-        if not containers:
-            break
-        depth += 1
-        level = [child for c in containers for child in (c.values() if isinstance(c, dict) else c)]
-    return depth
+def text_depth(text: str) -> int:
+    """Return how deeply arrays and objects nest in JSON text, without parsing it."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
+def check_depth(text: str, what: str = "The request body") -> None:
+    """Refuse JSON text nested deeper than MAX_JSON_DEPTH, before any parser recurses into it."""
+    # json.loads recurses once per level: CPython raises RecursionError near 1,000 levels,
+    # but Pyodide overflows the JS stack first and the whole runtime dies.
+    if text_depth(text) > MAX_JSON_DEPTH:
+        raise RelayError(
+            400,
+            f"{what} nests deeper than the limit of {MAX_JSON_DEPTH} levels.",
+            code="too_deep",
+        )

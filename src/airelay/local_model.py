@@ -59,7 +59,8 @@ def _compose(
 ) -> Turn:
     prompt = sum(len(tokens(text)) for text in texts)
     said = " ".join(last_user.split()) or "nothing"
-    reply = f"You said: {said} (local {label}; {prompt} prompt tokens)"
+    counted = f"{prompt} prompt token" + ("" if prompt == 1 else "s")
+    reply = f"You said: {said} (local {label}; {counted})"
     if json_mode:
         reply = json.dumps({"reply": reply}, ensure_ascii=False)
     pieces = tokens(reply)

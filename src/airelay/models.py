@@ -12,6 +12,7 @@ from pydantic import (
     Tag,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from airelay.limits import (
@@ -135,6 +136,13 @@ class AssistantMessage(Strict):
     name: Name | None = None
     tool_calls: Annotated[list[ToolCall], Field(min_length=1, max_length=MAX_TOOLS)] | None = None
 
+    @model_validator(mode="after")
+    def _says_something(self) -> AssistantMessage:
+        # OpenAI refuses an assistant turn with neither content nor tool calls.
+        if self.content is None and self.tool_calls is None and self.refusal is None:
+            raise ValueError("an assistant message needs content, tool_calls or refusal")
+        return self
+
 
 class ToolMessage(Strict):
     role: Literal["tool"]
@@ -238,10 +246,6 @@ class ChatCompletionRequest(Strict):
         ):
             raise ValueError("a named function needs tools to choose from")
         return value
-
-    def output_cap(self) -> int | None:
-        """Return the caller's output token limit, if any."""
-        return self.max_completion_tokens or self.max_tokens
 
 
 # --- Responses (openai/gpt-5.4-pro) ---------------------------------------------------------
@@ -459,10 +463,6 @@ class ResponsesRequest(Strict):
         ):
             raise ValueError("names a function that is not in tools")
         return value
-
-    def output_cap(self) -> int | None:
-        """Return the caller's output token limit, if any."""
-        return self.max_output_tokens
 
 
 RelayRequest = ChatCompletionRequest | ResponsesRequest

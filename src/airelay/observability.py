@@ -38,6 +38,7 @@ class RequestLog:
     gateway_log_id: str | None = None
     usage: dict[str, Any] | None = None
     error_code: str | None = None
+    error: str | None = None  # the message of a 5xx: operators need to know which variable
     prompt: Any = None
 
     def line(self) -> str:

@@ -1,7 +1,7 @@
 """Build the relay's OpenAPI 3.1 document from the pydantic models that validate requests.
 
-CPython only (pydantic): the core serves it at `GET /openapi.json`; the Worker glue never
-imports it.
+The core serves it at `GET /openapi.json` and imports this module only then, so a Worker
+that is never asked for it never builds it; the glue never imports it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,12 @@ class Route:
     path: str
     methods: tuple[str, ...]
 
+    def allowed(self) -> tuple[str, ...]:
+        """Return every method the route answers, for `Allow` (RFC 9110 10.2.1)."""
+        # HEAD is served wherever GET is, and OPTIONS everywhere (CORS preflights).
+        head = ("HEAD",) if "GET" in self.methods else ()
+        return (*self.methods, *head, "OPTIONS")
+
     def matches(self, path: str) -> str | None:
         """Return the trailing parameter ("" for exact routes) if `path` matches, else None."""
         if self.path.endswith("/"):
@@ -41,10 +47,9 @@ def resolve(method: str, path: str) -> tuple[Route, str]:
         param = route.matches(normalized)
         if param is None:
             continue
-        if method in route.methods or (method == "HEAD" and "GET" in route.methods):
+        if method in route.allowed():
             return route, param
-        # HEAD is served wherever GET is, so `Allow` lists it too (RFC 9110 10.2.1).
-        allow = ", ".join((*route.methods, "HEAD") if "GET" in route.methods else route.methods)
+        allow = ", ".join(route.allowed())
         raise RelayError(
             405,
             f"Method {method} is not allowed on {path}; use {allow}.",

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from airelay.auth import parse_keys
 from airelay.cors import CorsPolicy
-from airelay.errors import RelayError
+from airelay.errors import misconfigured
+from airelay.limits import DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_CEILING
 from airelay.types import Env
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
@@ -42,6 +43,9 @@ class Settings(BaseModel):
     api_keys: Annotated[tuple[bytes, ...], Field(alias="API_KEYS", repr=False)] = ()
     allow_anonymous: Annotated[bool, Field(alias="ALLOW_ANONYMOUS")] = False
     cors: Annotated[CorsPolicy, Field(alias="CORS_ALLOW_ORIGINS")] = CorsPolicy(frozenset())
+    max_body_bytes: Annotated[
+        int, Field(alias="MAX_BODY_BYTES", gt=0, le=MAX_BODY_BYTES_CEILING)
+    ] = DEFAULT_MAX_BODY_BYTES
     max_output_tokens: Annotated[int | None, Field(alias="MAX_OUTPUT_TOKENS", gt=0)] = None
     rate_limit_requests: Annotated[
         int | None, Field(alias="RATE_LIMIT_REQUESTS", gt=0, le=1_000_000)
@@ -95,11 +99,6 @@ class Settings(BaseModel):
             )
         return self
 
-    @property
-    def keyless(self) -> bool:
-        """Tell whether callers without a key are let in."""
-        return self.allow_anonymous
-
     @classmethod
     def from_env(cls, env: Env) -> Settings:
         """Parse the known variables of `env`; raise a 500 naming the first bad one."""
@@ -112,9 +111,4 @@ class Settings(BaseModel):
             error = exc.errors(include_url=False, include_input=False)[0]
             where = f"variable {error['loc'][0]}: " if error["loc"] else ""
             reason = error["msg"].removeprefix("Value error, ")
-            raise RelayError(
-                500,
-                f"The relay is misconfigured: {where}{reason}.",
-                type="server_error",
-                code="misconfigured",
-            ) from None
+            raise misconfigured(f"{where}{reason}") from None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from airelay.errors import RelayError
-from airelay.limits import MAX_JSON_DEPTH
+from airelay.limits import check_depth
 from airelay.types import Request
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -34,8 +35,9 @@ def read_json_object(request: Request) -> dict[str, Any]:
         raise RelayError(
             400, f"The request body is not valid UTF-8 (byte {exc.start}).", code="invalid_json"
         ) from None
+    check_depth(text)
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         raise RelayError(
             400,
@@ -43,11 +45,10 @@ def read_json_object(request: Request) -> dict[str, Any]:
             f"{exc.colno}.",
             code="invalid_json",
         ) from None
-    except RecursionError:
+    except ValueError:
+        # int() refuses literals over sys.get_int_max_str_digits() digits.
         raise RelayError(
-            400,
-            f"The request body nests deeper than the limit of {MAX_JSON_DEPTH} levels.",
-            code="too_deep",
+            400, "The request body holds a number too long to read.", code="invalid_json"
         ) from None
     if not isinstance(data, dict):
         raise RelayError(
@@ -64,6 +65,18 @@ def _reject_constant(name: str) -> Any:
     raise RelayError(
         400, f"The request body is not valid JSON: {name} is not a JSON value.", code="invalid_json"
     )
+
+
+def _finite_float(literal: str) -> float:
+    # 1e999 is valid JSON but reads as infinity, which no JSON encoder can write back.
+    value = float(literal)
+    if not math.isfinite(value):
+        raise RelayError(
+            400,
+            f"The request body is not valid JSON: {literal[:32]} is out of range for a number.",
+            code="invalid_json",
+        )
+    return value
 
 
 def validate(model: type[Model], data: dict[str, Any]) -> Model:

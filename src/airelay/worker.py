@@ -72,6 +72,13 @@ def unwrap(obj: Any) -> Any:
     return obj if inner is None else inner
 
 
+def json_to_js(value: Any) -> Any:
+    """Hand JSON data to JS exactly as JSON: nulls kept, big integers as JS numbers."""
+    # A caller's body must reach the binding as sent: to_js would need None dropped (it makes
+    # `undefined`) and turns integers past 2**53 into BigInts, which JSON.stringify refuses.
+    return js.JSON.parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
+
+
 def to_js_object(value: Any) -> Any:
     """Convert Python data to plain JS objects and arrays, dropping keys whose value is None."""
     return to_js(_drop_none(value), dict_converter=js.Object.fromEntries)
@@ -98,7 +105,16 @@ def to_json_data(value: Any) -> Any:
     # JsProxy.to_py() keeps nulls as `jsnull`, which json.dumps and pydantic reject;
     # a JSON round trip yields exactly JSON data.
     text = js.JSON.stringify(value)
-    return None if text is None else json.loads(text)
+    try:
+        return None if text is None else json.loads(text)
+    except ValueError as exc:
+        # int() refuses literals past sys.get_int_max_str_digits() digits.
+        raise BackendError(
+            502,
+            "The model answered with JSON the relay cannot read.",
+            type="api_error",
+            code="upstream_malformed",
+        ) from exc
 
 
 async def to_core_request(request: Any, max_body: int | None = None) -> Request:
@@ -111,8 +127,10 @@ async def to_core_request(request: Any, max_body: int | None = None) -> Request:
     if _is_missing(raw.body) or (max_body is not None and (declared or 0) > max_body):
         # An over-long declared body is never read: the core answers 413 from the header.
         body = b""
-    else:
+    elif max_body is None or declared is not None:
         body = (await raw.arrayBuffer()).to_bytes()
+    else:
+        body = await _read_at_most(raw.body, max_body + 1)
     query = str(url.search)[1:]
     client = next((value for name, value in headers if name == "cf-connecting-ip"), None)
     return Request(
@@ -123,6 +141,23 @@ async def to_core_request(request: Any, max_body: int | None = None) -> Request:
         query=query,
         client=client,
     )
+
+
+async def _read_at_most(stream: Any, limit: int) -> bytes:
+    """Read a body of unknown length, stopping once it passes `limit` bytes."""
+    # Chunked uploads declare no length; reading them whole could exhaust the isolate's
+    # memory before the core's 413, so the read stops as soon as the limit is passed.
+    reader = stream.getReader()
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = await reader.read()
+        if chunk.done:
+            return b"".join(chunks)
+        chunks.append(chunk.value.to_bytes())
+        size += len(chunks[-1])
+    await reader.cancel()
+    return b"".join(chunks)
 
 
 def to_workers_response(response: Response) -> WorkersResponse:
@@ -200,7 +235,7 @@ class AiBinding:
                 code="misconfigured",
             )
         try:
-            result = await self._ai.run(model, to_js_object(inputs), to_js_object(options))
+            result = await self._ai.run(model, json_to_js(inputs), to_js_object(options))
         except JsException as exc:
             raise binding_error(exc) from exc
         log_id = self.gateway_log_id()

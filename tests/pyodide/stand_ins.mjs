@@ -191,6 +191,22 @@ export function makeRequest(method, url, headersJson = "[]", bodyBase64 = null) 
   return new Request(url, init);
 }
 
+// A request whose body is a stream of `chunks` chunks of `size` bytes, with no
+// content-length (a chunked upload); `pulls()` tells how many chunks were read.
+export function makeStreamRequest(method, url, chunks, size) {
+  let pulled = 0;
+  const body = new ReadableStream({
+    pull(controller) {
+      if (pulled === chunks) return controller.close();
+      pulled += 1;
+      controller.enqueue(new Uint8Array(size).fill(0x61));
+    },
+  });
+  const request = new Request(url, { method, body, duplex: "half" });
+  request.pulls = () => pulled;
+  return request;
+}
+
 export async function readBodyBase64(response) {
   return toBase64(new Uint8Array(await response.arrayBuffer()));
 }

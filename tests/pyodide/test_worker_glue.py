@@ -165,7 +165,7 @@ def test_gateway_options_arrive_as_plain_js_objects(pyodide: PyodideRunner) -> N
     assert call["issues"] == []
 
 
-def test_omitted_fields_are_absent_not_null(pyodide: PyodideRunner) -> None:
+def test_inputs_keep_the_callers_nulls_and_options_drop_none(pyodide: PyodideRunner) -> None:
     call = run(
         pyodide,
         """
@@ -181,13 +181,30 @@ def test_omitted_fields_are_absent_not_null(pyodide: PyodideRunner) -> None:
         calls(env.AI)[0]
         """,
     )
+    # The body is the caller's JSON and goes on as sent (a schema's `"default": null` too);
+    # options are the relay's own, where None means "unset".
     assert call["inputs"] == {
-        "messages": [{"role": "user", "content": "hi"}],
-        "stream_options": {},
+        "messages": [{"role": "user", "content": "hi", "name": None}],
+        "temperature": None,
+        "stream_options": {"include_usage": None},
         "stop": ["a", "b"],
     }
     assert call["options"] == {"gateway": {"id": "g", "metadata": {"v": 1}}}
-    assert call["issues"] == []
+    assert [issue for issue in call["issues"] if "null" not in str(issue)] == []
+
+
+def test_integers_past_js_safe_range_reach_the_binding_as_numbers(pyodide: PyodideRunner) -> None:
+    call = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        schema = {"type": "integer", "maximum": 18446744073709551615}
+        await worker.AiBinding(env.AI).run("m", {"tools": [schema]}, {"gateway": {"id": "g"}})
+        calls(env.AI)[0]
+        """,
+    )
+    # JSON.stringify writes the double nearest the caller's integer, as a JS client would.
+    assert call["inputs"] == {"tools": [{"type": "integer", "maximum": 18446744073709552000}]}
 
 
 def test_json_result_comes_back_as_python_data(pyodide: PyodideRunner) -> None:
@@ -491,6 +508,55 @@ def test_body_declared_over_the_limit_is_never_read(pyodide: PyodideRunner) -> N
         """,
     )
     assert got == ["", "11", False]
+
+
+def test_depth_check_refuses_what_would_overflow_pyodides_parser(pyodide: PyodideRunner) -> None:
+    # json.loads in Pyodide kills the runtime near 8,000 levels instead of raising
+    # RecursionError; the core's pre-parse check must run (and refuse) in Pyodide too.
+    got = run(
+        pyodide,
+        """
+        from airelay import limits
+        from airelay.errors import RelayError
+        outcomes = []
+        for text in ["[" * 100_000, "[" * 65 + "]" * 65]:
+            try:
+                limits.check_depth(text)
+                outcomes.append("passed")
+            except RelayError as error:
+                outcomes.append(error.code)
+        limits.check_depth("[" * 64 + "]" * 64)
+        outcomes.append(len(str(json.loads("[" * 64 + "]" * 64))))
+        outcomes
+        """,
+    )
+    assert got == ["too_deep", "too_deep", 128]
+
+
+def test_chunked_body_is_read_only_just_past_the_limit(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        request = stand_ins.makeStreamRequest("POST", "https://relay.example/v1/responses", 40, 100)
+        core_request = await worker.to_core_request(request, 1000)
+        [len(core_request.body), core_request.header("content-length"), request.pulls()]
+        """,
+    )
+    size, declared, pulls = got
+    assert declared is None
+    assert 1000 < size <= 1100
+    assert pulls < 40
+
+
+def test_chunked_body_within_the_limit_is_read_whole(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        request = stand_ins.makeStreamRequest("POST", "https://relay.example/v1/responses", 5, 100)
+        len((await worker.to_core_request(request, 1000)).body)
+        """,
+    )
+    assert got == 500
 
 
 def test_body_within_the_limit_is_read_whole(pyodide: PyodideRunner) -> None:
