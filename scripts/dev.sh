@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Set up the local host and start it: `scripts/dev.sh [--host H] [--port P] [--token-delay-ms N]`.
+# Set up the local host and start it: `scripts/dev.sh [--host H] [--port P] [--token-delay-ms N]
+# [--env-file F]`. Set-up needs the package index only the first time (and after pyproject.toml
+# changes); later starts work offline. Reads `.dev.vars` from the repository root, if present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -43,7 +43,9 @@ CLEAN = {
 
 def isolated(tmp: Path) -> tuple[str, ...]:
     """Return `airelay dev` arguments that ignore any `.dev.vars` in the working directory."""
-    return ("--env-file", str(tmp / "none.vars"))
+    empty = tmp / "empty.vars"  # an explicit --env-file must exist
+    empty.write_text("", encoding="utf-8")
+    return ("--env-file", str(empty))
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -18,22 +20,63 @@ from airelay.settings import Settings
 from airelay.static import App, with_static_files
 from airelay.types import Platform
 
+DEFAULT_ENV_FILE = Path(".dev.vars")
+TOKEN_DELAY_VARIABLE = "AIRELAY_TOKEN_DELAY_MS"
 
-def read_dev_vars(path: Path) -> dict[str, str]:
-    """Read a `.dev.vars` file (dotenv syntax: NAME=value, # comments, optional quotes)."""
+# wrangler's own `.dev.vars` parser (dotenv 16's LINE pattern), so both read a file alike: an
+# optional `export `, `NAME=value` (or `NAME: value`), a value quoted with ' " or ` (and then
+# free to span lines or hold `#`), or unquoted up to the first `#`, then an optional comment.
+_DOTENV_LINE = re.compile(
+    r"^\s*(?:export\s+)?([A-Za-z0-9_.-]+)(?:\s*=\s*?|:\s+?)"
+    r"(\s*'(?:\\'|[^'])*'|\s*\"(?:\\\"|[^\"])*\"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?"
+    r"\s*(?:#.*)?$",
+    re.MULTILINE,
+)
+_QUOTED = re.compile(r"^(['\"`])([\s\S]*)\1$", re.MULTILINE)
+
+
+class CliError(Exception):
+    """A mistake in the command line or its files, reported in one line with exit status 2."""
+
+
+def parse_dev_vars(text: str) -> dict[str, str]:
+    """Parse `.dev.vars` text exactly as wrangler does (dotenv syntax, no `${}` expansion)."""
     values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        name, _, value = line.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[name.strip().removeprefix("export ").strip()] = value
+    # wrangler's pattern skips a byte order mark as white space; Python's `\s` does not.
+    text = re.sub(r"\r\n?", "\n", text.removeprefix("\ufeff"))
+    for match in _DOTENV_LINE.finditer(text):
+        value = (match.group(2) or "").strip()
+        quote = value[:1]
+        value = _QUOTED.sub(r"\2", value)
+        if quote == '"':
+            value = value.replace("\\n", "\n").replace("\\r", "\r")
+        values[match.group(1)] = value
     return values
+
+
+def read_dev_vars(path: Path, required: bool = False) -> dict[str, str] | None:
+    """Read a variables file; `None` if it is absent and not `required` (else a CliError)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise CliError(f"--env-file {path}: no such file") from None
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = (error.strerror or str(error)) if isinstance(error, OSError) else "not UTF-8"
+        raise CliError(f"cannot read {path}: {reason}") from None
+    return parse_dev_vars(text)
+
+
+def token_delay_ms(raw: str, name: str) -> float:
+    """Parse a token delay in milliseconds; a CliError names `name` if it is not one."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise CliError(f"{name} must be a number of milliseconds >= 0, got {raw!r}")
+    return value
 
 
 def local_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -95,8 +138,17 @@ def describe_access(env: Mapping[str, str], host: str) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line."""
+def describe_vars(path: Path, values: Mapping[str, str] | None) -> str:
+    """Say on start where variables came from: how many, never their values."""
+    where = path.resolve()
+    if values is None:
+        return f"vars: no {where}; using the process environment only"
+    count = len(values)
+    noun = "variable" if count == 1 else "variables"
+    return f"vars: {count} {noun} from {where} (they override the process environment)"
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="airelay", description=__doc__)
     parser.add_argument("--version", action="version", version=f"airelay {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -105,30 +157,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=8787, help="port to bind (default 8787)")
     dev.add_argument(
         "--token-delay-ms",
-        type=float,
         default=None,
-        help="pause between streamed tokens (default: AIRELAY_TOKEN_DELAY_MS or 0)",
+        metavar="MS",
+        help=f"pause between streamed tokens (default: {TOKEN_DELAY_VARIABLE} or 0)",
     )
     dev.add_argument(
         "--env-file",
         type=Path,
-        default=Path(".dev.vars"),
-        help="variables file read on start (default .dev.vars)",
+        default=None,
+        help=(
+            "variables file read on start, overriding the process environment "
+            f"(default {DEFAULT_ENV_FILE} in the current directory, if present)"
+        ),
     )
-    args = parser.parse_args(argv)
+    return parser
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line."""
+    args = _parser().parse_args(argv)
     try:
         import uvicorn
     except ImportError:
         print("airelay dev needs uvicorn: pip install 'airelay[local]'", file=sys.stderr)
         return 2
-    env = {**os.environ, **read_dev_vars(args.env_file)}
-    delay_ms = args.token_delay_ms
-    if delay_ms is None:
-        delay_ms = float(env.get("AIRELAY_TOKEN_DELAY_MS") or 0)
+    try:
+        env_file: Path = args.env_file or DEFAULT_ENV_FILE
+        dev_vars = read_dev_vars(env_file, required=args.env_file is not None)
+        # `.dev.vars` wins over the process environment, as it does for `wrangler dev`.
+        env = {**os.environ, **(dev_vars or {})}
+        if args.token_delay_ms is not None:
+            delay_ms = token_delay_ms(args.token_delay_ms, "--token-delay-ms")
+        else:
+            raw = env.get(TOKEN_DELAY_VARIABLE, "").strip()
+            delay_ms = token_delay_ms(raw, TOKEN_DELAY_VARIABLE) if raw else 0.0
+    except CliError as error:
+        print(f"airelay dev: {error}", file=sys.stderr)
+        return 2
     app = build_app(env, token_delay=delay_ms / 1000)
-    print(f"airelay {__version__}: local model on http://{args.host}:{args.port}/v1", flush=True)
-    print(f"chat page: http://{args.host}:{args.port}/", flush=True)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"airelay {__version__}: local model on http://{host}:{args.port}/v1", flush=True)
+    print(f"chat page: http://{host}:{args.port}/", flush=True)
+    print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # proxy_headers=False: uvicorn's default trusts X-Forwarded-For/-Proto from loopback peers
+    # (forwarded_allow_ips 127.0.0.1) and rewrites the client address with it, so any local
+    # caller could name a fresh address per request and escape the per-IP rate limit of
+    # keyless callers. The local host sits behind no proxy: the socket's peer is the caller.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     return 0
