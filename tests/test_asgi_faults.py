@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 import httpx
@@ -247,10 +247,8 @@ def scope(path: str) -> dict[str, Any]:
     }
 
 
-async def serve_then_disconnect(app: AsgiApp, path: str, body: bytes) -> list[Message]:
-    """Drive `app` like a server whose client leaves right after the first body chunk."""
-    sent: list[Message] = []
-    first_chunk = asyncio.Event()
+def client_receive(body: bytes, leaves: asyncio.Event) -> Callable[[], Awaitable[Message]]:
+    """Return an ASGI `receive` that delivers `body`, then disconnects once `leaves` is set."""
     body_read = False
 
     async def receive() -> Message:
@@ -258,8 +256,17 @@ async def serve_then_disconnect(app: AsgiApp, path: str, body: bytes) -> list[Me
         if not body_read:
             body_read = True
             return {"type": "http.request", "body": body, "more_body": False}
-        await first_chunk.wait()
+        await leaves.wait()
         return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def serve_then_disconnect(app: AsgiApp, path: str, body: bytes) -> list[Message]:
+    """Drive `app` like a server whose client leaves right after the first body chunk."""
+    sent: list[Message] = []
+    first_chunk = asyncio.Event()
+    receive = client_receive(body, first_chunk)
 
     async def send(message: Message) -> None:
         sent.append(message)
@@ -310,15 +317,8 @@ def test_a_stream_is_closed_even_when_sending_to_the_client_fails() -> None:
     backend = FakeBackend(lambda model, inputs, options: StreamResult(stream))
     app = app_with(backend)
     body = json.dumps({"messages": [{"role": "user", "content": "x"}], "stream": True}).encode()
-    delivered = False
-
-    async def receive() -> Message:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await asyncio.Event().wait()  # never disconnects: only the failed send ends the stream
-        return {"type": "http.disconnect"}
+    # The client never leaves: only the failed send can end the stream.
+    receive = client_receive(body, asyncio.Event())
 
     async def send(message: Message) -> None:
         if message["type"] == "http.response.body" and message.get("body"):
