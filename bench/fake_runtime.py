@@ -139,7 +139,8 @@ def install() -> None:
     js.Array = _ns(from_=_Items, isArray=lambda v: isinstance(v, list))  # type: ignore[attr-defined]
     js.Headers = Headers  # type: ignore[attr-defined]
     js.Response = JsResponse  # type: ignore[attr-defined]
-    js.JSON = _ns(stringify=_stringify)  # type: ignore[attr-defined]
+    # A Python dict stands for a plain JS object, so JSON.parse is json.loads here.
+    js.JSON = _ns(stringify=_stringify, parse=json.loads)  # type: ignore[attr-defined]
     js.Object = _ns(  # type: ignore[attr-defined]
         fromEntries=dict,
         keys=lambda obj: [k for k in vars(obj) if not k.startswith("_")],

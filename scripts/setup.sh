@@ -102,12 +102,17 @@ fi
 # The pinned workers-runtime-sdk wheel (does nothing when it is already there).
 bash scripts/fetch-pyodide-deps.sh
 
-# Browser tests drive Debian's Chromium; Playwright cannot download browsers here.
-if ! command -v chromium >/dev/null 2>&1; then
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here); the HTTP
+# tests also call curl.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: chromium is missing and cannot be installed here (need root + apt-get);" \
-      "browser tests will be skipped" >&2
+    echo "setup: ${missing[*]} missing and cannot be installed here (need root + apt-get);" \
+      "the tests that need them will be skipped" >&2
   fi
 fi

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,34 @@ def load_examples(name: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[LiveServer]:
-    """A keyless `airelay dev` on a free loopback port, shared by the session."""
+    """Run a keyless `airelay dev` on a free loopback port for the whole session."""
     with live_server() as running:
         yield running
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Fail, rather than skip, a test whose tier is missing when AIRELAY_NO_SKIPS=1 (CI)."""
+    report = yield
+    if (
+        report.skipped
+        and not hasattr(report, "wasxfail")
+        and os.environ.get("AIRELAY_NO_SKIPS") == "1"
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"AIRELAY_NO_SKIPS=1, but this test skipped: {report.longrepr}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """Fail, rather than skip, a whole module whose tier is missing when AIRELAY_NO_SKIPS=1."""
+    report = yield
+    if report.skipped and os.environ.get("AIRELAY_NO_SKIPS") == "1":
+        report.outcome = "failed"
+        report.longrepr = f"AIRELAY_NO_SKIPS=1, but this module skipped: {report.longrepr}"
+    return report

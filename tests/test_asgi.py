@@ -230,11 +230,9 @@ def request_body() -> Message:
 
 
 async def finishes(app_call: Awaitable[None]) -> None:
-    """Await an ASGI app call; fail, rather than hang, if it never returns.
-
-    Unlike `asyncio.wait_for`, it does not cancel the app before deciding: a cancellation
-    would close the stream itself and hide a host that never did.
-    """
+    """Await an ASGI app call; fail, rather than hang, if it never returns."""
+    # Unlike `asyncio.wait_for`, this does not cancel the app before deciding: a cancellation
+    # would close the stream itself and hide a host that never did.
     task = asyncio.ensure_future(app_call)
     done, _ = await asyncio.wait({task}, timeout=HANG)
     if not done:

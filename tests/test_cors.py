@@ -215,6 +215,27 @@ def test_answers_and_errors_alike_carry_cors_headers(
     assert cors_headers(response.headers)["access-control-allow-origin"] == APP
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/v1/nothing-here", 404),
+        ("GET", "/v1/chat/completions", 405),
+        ("GET", "/health", 200),
+    ],
+)
+def test_routing_errors_carry_cors_headers_too(method: str, path: str, status: int) -> None:
+    response = serve(ENV, Request(method, path, (("origin", APP),)))
+    assert response.status == status
+    assert cors_headers(response.headers)["access-control-allow-origin"] == APP
+
+
+def test_a_missing_key_setup_is_a_500_a_page_can_read() -> None:
+    request = Request("GET", "/v1/models", (("origin", APP),))
+    response = serve({"CORS_ALLOW_ORIGINS": APP}, request)
+    assert response.status == 500
+    assert cors_headers(response.headers)["access-control-allow-origin"] == APP
+
+
 # --- the local host over HTTP ---------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ CHAT = {
 
 @pytest.fixture(scope="module")
 def slow_server() -> Iterator[LiveServer]:
-    """A relay whose local model pauses 50 ms between tokens."""
+    """Run a relay whose local model pauses 50 ms between tokens."""
     with live_server(args=("--token-delay-ms", "50")) as running:
         yield running
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def client(server: LiveServer) -> Iterator[openai.OpenAI]:
-    """An SDK client pointed at the live relay, with retries off so errors surface at once."""
+    """Point an SDK client at the live relay, retries off so errors surface at once."""
     with openai.OpenAI(base_url=f"{server.url}/v1", api_key="unused", max_retries=0) as sdk:
         yield sdk
 

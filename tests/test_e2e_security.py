@@ -50,7 +50,7 @@ def isolated(tmp: Path) -> tuple[str, ...]:
 
 @pytest.fixture(scope="module")
 def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A relay with three keys, an origin allowlist and a small per-key rate limit."""
+    """Run a relay with three keys, an origin allowlist and a small per-key rate limit."""
     env = {
         **CLEAN,
         "API_KEYS": f"{KEY_A},{KEY_B} {KEY_C}",

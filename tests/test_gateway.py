@@ -103,7 +103,7 @@ def test_a_bad_cf_aig_cache_ttl_is_a_400_not_a_crash(ttl: str) -> None:
 
 @pytest.mark.parametrize("event_id", ["id\n", "x" * 129, "has space"])
 def test_a_cf_aig_event_id_with_anything_past_its_pattern_is_a_400(event_id: str) -> None:
-    # A trailing newline used to slip past `$`, which matches before one.
+    # `$` would match before a trailing newline; the check must use the whole string.
     assert refused(cf_aig_event_id=event_id).param == "cf-aig-event-id"
 
 

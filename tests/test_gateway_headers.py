@@ -283,3 +283,21 @@ def test_caller_can_skip_the_cache_when_the_operator_caches() -> None:
     settings = Settings.from_env({})
     request = Request("POST", "/v1/responses", headers=(("cf-aig-skip-cache", "true"),))
     assert gateway_options(settings, request)["gateway"]["skipCache"] is True
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"big": 1e999}', '{"big": -1e999}', '{"big": 1000000000000000000000000000000}'],
+)
+def test_metadata_numbers_javascript_cannot_carry_are_400s(raw: str) -> None:
+    request = Request("POST", "/v1/responses", headers=(("cf-aig-metadata", raw),))
+    with pytest.raises(RelayError) as caught:
+        caller_options(Settings.from_env({}), request)
+    assert (caught.value.status, caught.value.param) == (400, "cf-aig-metadata")
+
+
+def test_metadata_at_javascripts_largest_safe_integer_is_accepted() -> None:
+    request = Request(
+        "POST", "/v1/responses", headers=(("cf-aig-metadata", '{"n": 9007199254740991}'),)
+    )
+    assert caller_options(Settings.from_env({}), request)["metadata"] == {"n": 9007199254740991}

@@ -19,6 +19,7 @@ from airelay.limits import (
     MAX_BODY_BYTES_CEILING,
     MAX_JSON_DEPTH,
     MAX_MESSAGES,
+    MAX_MINI_OUTPUT_TOKENS,
     MAX_TEXT_CHARS,
     MAX_TOOLS,
     body_limit,
@@ -377,3 +378,11 @@ def test_local_model_answers_within_the_cap_the_relay_added() -> None:
     assert completion.choices[0].finish_reason == "length"
     assert completion.usage is not None
     assert completion.usage.completion_tokens == 3
+
+
+def test_an_operator_cap_above_the_models_bound_is_added_as_the_bound() -> None:
+    response, backend = chat(
+        {"messages": [{"role": "user", "content": "x"}]}, {"MAX_OUTPUT_TOKENS": "500000"}
+    )
+    assert response.status == 200
+    assert backend.call.inputs["max_completion_tokens"] == MAX_MINI_OUTPUT_TOKENS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,27 @@ def test_bundle_holds_the_entry_and_the_core(
         assert (outdir / "airelay" / module).is_file(), module
 
 
-def test_bundle_leaves_out_the_local_host_only_dependencies(
+def test_dry_run_binds_the_rate_limiter_and_the_page(
     dry_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
-    _, outdir = dry_run
-    bundled = {path.name for path in outdir.rglob("*")}
-    assert "uvicorn" not in bundled
+    result, _ = dry_run
+    assert "env.RATE_LIMITER" in result.stdout
+    assert "from the assets directory" in result.stdout
+
+
+def test_worker_dependencies_are_only_what_it_needs_at_run_time() -> None:
+    # pywrangler vendors [project].dependencies into the Worker; everything else stays local.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert [dep.split(">")[0].split("=")[0] for dep in project["project"]["dependencies"]] == [
+        "pydantic"
+    ]
+    assert {"workers-py", "workers-runtime-sdk"} <= {
+        dep.split("=")[0] for dep in project["dependency-groups"]["dev"]
+    }
+
+
+def test_rate_limit_period_var_matches_the_binding() -> None:
+    # `retry-after` is RATE_LIMIT_PERIOD: it must be the binding's own period.
+    config = tomllib.loads((REPO / "wrangler.toml").read_text(encoding="utf-8"))
+    (limiter,) = [r for r in config["ratelimits"] if r["name"] == "RATE_LIMITER"]
+    assert str(limiter["simple"]["period"]) == config["vars"]["RATE_LIMIT_PERIOD"]

@@ -12,7 +12,7 @@ from airelay.auth import Caller, authenticate
 from airelay.catalog import MINI, MODELS, PRO, ModelInfo, find_model
 from airelay.errors import RelayError, misconfigured
 from airelay.gateway import gateway_options
-from airelay.limits import check_body_size
+from airelay.limits import MAX_MINI_OUTPUT_TOKENS, MAX_PRO_OUTPUT_TOKENS, check_body_size
 from airelay.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
 from airelay.observability import RequestLog, request_id
 from airelay.responses import json_response, stream_response
@@ -34,16 +34,17 @@ async def handle(request: Request, platform: Platform) -> Response:
     """Answer one request; every failure becomes an OpenAI-shaped error, never an exception."""
     started = time.monotonic()
     log = RequestLog(request_id(request), request.method, request.path)
-    settings: Settings | None = None
+    # Parsed before routing, so that 404s and 405s carry CORS headers a page can read too.
+    settings, settings_error = _load_settings(platform)
     try:
         route, param = resolve(request.method, request.path)
         log.route = route.name
         if route.name in _PUBLIC_ROUTES and request.method != "OPTIONS":
             # Health checks and the API description work even while a variable is bad.
-            settings = _settings_or_none(platform)
             response = _public(route)
+        elif settings is None:
+            raise settings_error or misconfigured("settings could not be read")
         else:
-            settings = Settings.from_env(platform.env)
             response = await _dispatch(request, platform, settings, route, param, log)
     except RelayError as error:
         response = error.to_response()
@@ -66,11 +67,11 @@ async def handle(request: Request, platform: Platform) -> Response:
     return response
 
 
-def _settings_or_none(platform: Platform) -> Settings | None:
+def _load_settings(platform: Platform) -> tuple[Settings | None, RelayError | None]:
     try:
-        return Settings.from_env(platform.env)
-    except RelayError:
-        return None
+        return Settings.from_env(platform.env), None
+    except RelayError as error:
+        return None, error
 
 
 def _public(route: Route) -> Response:
@@ -193,7 +194,9 @@ def _apply_output_cap(inputs: dict[str, Any], settings: Settings, route: Route) 
                 code="invalid_value",
             )
     if not asked:
-        inputs[names[0]] = cap
+        # Never inject more than the route's own bound, which a caller could not send either.
+        ceiling = MAX_PRO_OUTPUT_TOKENS if route.name == "responses" else MAX_MINI_OUTPUT_TOKENS
+        inputs[names[0]] = min(cap, ceiling)
 
 
 def _chat_stream_error(sent: int) -> bytes:

@@ -117,17 +117,26 @@ async def _pump(
 
     async def forward() -> None:
         sent = 0
-        try:
-            async for chunk in stream:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                sent += 1
-        except Exception:
-            # Headers are out, so the status can't change: say so in the stream's own format.
-            logger.exception("stream failed midway")
-            if stream_error is not None:
-                await send(
-                    {"type": "http.response.body", "body": stream_error(sent), "more_body": True}
-                )
+        while True:
+            try:
+                chunk = await anext(stream)
+            except StopAsyncIteration:
+                break
+            except Exception:
+                # Headers are out, so the status can't change: say so in the stream's format.
+                logger.exception("stream failed midway")
+                if stream_error is not None:
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": stream_error(sent),
+                            "more_body": True,
+                        }
+                    )
+                break
+            # A failed send is the client's connection, not the stream: it propagates.
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            sent += 1
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def disconnected() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from airelay.types import Request
 
 MAX_METADATA_ENTRIES = 5  # AI Gateway's own limit
 MAX_METADATA_CHARS = 4_096
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
 _EVENT_ID = re.compile(r"[\x21-\x7e]{1,128}")
 _CACHE_KEY = re.compile(r"[\x21-\x7e]{1,512}")
 # ASCII digits only: str.isdigit() also passes "²", which int() then refuses.
@@ -109,8 +111,8 @@ def _parse_metadata(raw: str) -> dict[str, Any]:
         raise _bad_header("cf-aig-metadata", f"longer than {MAX_METADATA_CHARS} characters")
     check_depth(raw, "The cf-aig-metadata header")
     try:
-        # NaN and Infinity are not JSON; deep nesting must be a 400, not a RecursionError.
-        value = json.loads(raw, parse_constant=_not_json)
+        # NaN, Infinity and 1e999 are not JSON numbers the binding can send on.
+        value = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, RecursionError):
         raise _bad_header("cf-aig-metadata", "expected a JSON object") from None
     if not isinstance(value, dict):
@@ -121,6 +123,16 @@ def _parse_metadata(raw: str) -> dict[str, Any]:
                 "cf-aig-metadata",
                 f"entry {key!r}: values must be strings, numbers, booleans or null",
             )
+        if isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_SAFE_INTEGER:
+            # Past 2**53 a JSON number no longer means the same integer to JS.
+            raise _bad_header("cf-aig-metadata", f"entry {key!r}: integer out of range")
+    return value
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"{literal} is out of range")
     return value
 
 

@@ -79,12 +79,8 @@ def json_to_js(value: Any) -> Any:
     return js.JSON.parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
 
-def to_js_object(value: Any) -> Any:
-    """Convert Python data to plain JS objects and arrays, dropping keys whose value is None."""
-    return to_js(_drop_none(value), dict_converter=js.Object.fromEntries)
-
-
 def _drop_none(value: Any) -> Any:
+    # The relay's own options use None for "unset": the binding must not see those keys.
     if isinstance(value, Mapping):
         return {str(k): _drop_none(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
@@ -235,7 +231,7 @@ class AiBinding:
                 code="misconfigured",
             )
         try:
-            result = await self._ai.run(model, json_to_js(inputs), to_js_object(options))
+            result = await self._ai.run(model, json_to_js(inputs), json_to_js(_drop_none(options)))
         except JsException as exc:
             raise binding_error(exc) from exc
         log_id = self.gateway_log_id()
@@ -258,7 +254,7 @@ class RateLimitBinding:
     async def limit(self, key: str) -> bool:
         """Count one request for `key`; return False when it is over the limit."""
         try:
-            outcome = await self._limiter.limit(to_js_object({"key": key}))
+            outcome = await self._limiter.limit(json_to_js({"key": key}))
         except JsException as exc:
             # The binding is a best-effort, per-location counter: when it fails, serve the
             # request rather than fail every caller.

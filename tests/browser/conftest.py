@@ -67,7 +67,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium, headless; `launch` gives it a fresh, empty profile directory."""
+    """Launch Debian's Chromium headless; `launch` gives it a fresh, empty profile directory."""
     launched = playwright.chromium.launch(
         executable_path=str(CHROMIUM), args=list(CHROMIUM_FLAGS), headless=True
     )
@@ -77,21 +77,21 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture(scope="session")
 def keyless_relay() -> Iterator[LiveServer]:
-    """A keyless relay that also serves the page."""
+    """Run a keyless relay that also serves the page."""
     with relay({"ALLOW_ANONYMOUS": "true", "CORS_ALLOW_ORIGINS": "*"}) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    """The folder screenshots are saved to (git-ignored)."""
+    """Return the folder screenshots are saved to (git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A page in a fresh context (empty storage); the test fails if the page throws."""
+    """Open a page in a fresh context (empty storage); fail the test if the page throws."""
     context = browser.new_context(viewport={"width": 1200, "height": 820})
     opened = context.new_page()
     errors: list[str] = []

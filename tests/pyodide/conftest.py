@@ -17,7 +17,7 @@ def _require() -> bool:
 
 @pytest.fixture(scope="session")
 def pyodide(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PyodideRunner]:
-    """The runner: `pyodide.run(code)` executes a snippet in Pyodide and returns its value."""
+    """Start the runner: `pyodide.run(code)` executes a snippet in Pyodide, returning its value."""
     pieces = locate()
     if not isinstance(pieces, Pieces):
         if _require():

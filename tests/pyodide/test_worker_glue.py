@@ -207,6 +207,19 @@ def test_integers_past_js_safe_range_reach_the_binding_as_numbers(pyodide: Pyodi
     assert call["inputs"] == {"tools": [{"type": "integer", "maximum": 18446744073709552000}]}
 
 
+def test_json_answer_to_a_stream_request_comes_back_as_data(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        env.AI.answerJson('{"object": "response", "status": "completed"}')
+        result = await worker.AiBinding(env.AI).run("m", {"input": "x", "stream": True}, {})
+        [type(result).__name__, result.data]
+        """,
+    )
+    assert got == ["JsonResult", {"object": "response", "status": "completed"}]
+
+
 def test_json_result_comes_back_as_python_data(pyodide: PyodideRunner) -> None:
     answer = {
         "id": "chatcmpl-1",

@@ -1,0 +1,28 @@
+"""The glue benchmark still runs, in both runtimes (its figures are not asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+from tests.pyodide.runner_client import PyodideRunner
+
+
+def test_glue_benchmark_measures_every_step_in_both_runtimes(pyodide: PyodideRunner) -> None:
+    # The session runner's fixture proves the pieces are installed; the bench starts its own.
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "glue_pyodide.py"), "--requests", "2", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    steps = {"serve", "to_core_request", "AiBinding.run", "to_workers_response"}
+    for runtime in ("pyodide_us", "cpython_us"):
+        assert set(figures[runtime]) == steps
+        assert all(value > 0 for value in figures[runtime].values())
