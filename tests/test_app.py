@@ -412,3 +412,13 @@ def test_a_json_answer_to_a_stream_request_is_returned_as_json(
     assert response.header("content-type") == "application/json"
     assert response.stream is None
     assert json.loads(response.body) == answer
+
+
+def test_a_body_the_host_could_not_read_is_a_400_with_the_usual_headers() -> None:
+    request = Request(
+        "POST", CHAT_PATH, (("content-type", "application/json"),), body_error="body used"
+    )
+    platform = Platform(backend=FakeBackend(), env=ENV, log=lambda line: None)
+    response = run(handle(request, platform))
+    assert (response.status, error_of(response)["code"]) == (400, "bad_body")
+    assert response.header("x-request-id")

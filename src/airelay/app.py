@@ -141,6 +141,10 @@ async def _relay(
     log: RequestLog,
 ) -> Response:
     model, schema = _API_ROUTES[route.name]
+    if request.body_error is not None:
+        raise RelayError(
+            400, f"The request body could not be read: {request.body_error}", code="bad_body"
+        )
     check_body_size(request.header("content-length"), request.body, settings.max_body_bytes)
     data = read_json_object(request)
     parsed = validate(schema, data)

@@ -22,6 +22,9 @@ class Request:
     body: bytes = b""
     query: str = ""
     client: str | None = None
+    # Why the host could not read the body, if it could not: the core answers 400 for it,
+    # with the same request id, CORS headers and log line as any other answer.
+    body_error: str | None = None
 
     def header(self, name: str) -> str | None:
         """Return the first value of header `name` (case-insensitive), or None."""

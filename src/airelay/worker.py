@@ -50,11 +50,7 @@ async def serve(request: Any, env: Any, handle: Handler) -> WorkersResponse:
         limit = body_limit(platform.env)
     except RelayError:
         limit = DEFAULT_MAX_BODY_BYTES  # the core answers the misconfiguration itself
-    try:
-        core_request = await to_core_request(request, limit)
-    except JsException as exc:
-        error = RelayError(400, f"The request body could not be read: {exc}", code="bad_body")
-        return to_workers_response(error.to_response())
+    core_request = await to_core_request(request, limit)
     return to_workers_response(await handle(core_request, platform))
 
 
@@ -120,13 +116,16 @@ async def to_core_request(request: Any, max_body: int | None = None) -> Request:
     pairs = js.Array.from_(raw.headers.entries()).to_py()
     headers = tuple((str(name).lower(), str(value)) for name, value in pairs)
     declared = declared_length(dict(headers).get("content-length"))
-    if _is_missing(raw.body) or (max_body is not None and (declared or 0) > max_body):
-        # An over-long declared body is never read: the core answers 413 from the header.
-        body = b""
-    elif max_body is None or declared is not None:
-        body = (await raw.arrayBuffer()).to_bytes()
-    else:
-        body = await _read_at_most(raw.body, max_body + 1)
+    body, body_error = b"", None
+    try:
+        if _is_missing(raw.body) or (max_body is not None and (declared or 0) > max_body):
+            pass  # an over-long declared body is never read: the core answers 413 from the header
+        elif max_body is None or declared is not None:
+            body = (await raw.arrayBuffer()).to_bytes()
+        else:
+            body = await _read_at_most(raw.body, max_body + 1)
+    except JsException as exc:
+        body_error = str(exc)
     query = str(url.search)[1:]
     client = next((value for name, value in headers if name == "cf-connecting-ip"), None)
     return Request(
@@ -136,6 +135,7 @@ async def to_core_request(request: Any, max_body: int | None = None) -> Request:
         body=body,
         query=query,
         client=client,
+        body_error=body_error,
     )
 
 
