@@ -27,29 +27,21 @@ def slow_server() -> Iterator[LiveServer]:
         yield running
 
 
-def test_curl_streams_sse_with_no_buffering_headers(server: LiveServer) -> None:
+def curl_json(url: str, body: str, *options: str) -> str:
+    """POST `body` as JSON with curl and return what it printed; skip if curl is missing."""
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
+    command = ["curl", "-sS", *options, url, "-H", "content-type: application/json"]
     result = subprocess.run(
-        [
-            "curl",
-            "-sS",
-            "-N",
-            "-D",
-            "-",
-            f"{server.url}/v1/chat/completions",
-            "-H",
-            "content-type: application/json",
-            "--data-binary",
-            json.dumps(CHAT),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+        [*command, "--data-binary", body], capture_output=True, text=True, timeout=60, check=True
     )
+    return result.stdout
+
+
+def test_curl_streams_sse_with_no_buffering_headers(server: LiveServer) -> None:
+    output = curl_json(f"{server.url}/v1/chat/completions", json.dumps(CHAT), "-N", "-D", "-")
     # Universal newlines turn the header block's CRLFs into LFs.
-    head, _, body = result.stdout.partition("\n\n")
+    head, _, body = output.partition("\n\n")
     headers = head.lower()
     assert "content-type: text/event-stream" in headers
     assert "cache-control: no-cache" in headers
@@ -59,26 +51,8 @@ def test_curl_streams_sse_with_no_buffering_headers(server: LiveServer) -> None:
 
 
 def test_curl_gets_openai_error_for_invalid_json(server: LiveServer) -> None:
-    if shutil.which("curl") is None:
-        pytest.skip("curl is not installed")
-    result = subprocess.run(
-        [
-            "curl",
-            "-sS",
-            "-w",
-            "\n%{http_code}",
-            f"{server.url}/v1/responses",
-            "-H",
-            "content-type: application/json",
-            "--data-binary",
-            "{not json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    body, _, status = result.stdout.rpartition("\n")
+    output = curl_json(f"{server.url}/v1/responses", "{not json", "-w", "\n%{http_code}")
+    body, _, status = output.rpartition("\n")
     assert status == "400"
     assert json.loads(body)["error"]["code"] == "invalid_json"
 

@@ -32,17 +32,22 @@ MAX_BODY_BYTES_CEILING = 100 * 1_048_576  # Workers reject larger bodies anyway
 _BYTE_COUNT = re.compile(r"[0-9]{1,18}")
 
 
+def parse_body_limit(raw: str) -> int:
+    """Read a `MAX_BODY_BYTES` value; raise ValueError saying what it must be."""
+    if not _BYTE_COUNT.fullmatch(raw) or not 0 < int(raw) <= MAX_BODY_BYTES_CEILING:
+        raise ValueError(f"expected a whole number of bytes from 1 to {MAX_BODY_BYTES_CEILING}")
+    return int(raw)
+
+
 def body_limit(env: Env) -> int:
     """Return `MAX_BODY_BYTES` from env (default 1 MiB); raise a 500 when it is malformed."""
     raw = (env.get("MAX_BODY_BYTES") or "").strip()
     if not raw:
         return DEFAULT_MAX_BODY_BYTES
-    if not _BYTE_COUNT.fullmatch(raw) or not 0 < int(raw) <= MAX_BODY_BYTES_CEILING:
-        raise misconfigured(
-            "variable MAX_BODY_BYTES: expected a whole number of bytes from 1 to "
-            f"{MAX_BODY_BYTES_CEILING}"
-        )
-    return int(raw)
+    try:
+        return parse_body_limit(raw)
+    except ValueError as exc:
+        raise misconfigured(f"variable MAX_BODY_BYTES: {exc}") from None
 
 
 def too_large(limit: int) -> RelayError:

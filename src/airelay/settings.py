@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from airelay.auth import parse_keys
 from airelay.cors import CorsPolicy
 from airelay.errors import misconfigured
-from airelay.limits import DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_CEILING
+from airelay.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
 from airelay.types import Env
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
@@ -43,9 +43,7 @@ class Settings(BaseModel):
     api_keys: Annotated[tuple[bytes, ...], Field(alias="API_KEYS", repr=False)] = ()
     allow_anonymous: Annotated[bool, Field(alias="ALLOW_ANONYMOUS")] = False
     cors: Annotated[CorsPolicy, Field(alias="CORS_ALLOW_ORIGINS")] = CorsPolicy(frozenset())
-    max_body_bytes: Annotated[
-        int, Field(alias="MAX_BODY_BYTES", gt=0, le=MAX_BODY_BYTES_CEILING)
-    ] = DEFAULT_MAX_BODY_BYTES
+    max_body_bytes: Annotated[int, Field(alias="MAX_BODY_BYTES")] = DEFAULT_MAX_BODY_BYTES
     max_output_tokens: Annotated[int | None, Field(alias="MAX_OUTPUT_TOKENS", gt=0)] = None
     rate_limit_requests: Annotated[
         int | None, Field(alias="RATE_LIMIT_REQUESTS", gt=0, le=1_000_000)
@@ -65,6 +63,12 @@ class Settings(BaseModel):
     def _digest_keys(cls, raw: Any) -> Any:
         # Only digests are kept, so no repr, dump or error of Settings can reveal a key.
         return parse_keys(raw) if isinstance(raw, str) else raw
+
+    @field_validator("max_body_bytes", mode="before")
+    @classmethod
+    def _body_limit(cls, raw: Any) -> Any:
+        # The hosts read this variable without pydantic (limits.body_limit): one rule for both.
+        return parse_body_limit(raw) if isinstance(raw, str) else raw
 
     @field_validator("rate_limit_period")
     @classmethod
