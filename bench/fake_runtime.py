@@ -1,4 +1,4 @@
-"""Pure-Python stand-ins for `js`, `pyodide.ffi` and `workers`, just enough for airelay.worker
+"""Pure-Python stand-ins for `js`, `pyodide.ffi` and `workers`, just enough for airelay.hosts.worker
 to run in CPython for the benchmark's comparison. They do the Python-side work only: no FFI."""
 
 from __future__ import annotations

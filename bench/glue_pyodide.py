@@ -4,7 +4,7 @@ same code in CPython. One run, printed; not part of the test suite.
     .venv/bin/python bench/glue_pyodide.py [--requests N]
 
 Pyodide side: real Pyodide 0.28 under Node with the workers-runtime-sdk wheel and the JS
-stand-in for `env.AI` (tests/pyodide/runner.mjs). CPython side: the same airelay.worker code
+stand-in for `env.AI` (tests/pyodide/runner.mjs). CPython side: the same airelay.hosts.worker code
 over pure-Python stand-ins for `js`/`pyodide`/`workers` (bench/fake_runtime.py), so the ratio
 is Pyodide's interpreter plus its JS boundary against native Python doing the same steps.
 Needs what the Pyodide test tier needs: `npm ci` and scripts/fetch-pyodide-deps.sh.

@@ -62,8 +62,8 @@ ANSWER_BYTES = json.dumps(ANSWER, separators=(",", ":")).encode()
 async def measure(make_request: Callable[[], Any], env: Any, n: int) -> dict[str, float]:
     """Return microseconds per call of serve() and of each glue step (median of 3 rounds)."""
     # Each step runs four rounds of `n` calls; the first only warms up.
-    from airelay.types import JsonResult, Platform, Request, Response
-    from airelay.worker import AiBinding, serve, to_core_request, to_workers_response
+    from airelay.core.types import JsonResult, Platform, Request, Response
+    from airelay.hosts.worker import AiBinding, serve, to_core_request, to_workers_response
 
     async def handle(request: Request, platform: Platform) -> Response:
         # Core work is left out: one backend call, a ready-made answer.

@@ -1,9 +1,9 @@
-"""The Worker's entry point: wiring only; the glue lives in airelay.worker."""
+"""The Worker's entry point: wiring only; the glue lives in airelay.hosts.worker."""
 
 from workers import WorkerEntrypoint
 
-from airelay.app import handle
-from airelay.worker import serve
+from airelay.core.app import handle
+from airelay.hosts.worker import serve
 
 
 class Default(WorkerEntrypoint):

@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable, Mappi
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from airelay.types import BackendResult, JsonResult
+from airelay.core.types import BackendResult, JsonResult
 
 T = TypeVar("T")
 Handler = Callable[[str, Mapping[str, Any], Mapping[str, Any]], BackendResult]

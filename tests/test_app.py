@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from airelay.app import handle
-from airelay.catalog import MINI, PRO
-from airelay.errors import BackendError, upstream_error
-from airelay.types import BackendResult, JsonResult, Platform, Request, Response, StreamResult
+from airelay.core.app import handle
+from airelay.core.catalog import MINI, PRO
+from airelay.core.errors import BackendError, upstream_error
+from airelay.core.types import BackendResult, JsonResult, Platform, Request, Response, StreamResult
 from tests.conftest import load_examples
 from tests.fakes import FakeBackend, run
 

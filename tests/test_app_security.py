@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from airelay import sse
-from airelay.app import handle
-from airelay.auth import key_digest, key_id
-from airelay.errors import BackendError, upstream_error
-from airelay.settings import Settings
-from airelay.types import JsonResult, Platform, Request, Response, StreamResult
+from airelay.core import sse
+from airelay.core.app import handle
+from airelay.core.auth import key_digest, key_id
+from airelay.core.errors import BackendError, upstream_error
+from airelay.core.settings import Settings
+from airelay.core.types import JsonResult, Platform, Request, Response, StreamResult
 from tests.fakes import FakeBackend, run
 
 KEY_A = "sk-core-alpha-d15ea5e0"

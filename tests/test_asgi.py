@@ -17,11 +17,11 @@ import httpx
 import openai
 import pytest
 
-from airelay.app import handle
-from airelay.asgi import AsgiApp, Message, Scope
 from airelay.cli import build_app
-from airelay.sse import Decoder, Event
-from airelay.types import JsonResult, Platform, StreamResult
+from airelay.core.app import handle
+from airelay.core.sse import Decoder, Event
+from airelay.core.types import JsonResult, Platform, StreamResult
+from airelay.hosts.asgi import AsgiApp, Message, Scope
 from tests.fakes import FakeBackend, GatedStream, run
 
 BASE = "http://relay.test"

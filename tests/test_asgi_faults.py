@@ -13,12 +13,12 @@ import openai
 import pytest
 from openai.types.responses import ResponseErrorEvent
 
-from airelay import sse
-from airelay.app import handle
-from airelay.asgi import AsgiApp
-from airelay.errors import upstream_error
-from airelay.sse import Decoder, Event
-from airelay.types import BackendResult, JsonResult, Platform, StreamResult
+from airelay.core import sse
+from airelay.core.app import handle
+from airelay.core.errors import upstream_error
+from airelay.core.sse import Decoder, Event
+from airelay.core.types import BackendResult, JsonResult, Platform, StreamResult
+from airelay.hosts.asgi import AsgiApp
 from tests.fakes import FakeBackend, GatedStream, run
 
 BASE = "http://relay.test"

@@ -12,8 +12,9 @@ import httpx2
 import openai
 import pytest
 
-from airelay.app import handle
-from airelay.auth import (
+from airelay.cli import build_app, describe_access, local_env
+from airelay.core.app import handle
+from airelay.core.auth import (
     ANONYMOUS,
     Caller,
     authenticate,
@@ -23,9 +24,8 @@ from airelay.auth import (
     parse_keys,
     presented_key,
 )
-from airelay.cli import build_app, describe_access, local_env
-from airelay.errors import RelayError
-from airelay.types import JsonResult, Platform, Request, Response
+from airelay.core.errors import RelayError
+from airelay.core.types import JsonResult, Platform, Request, Response
 from tests.fakes import FakeBackend, run
 
 KEY_A = "sk-relay-alpha-5f1c9e2b7d"

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 import httpx
 import pytest
 
-from airelay.app import handle
 from airelay.cli import build_app
-from airelay.cors import ALLOWED_METHODS, CorsPolicy
-from airelay.types import Platform, Request, Response
+from airelay.core.app import handle
+from airelay.core.cors import ALLOWED_METHODS, CorsPolicy
+from airelay.core.types import Platform, Request, Response
 from tests.fakes import FakeBackend, run
 
 APP = "https://app.example.com"

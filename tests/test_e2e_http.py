@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from airelay.sse import Decoder
+from airelay.core.sse import Decoder
 from tests.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.e2e

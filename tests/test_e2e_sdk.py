@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import openai
 import pytest
 
-from airelay.local_model import tokens
+from airelay.backends.local_model import tokens
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e

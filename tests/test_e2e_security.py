@@ -10,8 +10,8 @@ import httpx
 import openai
 import pytest
 
-from airelay.auth import key_digest, key_id
-from airelay.sse import Decoder
+from airelay.core.auth import key_digest, key_id
+from airelay.core.sse import Decoder
 from tests.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.e2e

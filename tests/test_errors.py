@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from airelay.errors import BackendError, RelayError, upstream_error, upstream_status
+from airelay.core.errors import BackendError, RelayError, upstream_error, upstream_status
 
 
 def test_an_error_renders_as_openais_error_object() -> None:

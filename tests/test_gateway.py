@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from airelay.errors import RelayError
-from airelay.gateway import gateway_options
-from airelay.settings import Settings
-from airelay.types import Request
+from airelay.core.errors import RelayError
+from airelay.core.gateway import gateway_options
+from airelay.core.settings import Settings
+from airelay.core.types import Request
 
 
 def options(env: dict[str, str] | None = None, **headers: str) -> dict[str, Any]:

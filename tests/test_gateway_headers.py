@@ -10,13 +10,13 @@ import httpx2
 import openai
 import pytest
 
-from airelay.app import handle
-from airelay.auth import key_digest, key_id
 from airelay.cli import build_app
-from airelay.errors import RelayError
-from airelay.gateway import MAX_METADATA_ENTRIES, caller_options, gateway_options
-from airelay.settings import Settings
-from airelay.types import Platform, Request, Response
+from airelay.core.app import handle
+from airelay.core.auth import key_digest, key_id
+from airelay.core.errors import RelayError
+from airelay.core.gateway import MAX_METADATA_ENTRIES, caller_options, gateway_options
+from airelay.core.settings import Settings
+from airelay.core.types import Platform, Request, Response
 from tests.fakes import FakeBackend, run
 
 KEY = "sk-gateway-key-61b0aa"

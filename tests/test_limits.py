@@ -11,10 +11,10 @@ import httpx2
 import openai
 import pytest
 
-from airelay.app import handle
 from airelay.cli import build_app
-from airelay.errors import RelayError
-from airelay.limits import (
+from airelay.core.app import handle
+from airelay.core.errors import RelayError
+from airelay.core.limits import (
     DEFAULT_MAX_BODY_BYTES,
     MAX_BODY_BYTES_CEILING,
     MAX_JSON_DEPTH,
@@ -27,7 +27,7 @@ from airelay.limits import (
     declared_length,
     text_depth,
 )
-from airelay.types import Platform, Request, Response
+from airelay.core.types import Platform, Request, Response
 from tests.fakes import FakeBackend, run
 
 ANYONE = {"ALLOW_ANONYMOUS": "true"}

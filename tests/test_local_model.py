@@ -16,11 +16,11 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response, ResponseStreamEvent
 from pydantic import TypeAdapter, ValidationError
 
-from airelay.catalog import MINI, PRO
-from airelay.errors import BackendError
-from airelay.local_model import MINI_SNAPSHOT, PRO_SNAPSHOT, LocalModel, tokens
-from airelay.sse import Decoder, Event
-from airelay.types import BackendResult, JsonResult, StreamResult
+from airelay.backends.local_model import MINI_SNAPSHOT, PRO_SNAPSHOT, LocalModel, tokens
+from airelay.core.catalog import MINI, PRO
+from airelay.core.errors import BackendError
+from airelay.core.sse import Decoder, Event
+from airelay.core.types import BackendResult, JsonResult, StreamResult
 from tests.conftest import load_examples
 from tests.fakes import run
 

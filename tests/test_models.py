@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from airelay.errors import RelayError
-from airelay.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
-from airelay.validation import validate
+from airelay.core.errors import RelayError
+from airelay.core.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
+from airelay.core.validation import validate
 from tests.conftest import load_examples
 
 Schema = type[RelayRequest]

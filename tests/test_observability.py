@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 import pytest
 
-from airelay import sse
-from airelay.app import handle
-from airelay.auth import key_digest, key_id
 from airelay.cli import build_app
-from airelay.observability import RequestLog, request_id
-from airelay.types import BackendResult, JsonResult, Platform, Request, Response, StreamResult
+from airelay.core import sse
+from airelay.core.app import handle
+from airelay.core.auth import key_digest, key_id
+from airelay.core.observability import RequestLog, request_id
+from airelay.core.types import BackendResult, JsonResult, Platform, Request, Response, StreamResult
 from tests.fakes import FakeBackend, run
 
 KEY = "sk-observe-key-c0ffee42"

@@ -14,13 +14,13 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from airelay import openapi, sse
+from airelay.backends.local_model import LocalModel
 from airelay.cli import build_app
-from airelay.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
-from airelay.local_model import LocalModel
-from airelay.models import ChatCompletionRequest, ResponsesRequest
-from airelay.routing import ROUTES
-from airelay.types import JsonResult, StreamResult
+from airelay.core import openapi, sse
+from airelay.core.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
+from airelay.core.models import ChatCompletionRequest, ResponsesRequest
+from airelay.core.routing import ROUTES
+from airelay.core.types import JsonResult, StreamResult
 from tests.conftest import load_examples
 
 DOC = openapi.document()
@@ -210,7 +210,7 @@ def test_head_openapi_json_answers_without_a_body() -> None:
 
 def test_document_is_built_on_first_use_not_at_import() -> None:
     probe = (
-        "import airelay.app, airelay.openapi as o; "
+        "import airelay.core.app, airelay.core.openapi as o; "
         "assert o.document.cache_info().currsize == 0; "
         "assert o.document() is o.document(); "
         "print(o.document.cache_info().misses)"

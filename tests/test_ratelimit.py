@@ -11,11 +11,11 @@ import httpx2
 import openai
 import pytest
 
-from airelay.app import handle
-from airelay.auth import key_digest, key_id
+from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.cli import build_app
-from airelay.ratelimit import LocalRateLimiter
-from airelay.types import Platform, RateLimiter, Request, Response
+from airelay.core.app import handle
+from airelay.core.auth import key_digest, key_id
+from airelay.core.types import Platform, RateLimiter, Request, Response
 from tests.fakes import FakeBackend, run
 
 KEY_A = "sk-rate-alpha-93d0c1"

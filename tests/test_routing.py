@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from airelay.errors import RelayError
-from airelay.routing import ROUTES, resolve
+from airelay.core.errors import RelayError
+from airelay.core.routing import ROUTES, resolve
 
 
 def refused(method: str, path: str) -> RelayError:

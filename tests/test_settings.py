@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from airelay.errors import RelayError
-from airelay.settings import Settings
+from airelay.core.errors import RelayError
+from airelay.core.settings import Settings
 
 
 def misconfigured(env: dict[str, str]) -> RelayError:

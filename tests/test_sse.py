@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airelay.sse import Decoder, Event, encode
+from airelay.core.sse import Decoder, Event, encode
 
 
 def decode_all(*chunks: bytes) -> list[Event]:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from airelay.cli import build_app
-from airelay.static import DEFAULT_DIRECTORY, SECURITY_HEADERS, StaticFiles, with_static_files
+from airelay.hosts.static import DEFAULT_DIRECTORY, SECURITY_HEADERS, StaticFiles, with_static_files
 from tests.conftest import REPO
 from tests.live_server import LiveServer
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from airelay.errors import RelayError
-from airelay.models import ChatCompletionRequest, ResponsesRequest
-from airelay.types import Request
-from airelay.validation import read_json_object, validate
+from airelay.core.errors import RelayError
+from airelay.core.models import ChatCompletionRequest, ResponsesRequest
+from airelay.core.types import Request
+from airelay.core.validation import read_json_object, validate
 
 
 def post(body: bytes, content_type: str | None = "application/json") -> Request:

@@ -11,14 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from airelay import __version__
-from airelay.app import handle
-from airelay.asgi import AsgiApp
-from airelay.errors import RelayError
-from airelay.local_model import LocalModel
-from airelay.ratelimit import LocalRateLimiter
-from airelay.settings import Settings
-from airelay.static import App, with_static_files
-from airelay.types import Platform
+from airelay.backends.local_model import LocalModel
+from airelay.backends.ratelimit import LocalRateLimiter
+from airelay.core.app import handle
+from airelay.core.errors import RelayError
+from airelay.core.settings import Settings
+from airelay.core.types import Platform
+from airelay.hosts.asgi import AsgiApp
+from airelay.hosts.static import App, with_static_files
 
 DEFAULT_ENV_FILE = Path(".dev.vars")
 TOKEN_DELAY_VARIABLE = "AIRELAY_TOKEN_DELAY_MS"

@@ -11,8 +11,8 @@ from typing import Any
 import stand_ins  # type: ignore[import-not-found]  # registered by runner.mjs
 from pyodide.ffi import jsnull
 
-from airelay.errors import RelayError
-from airelay.types import Platform, Request, Response, StreamResult
+from airelay.core.errors import RelayError
+from airelay.core.types import Platform, Request, Response, StreamResult
 
 SSE_HEADERS = [
     ("content-type", "text/event-stream; charset=utf-8"),
@@ -23,7 +23,7 @@ SSE_HEADERS = [
 
 @dataclass
 class FakeCore:
-    """A pure-Python stand-in for `airelay.app.handle`: one backend call, answered like the core."""
+    """A pure-Python stand-in for the core's `handle`: one backend call, answered like it."""
 
     model: str = "openai/gpt-5.4-mini"
     inputs: Mapping[str, Any] = field(default_factory=lambda: {"messages": []})

@@ -1,4 +1,4 @@
-"""Tier 2: the Worker glue (`airelay.worker`, `src/entry.py`) in real Pyodide 0.28 under Node,
+"""Tier 2: the Worker glue (`airelay.hosts.worker`, `src/entry.py`) in real Pyodide 0.28 under Node,
 with the real workers-runtime-sdk wheel and JS stand-ins for `env.AI` and `env.RATE_LIMITER`.
 
 Each test sends a snippet to the session's Pyodide (see conftest.py); the snippet's last
@@ -28,8 +28,8 @@ PRELUDE = """
 import json
 import stand_ins
 from harness import FakeCore, b64, calls, make_request, request_json, response_json
-from airelay import worker
-from airelay.types import JsonResult, Response, StreamResult
+from airelay.hosts import worker
+from airelay.core.types import JsonResult, Response, StreamResult
 """
 
 CHAT_INPUTS: dict[str, Any] = {
@@ -116,7 +116,7 @@ def test_glue_imports_without_pydantic(pyodide: PyodideRunner) -> None:
     loaded = pyodide.run(
         """
         import sys
-        import airelay.worker
+        import airelay.hosts.worker
         try:
             import pydantic
             pydantic_here = True
@@ -128,7 +128,7 @@ def test_glue_imports_without_pydantic(pyodide: PyodideRunner) -> None:
     )
     pydantic_here, modules = loaded
     assert pydantic_here is False, "Pyodide here must lack pydantic, or this test proves nothing"
-    assert "airelay.worker" in modules
+    assert "airelay.hosts.worker" in modules
     assert not [m for m in modules if m.startswith("pydantic")]
 
 
@@ -529,8 +529,8 @@ def test_depth_check_refuses_what_would_overflow_pyodides_parser(pyodide: Pyodid
     got = run(
         pyodide,
         """
-        from airelay import limits
-        from airelay.errors import RelayError
+        from airelay.core import limits
+        from airelay.core.errors import RelayError
         outcomes = []
         for text in ["[" * 100_000, "[" * 65 + "]" * 65]:
             try:
@@ -748,10 +748,10 @@ def test_entry_wires_serve_through_the_sdk_entrypoint(pyodide: PyodideRunner) ->
         f"""
         import importlib, sys, types
         import js
-        fake_app = types.ModuleType("airelay.app")
+        fake_app = types.ModuleType("airelay.core.app")
         fake_app.handle = FakeCore()
-        saved = {{name: sys.modules.pop(name, None) for name in ("airelay.app", "entry")}}
-        sys.modules["airelay.app"] = fake_app
+        saved = {{name: sys.modules.pop(name, None) for name in ("airelay.core.app", "entry")}}
+        sys.modules["airelay.core.app"] = fake_app
         try:
             entry = importlib.import_module("entry")
             env = stand_ins.makeEnv()

@@ -8,8 +8,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from airelay.errors import RelayError
-from airelay.types import Request
+from airelay.core.errors import RelayError
+from airelay.core.types import Request
 
 ANONYMOUS = "anonymous"
 _SEPARATORS = re.compile(r"[\s,]+")

@@ -17,9 +17,9 @@ import js
 from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 from workers import Response as WorkersResponse
 
-from airelay.errors import BackendError, RelayError, upstream_error, upstream_status
-from airelay.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
-from airelay.types import (
+from airelay.core.errors import BackendError, RelayError, upstream_error, upstream_status
+from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
+from airelay.core.types import (
     BackendResult,
     Handler,
     JsonResult,

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from airelay import __version__
-from airelay.catalog import MINI, PRO
-from airelay.models import ChatCompletionRequest, ResponsesRequest
+from airelay.core.catalog import MINI, PRO
+from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 
 OPENAPI_VERSION = "3.1.1"
 SCHEMAS = "#/components/schemas/"

@@ -7,19 +7,20 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-from airelay import __version__, sse
-from airelay.auth import Caller, authenticate
-from airelay.catalog import MINI, MODELS, PRO, ModelInfo, find_model
-from airelay.errors import RelayError, misconfigured
-from airelay.gateway import gateway_options
-from airelay.limits import MAX_MINI_OUTPUT_TOKENS, MAX_PRO_OUTPUT_TOKENS, check_body_size
-from airelay.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
-from airelay.observability import RequestLog, request_id
-from airelay.responses import json_response, stream_response
-from airelay.routing import Route, resolve
-from airelay.settings import Settings
-from airelay.types import JsonResult, Platform, Request, Response
-from airelay.validation import read_json_object, validate
+from airelay import __version__
+from airelay.core import sse
+from airelay.core.auth import Caller, authenticate
+from airelay.core.catalog import MINI, MODELS, PRO, ModelInfo, find_model
+from airelay.core.errors import RelayError, misconfigured
+from airelay.core.gateway import gateway_options
+from airelay.core.limits import MAX_MINI_OUTPUT_TOKENS, MAX_PRO_OUTPUT_TOKENS, check_body_size
+from airelay.core.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
+from airelay.core.observability import RequestLog, request_id
+from airelay.core.responses import json_response, stream_response
+from airelay.core.routing import Route, resolve
+from airelay.core.settings import Settings
+from airelay.core.types import JsonResult, Platform, Request, Response
+from airelay.core.validation import read_json_object, validate
 
 logger = logging.getLogger("airelay")
 
@@ -78,7 +79,7 @@ def _public(route: Route) -> Response:
     if route.name == "health":
         return json_response(200, {"status": "ok", "version": __version__})
     # Imported here: the Worker never needs the schema machinery unless this route is asked.
-    from airelay import openapi
+    from airelay.core import openapi
 
     return json_response(200, openapi.document())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from airelay.errors import RelayError
+from airelay.core.errors import RelayError
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ import mimetypes
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from airelay.asgi import Receive, Scope, Send
+from airelay.hosts.asgi import Receive, Scope, Send
 
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # The source checkout's `public/`, which wrangler.toml's `[assets]` also names.
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "public"
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[3] / "public"
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",

@@ -15,10 +15,10 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from airelay import sse
-from airelay.catalog import MINI, PRO
-from airelay.errors import BackendError
-from airelay.types import BackendResult, JsonResult, StreamResult
+from airelay.core import sse
+from airelay.core.catalog import MINI, PRO
+from airelay.core.errors import BackendError
+from airelay.core.types import BackendResult, JsonResult, StreamResult
 
 MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
 PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"

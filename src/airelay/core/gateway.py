@@ -7,10 +7,10 @@ import math
 import re
 from typing import Any
 
-from airelay.errors import RelayError
-from airelay.limits import check_depth
-from airelay.settings import Settings
-from airelay.types import Request
+from airelay.core.errors import RelayError
+from airelay.core.limits import check_depth
+from airelay.core.settings import Settings
+from airelay.core.types import Request
 
 MAX_METADATA_ENTRIES = 5  # AI Gateway's own limit
 MAX_METADATA_CHARS = 4_096

@@ -8,9 +8,9 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
-from airelay.errors import RelayError
-from airelay.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
-from airelay.types import Handler, Platform, Request, Response
+from airelay.core.errors import RelayError
+from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
+from airelay.core.types import Handler, Platform, Request, Response
 
 logger = logging.getLogger("airelay")
 Scope = MutableMapping[str, Any]

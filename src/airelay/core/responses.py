@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from airelay.types import Response
+from airelay.core.types import Response
 
 JSON_TYPE = "application/json"
 # No content-length and no content-encoding: either would make proxies buffer the stream;

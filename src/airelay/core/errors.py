@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from airelay.types import Response
+from airelay.core.types import Response
 
 
 class RelayError(Exception):

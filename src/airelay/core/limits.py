@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 
-from airelay.errors import RelayError, misconfigured
-from airelay.types import Env
+from airelay.core.errors import RelayError, misconfigured
+from airelay.core.types import Env
 
 MAX_TEXT_CHARS = 1_048_576
 MAX_NAME_CHARS = 256

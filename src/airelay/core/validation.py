@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from airelay.errors import RelayError
-from airelay.limits import check_depth
-from airelay.types import Request
+from airelay.core.errors import RelayError
+from airelay.core.limits import check_depth
+from airelay.core.types import Request
 
 Model = TypeVar("Model", bound=BaseModel)
 _JSON_TYPES = ("application/json",)

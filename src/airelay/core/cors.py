@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from airelay.types import Request, Response
+from airelay.core.types import Request, Response
 
 ALLOWED_METHODS = ("GET", "POST", "OPTIONS")
 # What `fetch` callers and the openai SDKs send; x-stainless-* are the SDKs' telemetry headers.

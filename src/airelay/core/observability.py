@@ -8,7 +8,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from airelay.types import Request
+from airelay.core.types import Request
 
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from airelay.limits import (
+from airelay.core.limits import (
     MAX_CONTENT_PARTS,
     MAX_ID_CHARS,
     MAX_MESSAGES,

@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from airelay.auth import parse_keys
-from airelay.cors import CorsPolicy
-from airelay.errors import misconfigured
-from airelay.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
-from airelay.types import Env
+from airelay.core.auth import parse_keys
+from airelay.core.cors import CorsPolicy
+from airelay.core.errors import misconfigured
+from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
+from airelay.core.types import Env
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
