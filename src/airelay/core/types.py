@@ -62,6 +62,8 @@ class JsonResult:
 
     data: Any
     gateway_log_id: str | None = None
+    # AI Gateway's `cf-aig-cache-status` (HIT or MISS) for this very call.
+    cache_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class StreamResult:
 
     stream: object
     gateway_log_id: str | None = None
+    cache_status: str | None = None
 
 
 BackendResult = JsonResult | StreamResult
