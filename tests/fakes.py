@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from airelay.core.endpoints import route_of_model
+from airelay.core.streams import ending_in_error
 from airelay.core.types import BackendResult, JsonResult
 
 T = TypeVar("T")
 Handler = Callable[[str, Mapping[str, Any], Mapping[str, Any]], BackendResult]
+
+
+def as_producer(model: str, stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Wrap `stream` the way a real producer ends: a failure becomes its format's error event."""
+    route = route_of_model(model)
+    assert route is not None, model
+    return ending_in_error(stream, route.stream_error)
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -10,7 +10,15 @@ import pytest
 from airelay.core.app import handle
 from airelay.core.catalog import MINI, PRO
 from airelay.core.errors import BackendError, upstream_error
-from airelay.core.types import BackendResult, JsonResult, Platform, Request, Response, StreamResult
+from airelay.core.types import (
+    BackendResult,
+    BodyError,
+    JsonResult,
+    Platform,
+    Request,
+    Response,
+    StreamResult,
+)
 from tests.conftest import load_examples
 from tests.fakes import FakeBackend, run
 
@@ -415,9 +423,10 @@ def test_a_json_answer_to_a_stream_request_is_returned_as_json(
 
 
 def test_a_body_the_host_could_not_read_is_a_400_with_the_usual_headers() -> None:
-    request = Request(
-        "POST", CHAT_PATH, (("content-type", "application/json"),), body_error="body used"
-    )
+    async def unreadable(limit: int) -> bytes:
+        raise BodyError("body used")
+
+    request = Request("POST", CHAT_PATH, (("content-type", "application/json"),), reader=unreadable)
     platform = Platform(backend=FakeBackend(), env=ENV, log=lambda line: None)
     response = run(handle(request, platform))
     assert (response.status, error_of(response)["code"]) == (400, "bad_body")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +12,10 @@ import pytest
 from airelay.core import sse
 from airelay.core.app import handle
 from airelay.core.auth import key_digest, key_id
+from airelay.core.endpoints import route_of_model
 from airelay.core.errors import BackendError, upstream_error
 from airelay.core.settings import Settings
-from airelay.core.types import JsonResult, Platform, Request, Response, StreamResult
+from airelay.core.types import JsonResult, Platform, Request, Response
 from tests.fakes import FakeBackend, run
 
 KEY_A = "sk-core-alpha-d15ea5e0"
@@ -200,20 +201,15 @@ def test_a_malformed_upstream_answer_is_502(data: object) -> None:
     assert error_of(answer)["code"] == "upstream_malformed"
 
 
-def test_streams_come_with_their_own_final_error_event() -> None:
-    async def nothing() -> AsyncIterator[bytes]:
-        yield b""
-
-    backend = FakeBackend(lambda model, inputs, options: StreamResult(nothing()))
-    relay = Relay(backend=backend)
-    chat = relay(post("/v1/chat/completions", {**CHAT, "stream": True}, bearer(KEY_A)))
-    pro = relay(post("/v1/responses", {"input": "x", "stream": True}, bearer(KEY_A)))
-    assert chat.stream_error is not None
-    assert pro.stream_error is not None
-    [chat_event] = sse.Decoder().decode(chat.stream_error(3))
+def test_each_model_endpoint_names_its_own_final_error_event() -> None:
+    chat_route = route_of_model("openai/gpt-5.4-mini")
+    pro_route = route_of_model("openai/gpt-5.4-pro")
+    assert chat_route is not None
+    assert pro_route is not None
+    [chat_event] = sse.Decoder().decode(chat_route.stream_error(3))
     assert chat_event.event == "message"
     assert chat_event.json()["error"]["code"] == "stream_failed"
-    [pro_event] = sse.Decoder().decode(pro.stream_error(7))
+    [pro_event] = sse.Decoder().decode(pro_route.stream_error(7))
     assert pro_event.event == "error"
     assert pro_event.json() == {
         "type": "error",

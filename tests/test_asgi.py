@@ -22,7 +22,7 @@ from airelay.core.app import handle
 from airelay.core.sse import Decoder, Event
 from airelay.core.types import JsonResult, Platform, StreamResult
 from airelay.hosts.asgi import AsgiApp, Message, Scope
-from tests.fakes import FakeBackend, GatedStream, run
+from tests.fakes import FakeBackend, GatedStream, as_producer, run
 
 BASE = "http://relay.test"
 CHAT = {"messages": [{"role": "user", "content": "Tell me about the sea"}]}
@@ -363,7 +363,9 @@ def failing_stream(first: bytes) -> Callable[[], AsyncIterator[bytes]]:
 def test_a_stream_that_fails_midway_ends_with_an_error_event(
     path: str, body: dict[str, Any], first: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
-    backend = FakeBackend(lambda model, inputs, options: StreamResult(failing_stream(first)()))
+    backend = FakeBackend(
+        lambda model, inputs, options: StreamResult(as_producer(model, failing_stream(first)()))
+    )
     platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
     app = AsgiApp(handle, lambda: platform)
 

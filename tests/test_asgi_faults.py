@@ -19,7 +19,7 @@ from airelay.core.errors import upstream_error
 from airelay.core.sse import Decoder, Event
 from airelay.core.types import BackendResult, JsonResult, Platform, StreamResult
 from airelay.hosts.asgi import AsgiApp
-from tests.fakes import FakeBackend, GatedStream, run
+from tests.fakes import FakeBackend, GatedStream, as_producer, run
 
 BASE = "http://relay.test"
 ENV = {"ALLOW_ANONYMOUS": "true"}
@@ -61,8 +61,9 @@ def midway(first: int) -> FakeBackend:
 
     def answer(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> BackendResult:
         if "messages" in inputs:
-            return StreamResult(fail_after(*[sse.encode(CHUNK)] * first))
-        return StreamResult(fail_after(*[sse.encode(CREATED, event="response.created")] * first))
+            return StreamResult(as_producer(model, fail_after(*[sse.encode(CHUNK)] * first)))
+        created = sse.encode(CREATED, event="response.created")
+        return StreamResult(as_producer(model, fail_after(*[created] * first)))
 
     return FakeBackend(answer)
 

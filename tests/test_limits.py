@@ -14,20 +14,18 @@ import pytest
 from airelay.cli import build_app
 from airelay.core.app import handle
 from airelay.core.errors import RelayError
+from airelay.core.jsonio import MAX_JSON_DEPTH, text_depth
 from airelay.core.limits import (
     DEFAULT_MAX_BODY_BYTES,
     MAX_BODY_BYTES_CEILING,
-    MAX_JSON_DEPTH,
     MAX_MESSAGES,
     MAX_MINI_OUTPUT_TOKENS,
     MAX_TEXT_CHARS,
     MAX_TOOLS,
-    body_limit,
-    check_body_size,
-    declared_length,
-    text_depth,
+    too_large,
 )
-from airelay.core.types import Platform, Request, Response
+from airelay.core.settings import Settings
+from airelay.core.types import BodyTooLargeError, Platform, Request, Response, parse_byte_count
 from tests.fakes import FakeBackend, run
 
 ANYONE = {"ALLOW_ANONYMOUS": "true"}
@@ -84,6 +82,11 @@ def with_schema_depth(levels: int) -> dict[str, Any]:
 # --- the body size --------------------------------------------------------------------------
 
 
+def body_limit(env: Mapping[str, str]) -> int:
+    """Return the body limit the settings read from `env`."""
+    return Settings.from_env(env).max_body_bytes
+
+
 def test_body_limit_defaults_to_one_mebibyte() -> None:
     assert body_limit({}) == DEFAULT_MAX_BODY_BYTES == 1_048_576
     assert body_limit({"MAX_BODY_BYTES": " "}) == DEFAULT_MAX_BODY_BYTES
@@ -117,23 +120,31 @@ def test_a_bad_body_limit_is_misconfigured_naming_the_variable(raw: str) -> None
     [("12", 12), (" 7 ", 7), ("0", 0), (None, None), ("abc", None), ("\xb2", None), ("-3", None)],
 )
 def test_declared_length_reads_only_plain_numbers(header: str | None, expected: int | None) -> None:
-    assert declared_length(header) == expected
+    assert parse_byte_count(header) == expected
 
 
 @pytest.mark.parametrize(
     ("declared", "body"), [(None, b"x" * 11), ("11", b""), ("5", b"x" * 11), ("11", b"x" * 11)]
 )
-def test_a_body_over_the_limit_declared_or_actual_is_413(declared: str | None, body: bytes) -> None:
-    with pytest.raises(RelayError) as caught:
-        check_body_size(declared, body, 10)
-    assert caught.value.status == 413
-    assert caught.value.code == "request_too_large"
-    assert "10 bytes" in caught.value.message
-    assert "MAX_BODY_BYTES" in caught.value.message
+def test_a_body_over_the_limit_declared_or_actual_is_refused(
+    declared: str | None, body: bytes
+) -> None:
+    headers = [] if declared is None else [("content-length", declared)]
+    with pytest.raises(BodyTooLargeError):
+        run(Request("POST", "/v1/responses", headers, body).read_body(10))
+
+
+def test_the_413_names_the_limit_and_the_variable() -> None:
+    error = too_large(10)
+    assert error.status == 413
+    assert error.code == "request_too_large"
+    assert "10 bytes" in error.message
+    assert "MAX_BODY_BYTES" in error.message
 
 
 def test_a_body_at_the_limit_passes() -> None:
-    check_body_size("10", b"x" * 10, 10)
+    request = Request("POST", "/v1/responses", [("content-length", "10")], b"x" * 10)
+    assert run(request.read_body(10)) == b"x" * 10
 
 
 def test_the_size_is_checked_before_the_body_is_parsed() -> None:

@@ -18,8 +18,8 @@ from airelay.backends.local_model import LocalModel
 from airelay.cli import build_app
 from airelay.core import openapi, sse
 from airelay.core.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
+from airelay.core.endpoints import ENDPOINTS as ROUTES
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
-from airelay.core.routing import ROUTES
 from airelay.core.types import JsonResult, StreamResult
 from tests.conftest import load_examples
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from airelay.core.endpoints import ENDPOINTS as ROUTES
 from airelay.core.errors import RelayError
-from airelay.core.routing import ROUTES, resolve
+from airelay.core.routing import resolve
 
 
 def refused(method: str, path: str) -> RelayError:

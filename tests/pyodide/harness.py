@@ -55,14 +55,14 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def request_json(request: Request) -> dict[str, Any]:
-    """Describe a core Request as JSON, body as base64."""
+async def request_json(request: Request, limit: int = 1 << 20) -> dict[str, Any]:
+    """Describe a core Request as JSON, body (read up to `limit`) as base64."""
     return {
         "method": request.method,
         "path": request.path,
         "query": request.query,
-        "headers": [list(pair) for pair in request.headers],
-        "body": b64(request.body),
+        "headers": [list(pair) for pair in request.headers.raw()],
+        "body": b64(await request.read_body(limit)),
         "client": request.client,
         "client_type": type(request.client).__name__,
     }

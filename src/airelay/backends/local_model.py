@@ -17,7 +17,9 @@ from typing import Any
 
 from airelay.core import sse
 from airelay.core.catalog import MINI, PRO
+from airelay.core.endpoints import route_of_model
 from airelay.core.errors import BackendError
+from airelay.core.streams import ending_in_error
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 
 MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
@@ -82,12 +84,19 @@ class LocalModel:
     async def run(
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
     ) -> BackendResult:
-        """Answer like the named Workers AI model would."""
-        if model == MINI.binding_id:
-            return self._chat(inputs)
-        if model == PRO.binding_id:
-            return self._responses(inputs)
-        raise BackendError(502, f"No such model: {model}", type="api_error", code="upstream_error")
+        """Answer like the named Workers AI model would, in its endpoint's wire format."""
+        route = route_of_model(model)
+        if route is None:
+            raise BackendError(
+                502, f"No such model: {model}", type="api_error", code="upstream_error"
+            )
+        formats = {"chat.completions": self._chat, "responses": self._responses}
+        result = formats[route.api](inputs)
+        if isinstance(result, StreamResult):
+            # Like a real upstream, the stream reports its own failure in its own format.
+            stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
+            return StreamResult(ending_in_error(stream, route.stream_error))
+        return result
 
     async def _pause(self) -> None:
         if self.token_delay > 0:

@@ -1,4 +1,4 @@
-"""The two models the relay serves and the routes that reach them."""
+"""The two models the relay serves, by the names callers may use for them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ class ModelInfo:
 
     binding_id: str
     short_id: str
-    path: str
     created: int
 
     def accepts(self, name: str) -> bool:
@@ -29,8 +28,8 @@ class ModelInfo:
 
 
 # `created`: the release dates of the model snapshots (gpt-5.4-pro-2026-03-05).
-MINI = ModelInfo("openai/gpt-5.4-mini", "gpt-5.4-mini", "/v1/chat/completions", 1772668800)
-PRO = ModelInfo("openai/gpt-5.4-pro", "gpt-5.4-pro", "/v1/responses", 1772668800)
+MINI = ModelInfo("openai/gpt-5.4-mini", "gpt-5.4-mini", 1772668800)
+PRO = ModelInfo("openai/gpt-5.4-pro", "gpt-5.4-pro", 1772668800)
 MODELS = (MINI, PRO)
 
 

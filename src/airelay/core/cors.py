@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from airelay.core.gateway import CALLER_HEADERS
 from airelay.core.types import Request, Response
 
 ALLOWED_METHODS = ("GET", "POST", "OPTIONS")
@@ -20,11 +21,7 @@ ALLOWED_HEADERS = frozenset(
         "openai-project",
         "openai-beta",
         "idempotency-key",
-        "cf-aig-skip-cache",
-        "cf-aig-cache-ttl",
-        "cf-aig-cache-key",
-        "cf-aig-event-id",
-        "cf-aig-metadata",
+        *(header.name for header in CALLER_HEADERS),
     }
 )
 ALLOWED_HEADER_PREFIXES = ("x-stainless-",)

@@ -31,6 +31,17 @@ class RelayError(Exception):
         self.param = param
         self.headers = headers
 
+    def clone(self) -> RelayError:
+        """Return a fresh error with the same fields, to raise where this one was kept."""
+        return RelayError(
+            self.status,
+            self.message,
+            type=self.type,
+            code=self.code,
+            param=self.param,
+            headers=self.headers,
+        )
+
     def body(self) -> dict[str, dict[str, str | None]]:
         """Return the OpenAI-shaped error object."""
         return {

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from airelay.core import jsonio
 from airelay.core.errors import RelayError
-from airelay.core.limits import check_depth
-from airelay.core.settings import Settings
 from airelay.core.types import Request
+
+if TYPE_CHECKING:
+    # Type-only: settings import CORS, which reads CALLER_HEADERS from here.
+    from airelay.core.settings import Settings
 
 MAX_METADATA_ENTRIES = 5  # AI Gateway's own limit
 MAX_METADATA_CHARS = 4_096
@@ -59,38 +62,108 @@ def gateway_options(
 def caller_options(settings: Settings, request: Request) -> dict[str, Any]:
     """Read the allowlisted `cf-aig-*` request headers; raise 400 naming a bad one."""
     options: dict[str, Any] = {}
-    skip = request.header("cf-aig-skip-cache")
-    if skip is not None:
-        value = skip.strip().lower()
-        if value not in _TRUE + _FALSE:
-            raise _bad_header("cf-aig-skip-cache", "expected true or false")
-        options["skipCache"] = value in _TRUE
-    ttl = request.header("cf-aig-cache-ttl")
-    if ttl is not None:
-        ceiling = settings.max_caller_cache_ttl
-        if not _SECONDS.fullmatch(ttl.strip()) or not 60 <= int(ttl) <= ceiling:
-            raise _bad_header("cf-aig-cache-ttl", f"expected whole seconds from 60 to {ceiling}")
-        options["cacheTtl"] = int(ttl)
-    event_id = request.header("cf-aig-event-id")
-    if event_id is not None:
-        if not _EVENT_ID.fullmatch(event_id):
-            raise _bad_header("cf-aig-event-id", "expected 1 to 128 visible ASCII characters")
-        options["eventId"] = event_id
-    cache_key = request.header("cf-aig-cache-key")
-    if cache_key is not None:
-        # A caller-chosen cache key could read another caller's cached answers.
-        if not settings.allow_caller_cache_key:
-            raise _bad_header(
-                "cf-aig-cache-key",
-                "not settable by callers on this relay (AI_GATEWAY_ALLOW_CALLER_CACHE_KEY)",
-            )
-        if not _CACHE_KEY.fullmatch(cache_key):
-            raise _bad_header("cf-aig-cache-key", "expected 1 to 512 visible ASCII characters")
-        options["cacheKey"] = cache_key
-    metadata = request.header("cf-aig-metadata")
-    if metadata is not None:
-        options["metadata"] = _parse_metadata(metadata)
+    for header in CALLER_HEADERS:
+        value = request.header(header.name)
+        if value is not None:
+            options[header.option] = header.parse(value, settings)
     return options
+
+
+def _skip_cache(raw: str, settings: Settings) -> bool:
+    value = raw.strip().lower()
+    if value not in _TRUE + _FALSE:
+        raise _bad_header("cf-aig-skip-cache", "expected true or false")
+    return value in _TRUE
+
+
+def _cache_ttl(raw: str, settings: Settings) -> int:
+    ceiling = settings.max_caller_cache_ttl
+    if not _SECONDS.fullmatch(raw.strip()) or not 60 <= int(raw) <= ceiling:
+        raise _bad_header("cf-aig-cache-ttl", f"expected whole seconds from 60 to {ceiling}")
+    return int(raw)
+
+
+def _event_id(raw: str, settings: Settings) -> str:
+    if not _EVENT_ID.fullmatch(raw):
+        raise _bad_header("cf-aig-event-id", "expected 1 to 128 visible ASCII characters")
+    return raw
+
+
+def _cache_key(raw: str, settings: Settings) -> str:
+    # A caller-chosen cache key could read another caller's cached answers.
+    if not settings.allow_caller_cache_key:
+        raise _bad_header(
+            "cf-aig-cache-key",
+            "not settable by callers on this relay (AI_GATEWAY_ALLOW_CALLER_CACHE_KEY)",
+        )
+    if not _CACHE_KEY.fullmatch(raw):
+        raise _bad_header("cf-aig-cache-key", "expected 1 to 512 visible ASCII characters")
+    return raw
+
+
+@dataclass(frozen=True)
+class CallerHeader:
+    """A `cf-aig-*` request header callers may set: its option, parser and documentation."""
+
+    name: str
+    option: str
+    parse: Callable[[str, Settings], Any]
+    description: str
+    schema: dict[str, Any]
+
+
+_VISIBLE_ASCII = "^[\\x21-\\x7e]{%d,%d}$"
+# The one list of caller-settable headers: the gateway policy reads it, CORS allows it in
+# preflights and OpenAPI documents it.
+CALLER_HEADERS = (
+    CallerHeader(
+        "cf-aig-skip-cache",
+        "skipCache",
+        _skip_cache,
+        "Bypass the AI Gateway cache for this request (`true`/`false`, or `1`/`0`).",
+        {"type": "boolean"},
+    ),
+    CallerHeader(
+        "cf-aig-cache-ttl",
+        "cacheTtl",
+        _cache_ttl,
+        "Cache this answer for that many seconds, at most the operator's "
+        "AI_GATEWAY_MAX_CALLER_CACHE_TTL.",
+        {"type": "integer", "minimum": 60, "maximum": 2_592_000},
+    ),
+    CallerHeader(
+        "cf-aig-event-id",
+        "eventId",
+        _event_id,
+        "An id of the caller's, recorded in the AI Gateway log.",
+        {"type": "string", "pattern": _VISIBLE_ASCII % (1, 128)},
+    ),
+    CallerHeader(
+        "cf-aig-cache-key",
+        "cacheKey",
+        _cache_key,
+        "A custom AI Gateway cache key. Only where the operator sets "
+        "AI_GATEWAY_ALLOW_CALLER_CACHE_KEY=true; elsewhere the relay answers 400.",
+        {"type": "string", "pattern": _VISIBLE_ASCII % (1, 512)},
+    ),
+    CallerHeader(
+        "cf-aig-metadata",
+        "metadata",
+        lambda raw, settings: _parse_metadata(raw),
+        "A JSON object recorded in the AI Gateway log: string, number, boolean or null values. "
+        "The relay adds its own `route` and `key_id` entries and AI Gateway keeps 5 in all, "
+        "so callers have 3.",
+        {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "type": "object",
+                "maxProperties": MAX_METADATA_ENTRIES,
+                "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+            },
+        },
+    ),
+)
 
 
 def merge_metadata(relay: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
@@ -109,11 +182,13 @@ def merge_metadata(relay: dict[str, str], caller: dict[str, Any]) -> dict[str, A
 def _parse_metadata(raw: str) -> dict[str, Any]:
     if len(raw) > MAX_METADATA_CHARS:
         raise _bad_header("cf-aig-metadata", f"longer than {MAX_METADATA_CHARS} characters")
-    check_depth(raw, "The cf-aig-metadata header")
     try:
-        # NaN, Infinity and 1e999 are not JSON numbers the binding can send on.
-        value = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
-    except (ValueError, RecursionError):
+        value = jsonio.loads(raw)
+    except jsonio.JsonError as exc:
+        if exc.too_deep:
+            raise RelayError(
+                400, f"The cf-aig-metadata header {exc.reason}.", code="too_deep"
+            ) from None
         raise _bad_header("cf-aig-metadata", "expected a JSON object") from None
     if not isinstance(value, dict):
         raise _bad_header("cf-aig-metadata", "expected a JSON object")
@@ -127,17 +202,6 @@ def _parse_metadata(raw: str) -> dict[str, Any]:
             # Past 2**53 a JSON number no longer means the same integer to JS.
             raise _bad_header("cf-aig-metadata", f"entry {key!r}: integer out of range")
     return value
-
-
-def _finite(literal: str) -> float:
-    value = float(literal)
-    if not math.isfinite(value):
-        raise ValueError(f"{literal} is out of range")
-    return value
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _bad_header(name: str, why: str) -> RelayError:

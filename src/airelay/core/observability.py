@@ -36,6 +36,7 @@ class RequestLog:
     stream: bool = False
     key_id: str | None = None
     gateway_log_id: str | None = None
+    cache_status: str | None = None
     usage: dict[str, Any] | None = None
     error_code: str | None = None
     error: str | None = None  # the message of a 5xx: operators need to know which variable

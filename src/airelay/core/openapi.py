@@ -14,6 +14,8 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from airelay import __version__
 from airelay.core.catalog import MINI, PRO
+from airelay.core.endpoints import ENDPOINTS, RELAY_ERRORS, Endpoint
+from airelay.core.gateway import CALLER_HEADERS
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 
 OPENAPI_VERSION = "3.1.1"
@@ -200,8 +202,6 @@ _ERRORS = {
     "502": "The model failed or answered something malformed.",
     "504": "The model did not answer in time.",
 }
-_RELAY_ERRORS = tuple(_ERRORS)
-_READ_ERRORS = ("401", "404", "405", "429", "500")
 
 _RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "x-request-id": {
@@ -220,42 +220,6 @@ _RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
         "description": "The methods this path allows.",
         "schema": {"type": "string"},
     },
-}
-
-_VISIBLE_ASCII = "^[\\x21-\\x7e]{%d,%d}$"
-_GATEWAY_HEADERS: dict[str, tuple[str, dict[str, Any]]] = {
-    "cf-aig-skip-cache": (
-        "Bypass the AI Gateway cache for this request (`true`/`false`, or `1`/`0`).",
-        {"type": "boolean"},
-    ),
-    "cf-aig-cache-ttl": (
-        "Cache this answer for that many seconds, at most the operator's "
-        "AI_GATEWAY_MAX_CALLER_CACHE_TTL.",
-        {"type": "integer", "minimum": 60, "maximum": 2_592_000},
-    ),
-    "cf-aig-event-id": (
-        "An id of the caller's, recorded in the AI Gateway log.",
-        {"type": "string", "pattern": _VISIBLE_ASCII % (1, 128)},
-    ),
-    "cf-aig-metadata": (
-        "A JSON object recorded in the AI Gateway log: string, number, boolean or null values. "
-        "The relay adds its own `route` and `key_id` entries and AI Gateway keeps 5 in all, "
-        "so callers have 3.",
-        {
-            "type": "string",
-            "contentMediaType": "application/json",
-            "contentSchema": {
-                "type": "object",
-                "maxProperties": 5,
-                "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
-            },
-        },
-    ),
-    "cf-aig-cache-key": (
-        "A custom AI Gateway cache key. Only where the operator sets "
-        "AI_GATEWAY_ALLOW_CALLER_CACHE_KEY=true; elsewhere the relay answers 400.",
-        {"type": "string", "pattern": _VISIBLE_ASCII % (1, 512)},
-    ),
 }
 
 
@@ -298,115 +262,55 @@ def _event_stream(description: str) -> dict[str, Any]:
     return {"text/event-stream": {"schema": {"type": "string", "description": description}}}
 
 
-def _relay_operation(
-    operation_id: str, summary: str, request: str, result: str, stream: str, example: Any
-) -> dict[str, Any]:
-    return {
-        "operationId": operation_id,
-        "summary": summary,
-        "tags": ["models"],
-        "parameters": [_ref("parameters", name) for name in _GATEWAY_HEADERS],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": SCHEMAS + request}, "example": example}
-            },
-        },
-        "responses": {
-            "200": _ok(
-                "The model's answer: JSON, or server-sent events when `stream` is true.",
-                {**_json(result), **_event_stream(stream)},
-                gateway=True,
-            ),
-            **_errors(_RELAY_ERRORS),
-        },
+def _operation(endpoint: Endpoint) -> dict[str, Any]:
+    doc = endpoint.doc
+    operation: dict[str, Any] = {
+        "operationId": doc.operation_id,
+        "summary": doc.summary,
+        "tags": [doc.tag],
     }
+    if endpoint.public:
+        operation["security"] = []
+    if endpoint.has_parameter:
+        name = endpoint.path.rsplit("{", 1)[1].rstrip("}")
+        operation["parameters"] = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "description": doc.parameter_doc,
+                "schema": {"type": "string"},
+                "example": MINI.short_id,
+            }
+        ]
+    route = endpoint.model_route
+    if route is not None:
+        operation["parameters"] = [_ref("parameters", header.name) for header in CALLER_HEADERS]
+        schema = {"$ref": SCHEMAS + route.schema.__name__}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema, "example": route.example}},
+        }
+        ok = _ok(
+            "The model's answer: JSON, or server-sent events when `stream` is true.",
+            {**_json(route.result_schema), **_event_stream(route.stream_doc)},
+            gateway=True,
+        )
+        operation["responses"] = {"200": ok, **_errors(RELAY_ERRORS)}
+        return operation
+    if doc.result_schema is None:
+        content = {"application/json": {"schema": {"type": "object"}}}
+    else:
+        content = _json(doc.result_schema)
+    ok = _ok(doc.result_doc, content)
+    operation["responses"] = {"200": ok, **_errors(doc.errors)}
+    return operation
 
 
 def _paths() -> dict[str, Any]:
-    public: list[dict[str, list[str]]] = []
     return {
-        "/v1/chat/completions": {
-            "post": _relay_operation(
-                "createChatCompletion",
-                f"Chat completion with {MINI.binding_id}",
-                "ChatCompletionRequest",
-                "ChatCompletion",
-                "`data:` lines, each a ChatCompletionChunk, then `data: [DONE]`.",
-                {
-                    "messages": [{"role": "user", "content": "Hello!"}],
-                    "stream": True,
-                    "stream_options": {"include_usage": True},
-                },
-            )
-        },
-        "/v1/responses": {
-            "post": _relay_operation(
-                "createResponse",
-                f"Response with {PRO.binding_id}",
-                "ResponsesRequest",
-                "ResponseObject",
-                "Events named by `event:` lines, each `data:` a ResponseStreamEvent; ends with "
-                "`response.completed`, `response.incomplete`, `response.failed` or `error`.",
-                {"input": "Hello!", "reasoning": {"effort": "low"}, "stream": True},
-            )
-        },
-        "/v1/models": {
-            "get": {
-                "operationId": "listModels",
-                "summary": "List the models",
-                "tags": ["models"],
-                "responses": {
-                    "200": _ok("The models.", _json("ModelList")),
-                    **_errors(_READ_ERRORS),
-                },
-            }
-        },
-        "/v1/models/{model}": {
-            "get": {
-                "operationId": "retrieveModel",
-                "summary": "Describe one model",
-                "tags": ["models"],
-                "parameters": [
-                    {
-                        "name": "model",
-                        "in": "path",
-                        "required": True,
-                        "description": f"A model id ({MINI.binding_id}) or its short form "
-                        f"({MINI.short_id}); the slash of a full id is sent as is.",
-                        "schema": {"type": "string"},
-                        "example": MINI.short_id,
-                    }
-                ],
-                "responses": {"200": _ok("The model.", _json("Model")), **_errors(_READ_ERRORS)},
-            }
-        },
-        "/health": {
-            "get": {
-                "operationId": "getHealth",
-                "summary": "Liveness check",
-                "tags": ["meta"],
-                "security": public,
-                "responses": {
-                    "200": _ok("The relay is up.", _json("Health")),
-                    **_errors(("404", "405", "500")),
-                },
-            }
-        },
-        "/openapi.json": {
-            "get": {
-                "operationId": "getOpenApi",
-                "summary": "This document",
-                "tags": ["meta"],
-                "security": public,
-                "responses": {
-                    "200": _ok(
-                        "The OpenAPI 3.1 document.",
-                        {"application/json": {"schema": {"type": "object"}}},
-                    )
-                },
-            }
-        },
+        endpoint.path: {method.lower(): _operation(endpoint) for method in endpoint.methods}
+        for endpoint in ENDPOINTS
     }
 
 
@@ -437,14 +341,14 @@ def document() -> dict[str, Any]:
             "schemas": generated["$defs"],
             "responses": _error_responses(),
             "parameters": {
-                name: {
-                    "name": name,
+                header.name: {
+                    "name": header.name,
                     "in": "header",
                     "required": False,
-                    "description": description,
-                    "schema": schema,
+                    "description": header.description,
+                    "schema": header.schema,
                 }
-                for name, (description, schema) in _GATEWAY_HEADERS.items()
+                for header in CALLER_HEADERS
             },
             "headers": _RESPONSE_HEADERS,
             "securitySchemes": {

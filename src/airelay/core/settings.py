@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from airelay.core.auth import parse_keys
 from airelay.core.cors import CorsPolicy
-from airelay.core.errors import misconfigured
+from airelay.core.errors import RelayError, misconfigured
 from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
 from airelay.core.types import Env
 
@@ -67,7 +67,6 @@ class Settings(BaseModel):
     @field_validator("max_body_bytes", mode="before")
     @classmethod
     def _body_limit(cls, raw: Any) -> Any:
-        # The hosts read this variable without pydantic (limits.body_limit): one rule for both.
         return parse_body_limit(raw) if isinstance(raw, str) else raw
 
     @field_validator("rate_limit_period")
@@ -106,9 +105,8 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, env: Env) -> Settings:
         """Parse the known variables of `env`; raise a 500 naming the first bad one."""
-        names = [field.alias for field in cls.model_fields.values() if field.alias]
         # An empty var means "unset", which is how `wrangler.toml` templates leave them.
-        raw = {name: env[name].strip() for name in names if name in env and env[name].strip()}
+        raw = {name: env[name].strip() for name in _NAMES if name in env and env[name].strip()}
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
@@ -116,3 +114,25 @@ class Settings(BaseModel):
             where = f"variable {error['loc'][0]}: " if error["loc"] else ""
             reason = error["msg"].removeprefix("Value error, ")
             raise misconfigured(f"{where}{reason}") from None
+
+
+_NAMES = tuple(field.alias for field in Settings.model_fields.values() if field.alias)
+_CACHE_SIZE = 16
+_cache: dict[tuple[tuple[str, str], ...], Settings | RelayError] = {}
+
+
+def load_settings(env: Env) -> Settings | RelayError:
+    """Return the settings of `env`, parsed once per distinct set of values, or their error."""
+    # Keyed on the raw values: a Worker's vars rarely change, a test's often do.
+    key = tuple((name, env[name]) for name in _NAMES if name in env)
+    found = _cache.get(key)
+    if found is None:
+        try:
+            found = Settings.from_env(env)
+        except RelayError as error:
+            found = error
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = found
+    # Never hand out the stored exception itself: raising it would grow its traceback.
+    return found.clone() if isinstance(found, RelayError) else found

@@ -5,34 +5,116 @@ This module must not import pydantic: the Worker glue imports it in Pyodide.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-Headers = tuple[tuple[str, str], ...]
+HeaderPairs = Iterable[tuple[str, str]]
 
 
-@dataclass(frozen=True)
+class Headers(Mapping[str, str]):
+    """Immutable, case-insensitive request headers; repeated names join with ", "."""
+
+    __slots__ = ("_map", "_pairs")
+
+    def __init__(self, pairs: HeaderPairs = ()) -> None:
+        self._pairs = tuple((name.lower(), value) for name, value in pairs)
+        joined: dict[str, str] = {}
+        for name, value in self._pairs:
+            # The Fetch standard's rule (Headers.get), which is what the Worker sees already:
+            # both hosts then read a repeated header alike.
+            joined[name] = f"{joined[name]}, {value}" if name in joined else value
+        self._map = joined
+
+    def __getitem__(self, name: str) -> str:
+        return self._map[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._map
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._map.get(name.lower(), default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._map)
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def raw(self) -> tuple[tuple[str, str], ...]:
+        """Return the headers as received, names lower-cased, repeats kept."""
+        return self._pairs
+
+    def __repr__(self) -> str:
+        # Values are left out: they hold keys.
+        return f"Headers({sorted(self._map)})"
+
+
+class BodyError(Exception):
+    """The request body could not be read: too large for the limit, or unreadable."""
+
+
+class BodyTooLargeError(BodyError):
+    """The body is longer than the limit; the host stopped reading it."""
+
+
+# Read the body, returning at most `limit` + 1 bytes so that an over-long body is told apart
+# without being held whole; raise BodyError when the transport fails.
+BodyReader = Callable[[int], Awaitable[bytes]]
+
+
 class Request:
-    """An HTTP request as the core sees it: header names lower-cased, body fully read."""
+    """An HTTP request as the core sees it; the body is read on demand, up to a limit."""
 
-    method: str
-    path: str
-    headers: Headers = ()
-    body: bytes = b""
-    query: str = ""
-    client: str | None = None
-    # Why the host could not read the body, if it could not: the core answers 400 for it,
-    # with the same request id, CORS headers and log line as any other answer.
-    body_error: str | None = None
+    __slots__ = ("_body", "_reader", "client", "headers", "method", "path", "query")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        headers: HeaderPairs | Headers = (),
+        body: bytes = b"",
+        query: str = "",
+        client: str | None = None,
+        reader: BodyReader | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        self.query = query
+        self.client = client
+        self._reader = reader
+        self._body: bytes | None = None if reader is not None else body
 
     def header(self, name: str) -> str | None:
-        """Return the first value of header `name` (case-insensitive), or None."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key == wanted:
-                return value
+        """Return header `name` (case-insensitive), or None."""
+        value: str | None = self.headers.get(name)
+        return value
+
+    async def read_body(self, limit: int) -> bytes:
+        """Return the body; raise BodyTooLargeError past `limit` bytes, BodyError if unreadable."""
+        declared = parse_byte_count(self.header("content-length"))
+        if declared is not None and declared > limit:
+            # Never read what is declared too long: the answer is known already.
+            raise BodyTooLargeError
+        if self._body is None:
+            assert self._reader is not None
+            self._body = await self._reader(limit)
+        if len(self._body) > limit:
+            raise BodyTooLargeError
+        return self._body
+
+
+def parse_byte_count(raw: str | None) -> int | None:
+    """Return the number of bytes `raw` states (a `content-length`), if it is a plain number."""
+    # ASCII digits, and few of them: str.isdigit() also passes "²", and int() refuses both
+    # that and strings of over 4,300 digits.
+    if raw is None:
         return None
+    text = raw.strip()
+    if not (0 < len(text) <= 18 and text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 @dataclass
@@ -43,9 +125,6 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     stream: object | None = None
-    # For a host that produces stream chunks itself: the bytes of a final error event, in
-    # the stream's own format, given how many chunks were already sent.
-    stream_error: Callable[[int], bytes] | None = None
 
     def header(self, name: str) -> str | None:
         """Return the first value of header `name` (case-insensitive), or None."""

@@ -2,54 +2,41 @@
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from airelay.core import jsonio
 from airelay.core.errors import RelayError
-from airelay.core.limits import check_depth
-from airelay.core.types import Request
 
 Model = TypeVar("Model", bound=BaseModel)
 _JSON_TYPES = ("application/json",)
 
 
-def read_json_object(request: Request) -> dict[str, Any]:
-    """Return the body as a JSON object, or raise 415/400 saying what is wrong with it."""
-    content_type = (request.header("content-type") or "").split(";")[0].strip().lower()
+def read_json_object(body: bytes, content_type: str | None) -> dict[str, Any]:
+    """Return `body` as a JSON object, or raise 415/400 saying what is wrong with it."""
+    media_type = (content_type or "").split(";")[0].strip().lower()
     # A missing content type is accepted: `curl --data-binary @file` callers forget it.
-    if content_type and content_type not in _JSON_TYPES and not content_type.endswith("+json"):
+    if media_type and media_type not in _JSON_TYPES and not media_type.endswith("+json"):
         raise RelayError(
             415,
-            f"Unsupported content type {content_type!r}: send application/json.",
+            f"Unsupported content type {media_type!r}: send application/json.",
             code="unsupported_media_type",
         )
-    if not request.body.strip():
+    if not body.strip():
         raise RelayError(400, "The request body is empty: send a JSON object.", code="invalid_json")
     try:
-        text = request.body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RelayError(
             400, f"The request body is not valid UTF-8 (byte {exc.start}).", code="invalid_json"
         ) from None
-    check_depth(text)
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except json.JSONDecodeError as exc:
-        raise RelayError(
-            400,
-            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} column "
-            f"{exc.colno}.",
-            code="invalid_json",
-        ) from None
-    except ValueError:
-        # int() refuses literals over sys.get_int_max_str_digits() digits.
-        raise RelayError(
-            400, "The request body holds a number too long to read.", code="invalid_json"
-        ) from None
+        data = jsonio.loads(text)
+    except jsonio.JsonError as exc:
+        code = "too_deep" if exc.too_deep else "invalid_json"
+        raise RelayError(400, f"The request body {exc.reason}.", code=code) from None
     if not isinstance(data, dict):
         raise RelayError(
             400,
@@ -57,26 +44,6 @@ def read_json_object(request: Request) -> dict[str, Any]:
             code="invalid_json",
         )
     return data
-
-
-def _reject_constant(name: str) -> Any:
-    # Python's json reads NaN and Infinity, which JSON lacks: passed on, they would reach the
-    # binding and come back in answers that no JSON parser reads.
-    raise RelayError(
-        400, f"The request body is not valid JSON: {name} is not a JSON value.", code="invalid_json"
-    )
-
-
-def _finite_float(literal: str) -> float:
-    # 1e999 is valid JSON but reads as infinity, which no JSON encoder can write back.
-    value = float(literal)
-    if not math.isfinite(value):
-        raise RelayError(
-            400,
-            f"The request body is not valid JSON: {literal[:32]} is out of range for a number.",
-            code="invalid_json",
-        )
-    return value
 
 
 def validate(model: type[Model], data: dict[str, Any]) -> Model:

@@ -8,19 +8,13 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
-from airelay.core.errors import RelayError
-from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
-from airelay.core.types import Handler, Platform, Request, Response
+from airelay.core.types import BodyError, Handler, Platform, Request, Response
 
 logger = logging.getLogger("airelay")
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-
-class ClientDisconnectedError(Exception):
-    """The client went away before the request body was read."""
 
 
 class AsgiApp:
@@ -36,28 +30,43 @@ class AsgiApp:
             return
         if scope["type"] != "http":
             return
-        platform = self._platform()
-        headers = tuple(
-            (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]
-        )
-        try:
-            limit = body_limit(platform.env)
-        except RelayError:
-            limit = DEFAULT_MAX_BODY_BYTES  # the core answers the misconfiguration itself
-        try:
-            body = await _read_body(receive, headers, limit)
-        except ClientDisconnectedError:
-            return
+        body = _BodyReader(receive)
         request = Request(
             method=scope["method"].upper(),
             path=scope["path"],
-            headers=headers,
-            body=body,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
             query=scope.get("query_string", b"").decode("latin-1"),
             client=(scope.get("client") or (None,))[0],
+            reader=body.read,
         )
-        response = await self._handle(request, platform)
+        response = await self._handle(request, self._platform())
+        if body.disconnected:
+            # Nobody is left to answer; a producer the core started must still stop.
+            await _close(response.stream)
+            return
         await _send_response(response, receive, send, head=request.method == "HEAD")
+
+
+class _BodyReader:
+    """Read an ASGI request body for the core, never more than the limit it asks for + 1."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self.disconnected = False
+
+    async def read(self, limit: int) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                self.disconnected = True
+                raise BodyError("the client disconnected")
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit or not message.get("more_body", False):
+                return b"".join(chunks)[: limit + 1]
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -68,24 +77,6 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
-
-
-async def _read_body(receive: Receive, headers: tuple[tuple[str, str], ...], limit: int) -> bytes:
-    """Read the body, but never more than `limit` + 1 bytes: the core answers 413 for more."""
-    declared = declared_length(dict(headers).get("content-length"))
-    if declared is not None and declared > limit:
-        return b""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnectedError
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit or not message.get("more_body", False):
-            return b"".join(chunks)[: limit + 1]
 
 
 async def _send_response(
@@ -99,44 +90,30 @@ async def _send_response(
             headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else response.body})
-        if response.stream is not None:
-            await _close(response.stream)
+        await _close(response.stream)
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     stream: AsyncIterator[bytes] = response.stream  # type: ignore[assignment]
-    await _pump(stream, response.stream_error, receive, send)
+    await _pump(stream, receive, send)
 
 
-async def _pump(
-    stream: AsyncIterator[bytes],
-    stream_error: Callable[[int], bytes] | None,
-    receive: Receive,
-    send: Send,
-) -> None:
+async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> None:
     """Send each chunk as it comes; stop the producer as soon as the client disconnects."""
 
+    # After Starlette's StreamingResponse: a send loop and a disconnect listener, and whichever
+    # ends first cancels the other. A producer ends its own failures in its own format
+    # (airelay.core.streams); one that still raises is cut off and logged here.
     async def forward() -> None:
-        sent = 0
         while True:
             try:
                 chunk = await anext(stream)
             except StopAsyncIteration:
                 break
             except Exception:
-                # Headers are out, so the status can't change: say so in the stream's format.
                 logger.exception("stream failed midway")
-                if stream_error is not None:
-                    await send(
-                        {
-                            "type": "http.response.body",
-                            "body": stream_error(sent),
-                            "more_body": True,
-                        }
-                    )
                 break
             # A failed send is the client's connection, not the stream: it propagates.
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            sent += 1
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def disconnected() -> None:

@@ -17,16 +17,19 @@ import js
 from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 from workers import Response as WorkersResponse
 
-from airelay.core.errors import BackendError, RelayError, upstream_error, upstream_status
-from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
+from airelay.core import jsonio
+from airelay.core.errors import BackendError, upstream_error, upstream_status
 from airelay.core.types import (
     BackendResult,
+    BodyError,
     Handler,
+    Headers,
     JsonResult,
     Platform,
     Request,
     Response,
     StreamResult,
+    parse_byte_count,
 )
 
 # Upstream failures reach Python as JS errors whose message is "<status>: <description>"
@@ -46,12 +49,7 @@ async def serve(request: Any, env: Any, handle: Handler) -> WorkersResponse:
         env=EnvVars(raw_env),
         rate_limiter=None if _is_missing(limiter) else RateLimitBinding(limiter),
     )
-    try:
-        limit = body_limit(platform.env)
-    except RelayError:
-        limit = DEFAULT_MAX_BODY_BYTES  # the core answers the misconfiguration itself
-    core_request = await to_core_request(request, limit)
-    return to_workers_response(await handle(core_request, platform))
+    return to_workers_response(await handle(await to_core_request(request), platform))
 
 
 def unwrap(obj: Any) -> Any:
@@ -98,9 +96,8 @@ def to_json_data(value: Any) -> Any:
     # a JSON round trip yields exactly JSON data.
     text = js.JSON.stringify(value)
     try:
-        return None if text is None else json.loads(text)
-    except ValueError as exc:
-        # int() refuses literals past sys.get_int_max_str_digits() digits.
+        return None if text is None else jsonio.loads(text)
+    except jsonio.JsonError as exc:
         raise BackendError(
             502,
             "The model answered with JSON the relay cannot read.",
@@ -109,33 +106,32 @@ def to_json_data(value: Any) -> Any:
         ) from exc
 
 
-async def to_core_request(request: Any, max_body: int | None = None) -> Request:
-    """Read a JS (or workers.Request) request into a core Request, body and all."""
+async def to_core_request(request: Any) -> Request:
+    """Wrap a JS (or workers.Request) request as a core Request; the core reads the body."""
     raw = unwrap(request)
     url = js.URL.new(raw.url)
     pairs = js.Array.from_(raw.headers.entries()).to_py()
-    headers = tuple((str(name).lower(), str(value)) for name, value in pairs)
-    declared = declared_length(dict(headers).get("content-length"))
-    body, body_error = b"", None
-    try:
-        if _is_missing(raw.body) or (max_body is not None and (declared or 0) > max_body):
-            pass  # an over-long declared body is never read: the core answers 413 from the header
-        elif max_body is None or declared is not None:
-            body = (await raw.arrayBuffer()).to_bytes()
-        else:
-            body = await _read_at_most(raw.body, max_body + 1)
-    except JsException as exc:
-        body_error = str(exc)
-    query = str(url.search)[1:]
-    client = next((value for name, value in headers if name == "cf-connecting-ip"), None)
+    headers = Headers((str(name), str(value)) for name, value in pairs)
+    stream = raw.body
+
+    async def read(limit: int) -> bytes:
+        if _is_missing(stream):
+            return b""
+        try:
+            if parse_byte_count(headers.get("content-length")) is not None:
+                # The core has checked the declared length against its limit already.
+                return bytes((await raw.arrayBuffer()).to_bytes())
+            return await _read_at_most(stream, limit + 1)
+        except JsException as exc:
+            raise BodyError(str(exc)) from exc
+
     return Request(
         method=str(raw.method).upper(),
         path=str(url.pathname),
         headers=headers,
-        body=body,
-        query=query,
-        client=client,
-        body_error=body_error,
+        query=str(url.search)[1:],
+        client=headers.get("cf-connecting-ip"),
+        reader=read,
     )
 
 

@@ -1,0 +1,237 @@
+"""The relay's endpoints as data: one entry each, read by routing, CORS, OpenAPI and the hosts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import unquote
+
+from airelay import __version__
+from airelay.core import relay
+from airelay.core.catalog import MINI, MODELS, PRO, ModelInfo, find_model
+from airelay.core.context import Context
+from airelay.core.errors import RelayError
+from airelay.core.limits import MAX_MINI_OUTPUT_TOKENS, MAX_PRO_OUTPUT_TOKENS
+from airelay.core.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
+from airelay.core.responses import json_response
+from airelay.core.streams import StreamError, chat_stream_error, responses_stream_error
+from airelay.core.types import Response
+
+EndpointHandler = Callable[[Context], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class ModelRoute:
+    """What a model endpoint relays: its model, wire format, request schema and bounds."""
+
+    model: ModelInfo
+    api: Literal["chat.completions", "responses"]
+    schema: type[RelayRequest]
+    # The caller's output-token fields, the first being the one the relay fills in.
+    output_fields: tuple[str, ...]
+    max_output_tokens: int
+    stream_error: StreamError
+    # For OpenAPI: the answer's schema, what a stream holds, and an example request.
+    result_schema: str
+    stream_doc: str
+    example: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Doc:
+    """How OpenAPI describes an endpoint."""
+
+    operation_id: str
+    summary: str
+    tag: Literal["models", "meta"]
+    result_schema: str | None
+    result_doc: str = ""
+    errors: tuple[str, ...] = ()
+    parameter_doc: str = ""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A path, its methods and its handler (after Starlette's `Route`)."""
+
+    name: str
+    path: str  # a trailing `{name}` segment matches one path parameter
+    methods: tuple[str, ...]
+    handler: EndpointHandler
+    doc: Doc
+    # Public endpoints need no key and answer even while a variable is misconfigured.
+    public: bool = False
+    model_route: ModelRoute | None = field(default=None)
+
+    @property
+    def prefix(self) -> str:
+        """Return the literal part of the path, before any `{parameter}`."""
+        return self.path.split("{", 1)[0]
+
+    @property
+    def has_parameter(self) -> bool:
+        """Tell whether the path ends in a parameter."""
+        return "{" in self.path
+
+    def allowed(self) -> tuple[str, ...]:
+        """Return every method the endpoint answers, for `Allow` (RFC 9110 10.2.1)."""
+        # HEAD is served wherever GET is, and OPTIONS everywhere (CORS preflights).
+        head = ("HEAD",) if "GET" in self.methods else ()
+        return (*self.methods, *head, "OPTIONS")
+
+
+async def _health(context: Context) -> Response:
+    return json_response(200, {"status": "ok", "version": __version__})
+
+
+async def _openapi(context: Context) -> Response:
+    # Imported here: the Worker never needs the schema machinery unless this route is asked.
+    from airelay.core import openapi
+
+    return json_response(200, openapi.document())
+
+
+async def _list_models(context: Context) -> Response:
+    return json_response(200, {"object": "list", "data": [m.card() for m in MODELS]})
+
+
+async def _retrieve_model(context: Context) -> Response:
+    # The Worker sees the raw path, the local host a decoded one: `openai%2Fgpt-5.4-mini`
+    # (how typed clients send a path parameter) must find the model on both.
+    name = unquote(context.param)
+    model = find_model(name)
+    if model is None:
+        raise model_not_found(name)
+    return json_response(200, model.card())
+
+
+_RELAY_ERRORS = ("400", "401", "404", "405", "413", "415", "429", "500", "502", "504")
+_READ_ERRORS = ("401", "404", "405", "429", "500")
+_PUBLIC_ERRORS = ("404", "405", "500")
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "chat",
+        "/v1/chat/completions",
+        ("POST",),
+        relay.relay,
+        Doc("createChatCompletion", f"Chat completion with {MINI.binding_id}", "models", None),
+        model_route=ModelRoute(
+            model=MINI,
+            api="chat.completions",
+            schema=ChatCompletionRequest,
+            output_fields=("max_completion_tokens", "max_tokens"),
+            max_output_tokens=MAX_MINI_OUTPUT_TOKENS,
+            stream_error=chat_stream_error,
+            result_schema="ChatCompletion",
+            stream_doc="`data:` lines, each a ChatCompletionChunk, then `data: [DONE]`.",
+            example={
+                "messages": [{"role": "user", "content": "Hello!"}],
+                "stream": True,
+                "stream_options": {"include_usage": True},
+            },
+        ),
+    ),
+    Endpoint(
+        "responses",
+        "/v1/responses",
+        ("POST",),
+        relay.relay,
+        Doc("createResponse", f"Response with {PRO.binding_id}", "models", None),
+        model_route=ModelRoute(
+            model=PRO,
+            api="responses",
+            schema=ResponsesRequest,
+            output_fields=("max_output_tokens",),
+            max_output_tokens=MAX_PRO_OUTPUT_TOKENS,
+            stream_error=responses_stream_error,
+            result_schema="ResponseObject",
+            stream_doc="Events named by `event:` lines, each `data:` a ResponseStreamEvent; ends "
+            "with `response.completed`, `response.incomplete`, `response.failed` or `error`.",
+            example={"input": "Hello!", "reasoning": {"effort": "low"}, "stream": True},
+        ),
+    ),
+    Endpoint(
+        "models",
+        "/v1/models",
+        ("GET",),
+        _list_models,
+        Doc("listModels", "List the models", "models", "ModelList", "The models.", _READ_ERRORS),
+    ),
+    Endpoint(
+        "model",
+        "/v1/models/{model}",
+        ("GET",),
+        _retrieve_model,
+        Doc(
+            "retrieveModel",
+            "Describe one model",
+            "models",
+            "Model",
+            "The model.",
+            _READ_ERRORS,
+            parameter_doc=f"A model id ({MINI.binding_id}) or its short form ({MINI.short_id}); "
+            "the slash of a full id is sent as is.",
+        ),
+    ),
+    Endpoint(
+        "health",
+        "/health",
+        ("GET",),
+        _health,
+        Doc(
+            "getHealth",
+            "Liveness check",
+            "meta",
+            "Health",
+            "The relay is up.",
+            ("404", "405", "500"),
+        ),
+        public=True,
+    ),
+    Endpoint(
+        "openapi",
+        "/openapi.json",
+        ("GET",),
+        _openapi,
+        Doc("getOpenApi", "This document", "meta", None, "The OpenAPI 3.1 document."),
+        public=True,
+    ),
+)
+RELAY_ERRORS = _RELAY_ERRORS
+
+
+def route_of_model(binding_id: str) -> ModelRoute | None:
+    """Return the model route of the model named `binding_id`, if the relay serves it."""
+    return next(
+        (
+            e.model_route
+            for e in ENDPOINTS
+            if e.model_route is not None and e.model_route.model.binding_id == binding_id
+        ),
+        None,
+    )
+
+
+def model_endpoint(model: ModelInfo) -> Endpoint:
+    """Return the endpoint that serves `model`."""
+    return next(e for e in ENDPOINTS if e.model_route is not None and e.model_route.model == model)
+
+
+def model_not_found(name: str, route_model: ModelInfo | None = None) -> RelayError:
+    """Return the 404 for a model name the relay (or this route) does not serve."""
+    other = find_model(name)
+    if route_model is not None and other is not None:
+        message = (
+            f"The model '{name}' is not served on this route: {route_model.short_id} "
+            f"({route_model.binding_id}) is; send {other.short_id} to "
+            f"{model_endpoint(other).path}."
+        )
+    else:
+        available = ", ".join(m.binding_id for m in MODELS)
+        message = (
+            f"The model '{name}' does not exist or you do not have access to it; "
+            f"available: {available}."
+        )
+    return RelayError(404, message, param="model", code="model_not_found")

@@ -1,0 +1,71 @@
+"""The one strict JSON loader for JSON from outside: bodies, headers, upstream answers.
+
+Pydantic-free: the Worker glue parses upstream answers with it in Pyodide.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from itertools import accumulate
+from typing import Any
+
+MAX_JSON_DEPTH = 64
+# A JSON string literal (RFC 8259 section 7), unrolled so that long strings scan linearly.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+class JsonError(ValueError):
+    """JSON text that the relay refuses; `reason` completes "The request body ..."."""
+
+    def __init__(self, reason: str, *, too_deep: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.too_deep = too_deep
+
+
+def text_depth(text: str) -> int:
+    """Return how deeply arrays and objects nest in JSON text, without parsing it."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
+def loads(text: str) -> Any:
+    """Parse JSON text strictly: bounded nesting, finite numbers only; raise JsonError."""
+    # json.loads recurses once per level: CPython raises RecursionError near 1,000 levels,
+    # but Pyodide overflows the JS stack first and the whole runtime dies. So count first.
+    if text_depth(text) > MAX_JSON_DEPTH:
+        raise JsonError(f"nests deeper than the limit of {MAX_JSON_DEPTH} levels", too_deep=True)
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except JsonError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise JsonError(
+            f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except ValueError:
+        # int() refuses literals over sys.get_int_max_str_digits() digits.
+        raise JsonError("holds a number too long to read") from None
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON lacks: passed on, they would reach the
+    # binding and come back in answers that no JSON parser reads.
+    raise JsonError(f"is not valid JSON: {name} is not a JSON value")
+
+
+def _finite_float(literal: str) -> float:
+    # 1e999 is valid JSON but reads as infinity, which no JSON encoder can write back.
+    value = float(literal)
+    if not math.isfinite(value):
+        raise JsonError(f"is not valid JSON: {literal[:32]} is out of range for a number")
+    return value
+
+
+def dumps(data: Any) -> bytes:
+    """Serialise `data` compactly as UTF-8 JSON."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

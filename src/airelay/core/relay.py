@@ -1,0 +1,87 @@
+"""The model endpoints' handler: read and check the body, then call the backend once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airelay.core.auth import ANONYMOUS
+from airelay.core.context import Context
+from airelay.core.errors import RelayError
+from airelay.core.gateway import gateway_options
+from airelay.core.limits import too_large
+from airelay.core.responses import json_response, stream_response
+from airelay.core.types import BodyError, BodyTooLargeError, JsonResult, Response
+from airelay.core.validation import read_json_object, validate
+
+
+async def relay(context: Context) -> Response:
+    """Validate the body against the endpoint's schema and relay it to the backend."""
+    route = context.endpoint.model_route
+    assert route is not None, "relay serves model endpoints only"
+    settings = context.settings
+    request, log = context.request, context.log
+    try:
+        body = await request.read_body(settings.max_body_bytes)
+    except BodyTooLargeError:
+        raise too_large(settings.max_body_bytes) from None
+    except BodyError as exc:
+        raise RelayError(
+            400, f"The request body could not be read: {exc}", code="bad_body"
+        ) from None
+    data = read_json_object(body, request.header("content-type"))
+    parsed = validate(route.schema, data)
+    if parsed.model is not None and not route.model.accepts(parsed.model):
+        from airelay.core.endpoints import model_not_found  # the table imports this module
+
+        raise model_not_found(parsed.model, route_model=route.model)
+    log.stream = bool(parsed.stream)
+    if settings.log_prompts:
+        log.prompt = data.get("messages", data.get("input"))
+    # The body goes on exactly as sent, bar `model` (the binding's first argument) and the
+    # operator's output cap when the caller set none.
+    inputs: dict[str, Any] = {key: value for key, value in data.items() if key != "model"}
+    cap = settings.max_output_tokens
+    _apply_output_cap(inputs, cap, route.output_fields, route.max_output_tokens)
+    key_id = context.caller.key_id if context.caller is not None else ANONYMOUS
+    metadata = {"route": context.endpoint.name, "key_id": key_id}
+    options = gateway_options(settings, request, metadata)
+    result = await context.platform.backend.run(route.model.binding_id, inputs, options)
+    log.gateway_log_id = result.gateway_log_id
+    log.cache_status = result.cache_status
+    headers: list[tuple[str, str]] = []
+    if result.gateway_log_id:
+        headers.append(("cf-aig-log-id", result.gateway_log_id))
+    if result.cache_status:
+        headers.append(("cf-aig-cache-status", result.cache_status))
+    if isinstance(result, JsonResult):
+        if not isinstance(result.data, dict):
+            raise RelayError(
+                502,
+                "The model answered with something other than a JSON object.",
+                type="api_error",
+                code="upstream_malformed",
+            )
+        usage = result.data.get("usage")
+        log.usage = usage if isinstance(usage, dict) else None
+        return json_response(200, result.data, headers)
+    return stream_response(result.stream, headers)
+
+
+def _apply_output_cap(
+    inputs: dict[str, Any], cap: int | None, names: tuple[str, ...], ceiling: int
+) -> None:
+    if cap is None:
+        return
+    asked = [(name, inputs[name]) for name in names if inputs.get(name) is not None]
+    for name, value in asked:
+        if value > cap:
+            raise RelayError(
+                400,
+                f"Invalid value for '{name}': this relay allows at most {cap} output tokens "
+                "(MAX_OUTPUT_TOKENS).",
+                param=name,
+                code="invalid_value",
+            )
+    if not asked:
+        # Never inject more than the route's own bound, which a caller could not send either.
+        inputs[names[0]] = min(cap, ceiling)

@@ -1,0 +1,53 @@
+"""Streams that end their own failures with an error event in their own wire format."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from airelay.core import sse
+from airelay.core.errors import RelayError
+
+logger = logging.getLogger("airelay")
+
+# The bytes of a final error event, given how many events were sent before it.
+StreamError = Callable[[int], bytes]
+STREAM_FAILED = "The stream failed midway."
+
+
+def chat_stream_error(sent: int) -> bytes:
+    """Return Chat Completions' error event: a `data:` object with `error`."""
+    # OpenAI's SDKs raise APIError on a `data:` event whose object has `error`.
+    error = RelayError(502, STREAM_FAILED, type="server_error", code="stream_failed")
+    return sse.encode(error.body())
+
+
+def responses_stream_error(sent: int) -> bytes:
+    """Return the Responses API's `error` event, continuing the `sequence_number` count."""
+    payload = {
+        "type": "error",
+        "code": "stream_failed",
+        "message": STREAM_FAILED,
+        "param": None,
+        "sequence_number": sent,
+    }
+    return sse.encode(payload, event="error")
+
+
+async def ending_in_error(
+    events: AsyncIterator[bytes], stream_error: StreamError
+) -> AsyncIterator[bytes]:
+    """Yield `events`; if they fail midway, end with `stream_error` instead of breaking off."""
+    sent = 0
+    try:
+        async for event in events:
+            yield event
+            sent += 1
+    except Exception:
+        # Headers are out, so the status can't change: say so in the stream's own format.
+        logger.exception("stream failed midway")
+        yield stream_error(sent)
+    finally:
+        aclose = getattr(events, "aclose", None)
+        if aclose is not None:
+            await aclose()
