@@ -13,7 +13,9 @@ import pytest
 from tests.live_server import LiveServer, live_server
 
 REPO = Path(__file__).resolve().parent.parent
-MODEL_CARDS = REPO.parent / "shared" / "model-cards"
+# The suite's own copies (a clone anywhere runs it); test_model_cards.py keeps them current.
+MODEL_CARDS = REPO / "tests" / "data" / "model-cards"
+SHARED_MODEL_CARDS = REPO.parent / "shared" / "model-cards"
 
 
 def load_examples(name: str) -> list[dict[str, Any]]:

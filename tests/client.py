@@ -1,0 +1,143 @@
+"""One in-process client for the core, and one for the openai SDK over the ASGI host.
+
+In the manner of httpx's MockTransport: `CoreClient(env=...).post(path, json=...)` runs the
+core's `handle` on a fake backend and returns status, headers and JSON, with no sockets.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+import openai
+
+from airelay.core.app import handle
+from airelay.core.types import Headers, Platform, RateLimiter, Request, Response
+from airelay.hosts.asgi import AsgiApp
+from tests.fakes import FakeBackend, run
+
+ANYONE = {"ALLOW_ANONYMOUS": "true"}
+HeaderItems = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+@dataclass
+class Result:
+    """What the core answered: status, case-insensitive headers, body, and its raw Response."""
+
+    response: Response
+
+    @property
+    def status(self) -> int:
+        """Return the status code."""
+        return self.response.status
+
+    @property
+    def headers(self) -> Headers:
+        """Return the headers, looked up case-insensitively (repeats joined by ", ")."""
+        return Headers(self.response.headers)
+
+    @property
+    def body(self) -> bytes:
+        """Return the bytes body ("" for streams)."""
+        return self.response.body
+
+    def header(self, name: str) -> str | None:
+        """Return the first value of header `name`, or None."""
+        return self.response.header(name)
+
+    def json(self) -> Any:
+        """Parse the body as JSON."""
+        return jsonlib.loads(self.response.body)
+
+    @property
+    def error(self) -> dict[str, Any]:
+        """Return the OpenAI-shaped error object of an error answer."""
+        error: dict[str, Any] = self.json()["error"]
+        return error
+
+
+@dataclass
+class CoreClient:
+    """Call the core in process with a fixed environment; keep every log line it writes."""
+
+    env: Mapping[str, str] = field(default_factory=lambda: dict(ANYONE))
+    backend: FakeBackend = field(default_factory=FakeBackend)
+    rate_limiter: RateLimiter | None = None
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def platform(self) -> Platform:
+        """Return the platform the core runs on."""
+        return Platform(self.backend, self.env, self.rate_limiter, self.lines.append)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """Return the log lines, parsed."""
+        return [jsonlib.loads(line) for line in self.lines]
+
+    def send(self, request: Request) -> Result:
+        """Answer a prepared core Request."""
+        return Result(run(handle(request, self.platform)))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        content: bytes | str | None = None,
+        headers: HeaderItems = (),
+        client: str | None = None,
+    ) -> Result:
+        """Send one request; `json` is encoded with a JSON content type, `content` as is."""
+        items = list(headers.items() if isinstance(headers, Mapping) else headers)
+        body = b""
+        if json is not None:
+            body = jsonlib.dumps(json).encode()
+            if not any(name.lower() == "content-type" for name, _ in items):
+                items.append(("content-type", "application/json"))
+        elif content is not None:
+            body = content.encode() if isinstance(content, str) else content
+        return self.send(Request(method, path, items, body, client=client))
+
+    def get(self, path: str, *, headers: HeaderItems = (), client: str | None = None) -> Result:
+        """Send a GET."""
+        return self.request("GET", path, headers=headers, client=client)
+
+    def post(
+        self,
+        path: str,
+        *,
+        json: Any = None,
+        content: bytes | str | None = None,
+        headers: HeaderItems = (),
+        client: str | None = None,
+    ) -> Result:
+        """Send a POST."""
+        return self.request(
+            "POST", path, json=json, content=content, headers=headers, client=client
+        )
+
+    def options(self, path: str, *, headers: HeaderItems = ()) -> Result:
+        """Send an OPTIONS (a CORS preflight when the headers say so)."""
+        return self.request("OPTIONS", path, headers=headers)
+
+
+@asynccontextmanager
+async def asgi_sdk(
+    app: AsgiApp | Any, api_key: str = "unused", headers: Mapping[str, str] | None = None
+) -> AsyncIterator[openai.AsyncOpenAI]:
+    """Yield the official openai SDK talking to `app` in process (no sockets, no retries)."""
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://relay.test") as http:
+        yield openai.AsyncOpenAI(
+            base_url="http://relay.test/v1",
+            api_key=api_key,
+            http_client=http,
+            max_retries=0,
+            default_headers=dict(headers or {}),
+        )
