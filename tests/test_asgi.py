@@ -417,3 +417,25 @@ def test_a_204_carries_no_content_length() -> None:
     )
     assert response.status_code == 204
     assert "content-length" not in response.headers
+
+
+def test_a_stream_that_raises_is_cut_off_cleanly_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A producer should end its own failures (airelay.core.streams); one that still raises
+    # gets a clean end of the body, never a broken connection.
+    first = b'data: {"choices": []}\n\n'
+    backend = FakeBackend(lambda model, inputs, options: StreamResult(failing_stream(first)()))
+    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
+    app = AsgiApp(handle, lambda: platform)
+
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+            return await http.post("/v1/chat/completions", json={**CHAT, "stream": True})
+
+    with caplog.at_level(logging.ERROR, logger="airelay"):
+        response = run(send())
+    assert response.status_code == 200
+    assert response.content == first
+    assert "stream failed midway" in caplog.text

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from airelay.core.errors import RelayError
-from airelay.core.settings import Settings
+from airelay.core.settings import Settings, load_settings
 
 
 def misconfigured(env: dict[str, str]) -> RelayError:
@@ -128,3 +128,20 @@ def test_only_the_first_bad_variable_is_reported() -> None:
     error = misconfigured({"AI_GATEWAY_ID": "bad id", "AI_GATEWAY_BACKOFF": "random"})
     assert "AI_GATEWAY_ID" in error.message
     assert "AI_GATEWAY_BACKOFF" not in error.message
+
+
+def test_settings_are_parsed_once_per_distinct_environment() -> None:
+    env = {"ALLOW_ANONYMOUS": "true", "AI_GATEWAY_ID": "cache-probe-1"}
+    first = load_settings(env)
+    assert load_settings(dict(env)) is first
+    assert load_settings({**env, "AI_GATEWAY_ID": "cache-probe-2"}) is not first
+
+
+def test_a_misconfiguration_is_a_fresh_error_on_every_request() -> None:
+    env = {"MAX_BODY_BYTES": "lots"}
+    first, second = load_settings(env), load_settings(env)
+    assert isinstance(first, RelayError)
+    assert isinstance(second, RelayError)
+    assert first is not second
+    assert (first.status, first.code, first.message) == (second.status, second.code, second.message)
+    assert "MAX_BODY_BYTES" in first.message

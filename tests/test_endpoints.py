@@ -1,0 +1,71 @@
+"""The endpoint table drives routing, `Allow`, OpenAPI, the model list and the local model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from airelay.backends.local_model import LocalModel
+from airelay.core import openapi
+from airelay.core.catalog import MODELS
+from airelay.core.endpoints import ENDPOINTS, model_endpoint, route_of_model
+from airelay.core.routing import resolve
+from airelay.core.types import JsonResult
+from tests.client import CoreClient
+from tests.fakes import run
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_every_endpoint_is_routed_by_its_own_path_and_methods(endpoint: Any) -> None:
+    path = endpoint.path.replace("{model}", "gpt-5.4-mini")
+    for method in endpoint.methods:
+        assert resolve(method, path) == (endpoint, "gpt-5.4-mini" if endpoint.has_parameter else "")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_every_endpoint_is_documented_in_openapi_with_its_methods(endpoint: Any) -> None:
+    operations = openapi.document()["paths"][endpoint.path]
+    assert set(operations) == {method.lower() for method in endpoint.methods}
+    assert operations[endpoint.methods[0].lower()]["operationId"] == endpoint.doc.operation_id
+
+
+def test_openapi_documents_no_path_the_table_lacks() -> None:
+    assert set(openapi.document()["paths"]) == {endpoint.path for endpoint in ENDPOINTS}
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_a_preflight_offers_the_endpoints_own_methods(endpoint: Any) -> None:
+    path = endpoint.path.replace("{model}", "gpt-5.4-mini")
+    answer = CoreClient().options(path)
+    assert answer.status == 204
+    assert answer.header("allow") == ", ".join(endpoint.allowed())
+
+
+def test_each_model_has_exactly_one_endpoint() -> None:
+    for model in MODELS:
+        endpoint = model_endpoint(model)
+        assert endpoint.model_route is not None
+        assert endpoint.model_route.model == model
+        assert route_of_model(model.binding_id) is endpoint.model_route
+
+
+def test_the_local_model_answers_in_the_format_of_the_endpoint_that_serves_the_model() -> None:
+    formats = {"chat.completions": "chat.completion", "responses": "response"}
+    for model in MODELS:
+        route = route_of_model(model.binding_id)
+        assert route is not None
+        inputs = route.example | {"stream": False}
+        result = run(LocalModel().run(model.binding_id, inputs, {}))
+        assert isinstance(result, JsonResult)
+        assert result.data["object"] == formats[route.api]
+
+
+def test_an_output_cap_fills_the_first_output_field_of_the_route() -> None:
+    for endpoint in ENDPOINTS:
+        route = endpoint.model_route
+        if route is None:
+            continue
+        client = CoreClient(env={"ALLOW_ANONYMOUS": "true", "MAX_OUTPUT_TOKENS": "7"})
+        assert client.post(endpoint.path, json=route.example).status == 200
+        assert client.backend.call.inputs[route.output_fields[0]] == 7

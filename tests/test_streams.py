@@ -1,0 +1,78 @@
+"""Streams end their own failures with an error event in their own format."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from airelay.backends.local_model import LocalModel
+from airelay.core import sse
+from airelay.core.streams import chat_stream_error, ending_in_error, responses_stream_error
+from airelay.core.types import StreamResult
+from tests.fakes import GatedStream, run
+
+
+async def fails_after(*events: bytes) -> AsyncIterator[bytes]:
+    """Yield `events`, then fail like a dropped upstream connection."""
+    for event in events:
+        yield event
+    raise ConnectionResetError("upstream went away")
+
+
+async def collect(stream: AsyncIterator[bytes]) -> list[bytes]:
+    """Read `stream` to its end."""
+    return [chunk async for chunk in stream]
+
+
+def test_a_failing_stream_ends_with_its_error_event_counting_what_was_sent() -> None:
+    chunks = run(collect(ending_in_error(fails_after(b"a", b"b"), responses_stream_error)))
+    assert chunks[:2] == [b"a", b"b"]
+    [event] = sse.Decoder().decode(chunks[2])
+    assert event.event == "error"
+    assert event.json()["sequence_number"] == 2
+    assert event.json()["code"] == "stream_failed"
+
+
+def test_a_chat_stream_failure_is_a_data_event_with_an_error_object() -> None:
+    chunks = run(collect(ending_in_error(fails_after(), chat_stream_error)))
+    [event] = sse.Decoder().decode(chunks[0])
+    assert event.json()["error"]["code"] == "stream_failed"
+
+
+def test_a_stream_that_does_not_fail_passes_through_unchanged() -> None:
+    async def fine() -> AsyncIterator[bytes]:
+        yield b"one"
+        yield b"two"
+
+    assert run(collect(ending_in_error(fine(), chat_stream_error))) == [b"one", b"two"]
+
+
+def test_closing_the_wrapper_closes_the_producer() -> None:
+    inner = GatedStream(b"first", [b"never"])
+
+    async def take_one_then_close() -> bytes:
+        wrapped = ending_in_error(inner, chat_stream_error)
+        first = await anext(wrapped)
+        await wrapped.aclose()
+        return first
+
+    assert run(take_one_then_close()) == b"first"
+    assert inner.closed
+    assert not inner.finished
+
+
+def test_the_local_models_streams_end_their_own_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(self: LocalModel, *args: object) -> AsyncIterator[bytes]:
+        yield b'data: {"choices": []}\n\n'
+        raise RuntimeError("the model broke")
+
+    monkeypatch.setattr(LocalModel, "_chat_stream", broken)
+    body = {"messages": [{"role": "user", "content": "hi"}], "stream": True}
+    result = run(LocalModel().run("openai/gpt-5.4-mini", body, {}))
+    assert isinstance(result, StreamResult)
+    stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
+    chunks = run(collect(stream))
+    assert chunks[0] == b'data: {"choices": []}\n\n'
+    [event] = sse.Decoder().decode(chunks[1])
+    assert event.json()["error"]["code"] == "stream_failed"
