@@ -108,19 +108,9 @@ class CoreClient:
         """Send a GET."""
         return self.request("GET", path, headers=headers, client=client)
 
-    def post(
-        self,
-        path: str,
-        *,
-        json: Any = None,
-        content: bytes | str | None = None,
-        headers: HeaderItems = (),
-        client: str | None = None,
-    ) -> Result:
-        """Send a POST."""
-        return self.request(
-            "POST", path, json=json, content=content, headers=headers, client=client
-        )
+    def post(self, path: str, **options: Any) -> Result:
+        """Send a POST; `options` as for `request`."""
+        return self.request("POST", path, **options)
 
     def options(self, path: str, *, headers: HeaderItems = ()) -> Result:
         """Send an OPTIONS (a CORS preflight when the headers say so)."""
