@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Mutable
 from typing import Any
 
 import httpx
-import httpx2
 import openai
 import pytest
 from openai.types.responses import ResponseErrorEvent
@@ -19,9 +18,9 @@ from airelay.core.errors import upstream_error
 from airelay.core.sse import Decoder, Event
 from airelay.core.types import BackendResult, JsonResult, Platform, StreamResult
 from airelay.hosts.asgi import AsgiApp
-from tests.fakes import FakeBackend, GatedStream, as_producer, run
+from tests.client import asgi_http, asgi_sdk
+from tests.fakes import FakeBackend, GatedStream, as_producer, failing, run
 
-BASE = "http://relay.test"
 ENV = {"ALLOW_ANONYMOUS": "true"}
 CHUNK = {
     "id": "chatcmpl-1",
@@ -79,8 +78,7 @@ def post_raw(app: AsgiApp, path: str, body: Mapping[str, Any]) -> httpx.Response
     """POST `body` to `app` in process and read the whole answer."""
 
     async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        async with asgi_http(app) as client:
             response = await client.post(path, json=body)
             await response.aread()
             return response
@@ -93,15 +91,6 @@ def events_of(response: httpx.Response) -> list[Event]:
     assert response.content.endswith(b"\n\n")
     decoder = Decoder()
     return decoder.decode(response.content)
-
-
-def sdk(app: AsgiApp) -> tuple[httpx2.AsyncClient, openai.AsyncOpenAI]:
-    """Return an HTTP client over `app` and the SDK using it."""
-    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=BASE)
-    client = openai.AsyncOpenAI(
-        base_url=f"{BASE}/v1", api_key="unused", max_retries=0, http_client=http
-    )
-    return http, client
 
 
 # --- a stream that fails midway -------------------------------------------------------------
@@ -153,8 +142,7 @@ def test_sdk_raises_api_error_on_the_chat_error_event() -> None:
     received: list[str | None] = []
 
     async def go() -> None:
-        http, client = sdk(app_with(midway(1)))
-        async with http:
+        async with asgi_sdk(app_with(midway(1))) as client:
             stream = await client.chat.completions.create(
                 model="gpt-5.4-mini", messages=[{"role": "user", "content": "x"}], stream=True
             )
@@ -170,8 +158,7 @@ def test_sdk_raises_api_error_on_the_chat_error_event() -> None:
 
 def test_sdk_reads_the_responses_error_event_as_the_last_event() -> None:
     async def go() -> list[Any]:
-        http, client = sdk(app_with(midway(1)))
-        async with http:
+        async with asgi_sdk(app_with(midway(1))) as client:
             stream = await client.responses.create(model="gpt-5.4-pro", input="x", stream=True)
             return [event async for event in stream]
 
@@ -217,12 +204,8 @@ def test_the_host_keeps_serving_after_a_stream_failed() -> None:
 def test_sdk_sees_upstream_failures_as_their_mapped_errors(
     upstream: int, exception: type[openai.APIStatusError], status: int
 ) -> None:
-    def fail(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> JsonResult:
-        raise upstream_error(upstream, "try later")
-
     async def go() -> None:
-        http, client = sdk(app_with(FakeBackend(fail)))
-        async with http:
+        async with asgi_sdk(app_with(failing(upstream_error(upstream, "try later")))) as client:
             await client.responses.create(model="gpt-5.4-pro", input="x", stream=True)
 
     with pytest.raises(exception) as caught:
