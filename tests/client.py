@@ -95,6 +95,10 @@ class CoreClient:
         assert all("\n" not in line for line in self.lines)
         return [jsonlib.loads(line) for line in self.lines]
 
+    def asgi_app(self) -> AsgiApp:
+        """Return the local host's ASGI app over this client's core, backend and log."""
+        return AsgiApp(handle, lambda: self.platform)
+
     def send(self, request: Request) -> Result:
         """Answer a prepared core Request."""
         return Result(run(handle(request, self.platform)))

@@ -18,13 +18,12 @@ import openai
 import pytest
 
 from airelay.cli import build_app
-from airelay.core.app import handle
 from airelay.core.sse import Decoder, Event
-from airelay.core.types import JsonResult, Platform, StreamResult
+from airelay.core.types import JsonResult, StreamResult
 from airelay.hosts.asgi import AsgiApp, Message, Scope
 from airelay.hosts.static import App
-from tests.client import asgi_http, asgi_sdk
-from tests.fakes import FakeBackend, GatedStream, as_producer, run
+from tests.client import CoreClient, asgi_http, asgi_sdk
+from tests.fakes import FakeBackend, GatedStream, answering, as_producer, run
 
 CHAT = {"messages": [{"role": "user", "content": "Tell me about the sea"}]}
 # Guards against a host that holds chunks back: such a host hangs the test, and this turns
@@ -208,9 +207,8 @@ ASGI_SCOPE: Scope = {
 
 def streaming_app(stream: object) -> tuple[AsgiApp, FakeBackend]:
     """Return the ASGI host over the core, with a backend that answers `stream`."""
-    backend = FakeBackend(lambda model, inputs, options: StreamResult(stream))
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
-    return AsgiApp(handle, lambda: platform), backend
+    client = CoreClient(backend=answering(StreamResult(stream)))
+    return client.asgi_app(), client.backend
 
 
 def request_body() -> Message:
@@ -355,8 +353,7 @@ def test_a_stream_that_fails_midway_ends_with_an_error_event(
     backend = FakeBackend(
         lambda model, inputs, options: StreamResult(as_producer(model, failing_stream(first)()))
     )
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
-    app = AsgiApp(handle, lambda: platform)
+    app = CoreClient(backend=backend).asgi_app()
 
     async def send() -> httpx.Response:
         async with asgi_http(app) as http:
@@ -379,8 +376,7 @@ def test_a_stream_that_fails_midway_ends_with_an_error_event(
 
 
 def test_a_json_answer_is_sent_with_its_length() -> None:
-    backend = FakeBackend(lambda model, inputs, options: JsonResult({"ok": "caf\u00e9"}))
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
+    app = CoreClient(backend=answering(JsonResult({"ok": "caf\u00e9"}))).asgi_app()
     sent: list[Message] = []
 
     async def receive() -> Message:
@@ -389,7 +385,6 @@ def test_a_json_answer_is_sent_with_its_length() -> None:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    app = AsgiApp(handle, lambda: platform)
     run(app(ASGI_SCOPE, receive, send))
     headers = dict(sent[0]["headers"])
     assert headers[b"content-length"] == str(len(sent[1]["body"])).encode()

@@ -13,15 +13,13 @@ import pytest
 from openai.types.responses import ResponseErrorEvent
 
 from airelay.core import sse
-from airelay.core.app import handle
 from airelay.core.errors import upstream_error
 from airelay.core.sse import Decoder, Event
-from airelay.core.types import BackendResult, JsonResult, Platform, StreamResult
+from airelay.core.types import BackendResult, JsonResult, StreamResult
 from airelay.hosts.asgi import AsgiApp
-from tests.client import asgi_http, asgi_sdk
+from tests.client import CoreClient, asgi_http, asgi_sdk
 from tests.fakes import FakeBackend, GatedStream, as_producer, failing, run
 
-ENV = {"ALLOW_ANONYMOUS": "true"}
 CHUNK = {
     "id": "chatcmpl-1",
     "object": "chat.completion.chunk",
@@ -67,11 +65,9 @@ def midway(first: int) -> FakeBackend:
     return FakeBackend(answer)
 
 
-def app_with(backend: FakeBackend, lines: list[str] | None = None) -> AsgiApp:
+def app_with(backend: FakeBackend) -> AsgiApp:
     """Return the local host's ASGI app over `backend`."""
-    log = lines.append if lines is not None else (lambda _: None)
-    platform = Platform(backend=backend, env=ENV, log=log)
-    return AsgiApp(handle, lambda: platform)
+    return CoreClient(backend=backend).asgi_app()
 
 
 def post_raw(app: AsgiApp, path: str, body: Mapping[str, Any]) -> httpx.Response:
@@ -179,14 +175,14 @@ def test_the_host_keeps_serving_after_a_stream_failed() -> None:
             return StreamResult(fail_after(sse.encode(CHUNK)))
         return JsonResult({"object": "chat.completion", "choices": []})
 
-    lines: list[str] = []
-    app = app_with(FakeBackend(answer), lines)
+    client = CoreClient(backend=FakeBackend(answer))
+    app = client.asgi_app()
     body = {"messages": [{"role": "user", "content": "x"}]}
     post_raw(app, "/v1/chat/completions", {**body, "stream": True})
     second = post_raw(app, "/v1/chat/completions", body)
     assert second.status_code == 200
     assert second.json() == {"object": "chat.completion", "choices": []}
-    assert [json.loads(line)["status"] for line in lines] == [200, 200]
+    assert [record["status"] for record in client.records] == [200, 200]
 
 
 # --- failures before the stream starts ------------------------------------------------------
