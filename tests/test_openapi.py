@@ -21,6 +21,7 @@ from airelay.core.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
 from airelay.core.endpoints import ENDPOINTS as ROUTES
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 from airelay.core.types import JsonResult, StreamResult
+from tests.client import asgi_http
 from tests.conftest import load_examples
 
 DOC = openapi.document()
@@ -40,8 +41,7 @@ def get(
     """GET `path` from the local host's ASGI app, in process."""
 
     async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env, log=lambda _: None))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
+        async with asgi_http(build_app(env, log=lambda _: None)) as client:
             return await client.get(path, headers=headers)
 
     return asyncio.run(call())
@@ -199,8 +199,7 @@ def test_get_openapi_json_serves_the_document_without_a_key() -> None:
 
 def test_head_openapi_json_answers_without_a_body() -> None:
     async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app({}, log=lambda _: None))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
+        async with asgi_http(build_app({}, log=lambda _: None)) as client:
             return await client.head("/openapi.json")
 
     response = asyncio.run(call())

@@ -14,6 +14,7 @@ import pytest
 
 from airelay.cli import build_app
 from airelay.hosts.static import DEFAULT_DIRECTORY, SECURITY_HEADERS, StaticFiles, with_static_files
+from tests.client import asgi_http
 from tests.conftest import REPO
 from tests.live_server import LiveServer
 
@@ -33,8 +34,7 @@ def request(
     """Send one request to the local host's ASGI app, in process."""
 
     async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env or {}, log=lambda _: None))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
+        async with asgi_http(build_app(env or {}, log=lambda _: None)) as client:
             return await client.request(method, path, headers=headers)
 
     return asyncio.run(call())
