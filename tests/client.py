@@ -159,6 +159,18 @@ async def asgi_http(
         yield http
 
 
+def asgi_request(app: AsgiApp | Any, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """Send one request to `app` in process and read the whole answer; see httpx's `request`."""
+
+    async def send() -> httpx.Response:
+        async with asgi_http(app) as http:
+            response = await http.request(method, path, **kwargs)
+            await response.aread()
+            return response
+
+    return run(send())
+
+
 @asynccontextmanager
 async def asgi_sdk(
     app: AsgiApp | Any, api_key: str = "unused", headers: Mapping[str, str] | None = None

@@ -22,7 +22,7 @@ from airelay.core.sse import Decoder, Event
 from airelay.core.types import JsonResult, StreamResult
 from airelay.hosts.asgi import AsgiApp, Message, Scope
 from airelay.hosts.static import App
-from tests.client import CoreClient, asgi_http, asgi_sdk
+from tests.client import CoreClient, asgi_request, asgi_sdk
 from tests.fakes import FakeBackend, GatedStream, answering, as_producer, run
 
 CHAT = {"messages": [{"role": "user", "content": "Tell me about the sea"}]}
@@ -38,12 +38,7 @@ def quiet_app(env: dict[str, str] | None = None) -> App:
 
 def request(method: str, path: str, **kwargs: Any) -> httpx.Response:
     """Send one request in-process and read the whole answer."""
-
-    async def send() -> httpx.Response:
-        async with asgi_http(quiet_app()) as http:
-            return await http.request(method, path, **kwargs)
-
-    return run(send())
+    return asgi_request(quiet_app(), method, path, **kwargs)
 
 
 def sse_events(response: httpx.Response) -> list[Event]:
@@ -125,11 +120,8 @@ def test_a_wrong_method_over_http_is_405_with_allow() -> None:
 
 
 def test_a_bad_setting_over_http_is_a_500_naming_it() -> None:
-    async def send() -> httpx.Response:
-        async with asgi_http(quiet_app({"AI_GATEWAY_CACHE_TTL": "5"})) as http:
-            return await http.post("/v1/chat/completions", json=CHAT)
-
-    response = run(send())
+    app = quiet_app({"AI_GATEWAY_CACHE_TTL": "5"})
+    response = asgi_request(app, "POST", "/v1/chat/completions", json=CHAT)
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "misconfigured"
     assert "AI_GATEWAY_CACHE_TTL" in response.json()["error"]["message"]
@@ -355,12 +347,8 @@ def test_a_stream_that_fails_midway_ends_with_an_error_event(
     )
     app = CoreClient(backend=backend).asgi_app()
 
-    async def send() -> httpx.Response:
-        async with asgi_http(app) as http:
-            return await http.post(path, json=body)
-
     with caplog.at_level(logging.ERROR, logger="airelay"):
-        response = run(send())
+        response = asgi_request(app, "POST", path, json=body)
     assert response.status_code == 200  # the headers were out before the failure
     assert response.content.startswith(first)
     events = sse_events(response)

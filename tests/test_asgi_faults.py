@@ -17,7 +17,7 @@ from airelay.core.errors import upstream_error
 from airelay.core.sse import Decoder, Event
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 from airelay.hosts.asgi import AsgiApp
-from tests.client import CoreClient, asgi_http, asgi_sdk
+from tests.client import CoreClient, asgi_request, asgi_sdk
 from tests.fakes import FakeBackend, GatedStream, as_producer, failing, run
 
 CHUNK = {
@@ -72,14 +72,7 @@ def app_with(backend: FakeBackend) -> AsgiApp:
 
 def post_raw(app: AsgiApp, path: str, body: Mapping[str, Any]) -> httpx.Response:
     """POST `body` to `app` in process and read the whole answer."""
-
-    async def go() -> httpx.Response:
-        async with asgi_http(app) as client:
-            response = await client.post(path, json=body)
-            await response.aread()
-            return response
-
-    return run(go())
+    return asgi_request(app, "POST", path, json=body)
 
 
 def events_of(response: httpx.Response) -> list[Event]:

@@ -24,7 +24,7 @@ from airelay.core.auth import (
 )
 from airelay.core.errors import RelayError
 from airelay.core.types import Request
-from tests.client import CoreClient, asgi_http, asgi_sdk
+from tests.client import CoreClient, asgi_request, asgi_sdk
 from tests.fakes import run
 
 KEY_A = "sk-relay-alpha-5f1c9e2b7d"
@@ -272,12 +272,7 @@ def sdk_call(env: Mapping[str, str], api_key: str) -> str | None:
 
 def http_get(env: Mapping[str, str], path: str, headers: Mapping[str, str]) -> httpx.Response:
     """GET `path` from the local host in process."""
-
-    async def go() -> httpx.Response:
-        async with asgi_http(build_app(env)) as client:
-            return await client.get(path, headers=dict(headers))
-
-    return run(go())
+    return asgi_request(build_app(env), "GET", path, headers=dict(headers))
 
 
 def test_sdk_raises_authentication_error_for_a_wrong_key() -> None:

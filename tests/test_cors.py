@@ -11,7 +11,7 @@ import pytest
 from airelay.cli import build_app
 from airelay.core.cors import ALLOWED_METHODS, CorsPolicy
 from airelay.core.types import Request
-from tests.client import CoreClient, asgi_http
+from tests.client import CoreClient, asgi_http, asgi_request
 from tests.fakes import run
 
 APP = "https://app.example.com"
@@ -229,14 +229,7 @@ def test_a_missing_key_setup_is_a_500_a_page_can_read() -> None:
 
 def http(env: Mapping[str, str], method: str, path: str, **kwargs: object) -> httpx.Response:
     """Send one request to the local host in process, reading the whole (streamed) body."""
-
-    async def go() -> httpx.Response:
-        async with asgi_http(build_app(env)) as client:
-            response = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
-            await response.aread()
-            return response
-
-    return run(go())
+    return asgi_request(build_app(env), method, path, **kwargs)
 
 
 def test_local_host_answers_the_sdk_preflight_without_a_key() -> None:

@@ -6,7 +6,6 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import httpx
 import openai
 import pytest
 
@@ -24,7 +23,7 @@ from airelay.core.limits import (
 )
 from airelay.core.settings import Settings
 from airelay.core.types import BodyTooLargeError, Request, parse_byte_count
-from tests.client import ANYONE, CoreClient, Result, asgi_http, asgi_sdk
+from tests.client import ANYONE, CoreClient, Result, asgi_request, asgi_sdk
 from tests.fakes import FakeBackend, run
 
 JSON = (("content-type", "application/json"),)
@@ -312,11 +311,8 @@ def test_a_bad_cap_is_misconfigured(raw: str) -> None:
 
 
 def test_local_host_answers_413_for_a_declared_length_over_the_limit() -> None:
-    async def go() -> httpx.Response:
-        async with asgi_http(build_app({"MAX_BODY_BYTES": "64"})) as client:
-            return await client.post("/v1/chat/completions", content=b"{" * 65)
-
-    response = run(go())
+    app = build_app({"MAX_BODY_BYTES": "64"})
+    response = asgi_request(app, "POST", "/v1/chat/completions", content=b"{" * 65)
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
     assert "64 bytes" in response.json()["error"]["message"]
@@ -330,11 +326,8 @@ def test_local_host_stops_reading_a_chunked_body_past_the_limit() -> None:
             pulled.append(n)
             yield b" " * 1024
 
-    async def go() -> httpx.Response:
-        async with asgi_http(build_app({"MAX_BODY_BYTES": "4096"})) as client:
-            return await client.post("/v1/chat/completions", content=chunks())
-
-    response = run(go())
+    app = build_app({"MAX_BODY_BYTES": "4096"})
+    response = asgi_request(app, "POST", "/v1/chat/completions", content=chunks())
     assert response.status_code == 413
     assert len(pulled) < 10
 
