@@ -1,7 +1,9 @@
-"""One in-process client for the core, and one for the openai SDK over the ASGI host.
+"""One in-process client for the core, and the one way to point an HTTP or SDK client at a host.
 
 In the manner of httpx's MockTransport: `CoreClient(env=...).post(path, json=...)` runs the
 core's `handle` on a fake backend and returns status, headers and JSON, with no sockets.
+`asgi_http` and `asgi_sdk` talk to the local host's ASGI app in process; `live_sdk` to a
+running `airelay dev`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import httpx2
 import openai
 
@@ -19,8 +22,11 @@ from airelay.core.app import handle
 from airelay.core.types import Headers, Platform, RateLimiter, Request, Response
 from airelay.hosts.asgi import AsgiApp
 from tests.fakes import FakeBackend, run
+from tests.live_server import LiveServer
 
 ANYONE = {"ALLOW_ANONYMOUS": "true"}
+BASE = "http://relay.test"
+ERROR_FIELDS = {"message", "type", "param", "code"}
 HeaderItems = Mapping[str, str] | Iterable[tuple[str, str]]
 
 
@@ -45,6 +51,11 @@ class Result:
         """Return the bytes body ("" for streams)."""
         return self.response.body
 
+    @property
+    def stream(self) -> object | None:
+        """Return the opaque stream handed to the host, or None for a bytes body."""
+        return self.response.stream
+
     def header(self, name: str) -> str | None:
         """Return the first value of header `name`, or None."""
         return self.response.header(name)
@@ -55,8 +66,12 @@ class Result:
 
     @property
     def error(self) -> dict[str, Any]:
-        """Return the OpenAI-shaped error object of an error answer."""
-        error: dict[str, Any] = self.json()["error"]
+        """Return the error object of an answer, asserting it is OpenAI's shape."""
+        assert self.header("content-type") == "application/json"
+        body = self.json()
+        assert set(body) == {"error"}
+        error: dict[str, Any] = body["error"]
+        assert set(error) == ERROR_FIELDS
         return error
 
 
@@ -76,8 +91,13 @@ class CoreClient:
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        """Return the log lines, parsed."""
+        """Return the log lines, parsed, asserting each is one line."""
+        assert all("\n" not in line for line in self.lines)
         return [jsonlib.loads(line) for line in self.lines]
+
+    def asgi_app(self) -> AsgiApp:
+        """Return the local host's ASGI app over this client's core, backend and log."""
+        return AsgiApp(handle, lambda: self.platform)
 
     def send(self, request: Request) -> Result:
         """Answer a prepared core Request."""
@@ -118,16 +138,45 @@ class CoreClient:
 
 
 @asynccontextmanager
+async def asgi_http(
+    app: AsgiApp | Any, client: tuple[str, int] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Yield an httpx client talking to `app` in process, from `client`'s address if given."""
+    transport = (
+        httpx.ASGITransport(app=app) if client is None else httpx.ASGITransport(app, client=client)
+    )
+    async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+        yield http
+
+
+def asgi_request(app: AsgiApp | Any, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """Send one request to `app` in process and read the whole answer; see httpx's `request`."""
+
+    async def send() -> httpx.Response:
+        async with asgi_http(app) as http:
+            response = await http.request(method, path, **kwargs)
+            await response.aread()
+            return response
+
+    return run(send())
+
+
+@asynccontextmanager
 async def asgi_sdk(
     app: AsgiApp | Any, api_key: str = "unused", headers: Mapping[str, str] | None = None
 ) -> AsyncIterator[openai.AsyncOpenAI]:
     """Yield the official openai SDK talking to `app` in process (no sockets, no retries)."""
     transport = httpx2.ASGITransport(app=app)
-    async with httpx2.AsyncClient(transport=transport, base_url="http://relay.test") as http:
+    async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
         yield openai.AsyncOpenAI(
-            base_url="http://relay.test/v1",
+            base_url=f"{BASE}/v1",
             api_key=api_key,
             http_client=http,
             max_retries=0,
             default_headers=dict(headers or {}),
         )
+
+
+def live_sdk(server: LiveServer, api_key: str = "unused") -> openai.OpenAI:
+    """Return the official openai SDK for a running `airelay dev`, retries off."""
+    return openai.OpenAI(base_url=f"{server.url}/v1", api_key=api_key, max_retries=0)

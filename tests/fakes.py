@@ -96,3 +96,17 @@ class GatedStream:
         """Close the underlying generator, running its `finally`."""
         self.aclose_called = True
         await self._generator.aclose()
+
+
+def answering(result: BackendResult) -> FakeBackend:
+    """Return a backend that always answers `result`."""
+    return FakeBackend(lambda model, inputs, options: result)
+
+
+def failing(error: Exception) -> FakeBackend:
+    """Return a backend that always raises `error`."""
+
+    def fail(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> BackendResult:
+        raise error
+
+    return FakeBackend(fail)

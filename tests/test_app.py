@@ -7,68 +7,21 @@ from typing import Any
 
 import pytest
 
-from airelay.core.app import handle
 from airelay.core.catalog import MINI, PRO
 from airelay.core.errors import BackendError, upstream_error
 from airelay.core.types import (
     BackendResult,
     BodyError,
     JsonResult,
-    Platform,
     Request,
-    Response,
     StreamResult,
 )
+from tests.client import ANYONE, CoreClient
 from tests.conftest import load_examples
-from tests.fakes import FakeBackend, run
+from tests.fakes import FakeBackend, answering, failing
 
-ENV = {"ALLOW_ANONYMOUS": "true"}
 CHAT_PATH, RESPONSES_PATH = "/v1/chat/completions", "/v1/responses"
 HELLO = {"messages": [{"role": "user", "content": "Hello"}]}
-
-
-def call(
-    method: str,
-    path: str,
-    body: Any = None,
-    *,
-    backend: FakeBackend | None = None,
-    env: dict[str, str] | None = None,
-    headers: tuple[tuple[str, str], ...] = (),
-) -> Response:
-    """Send one request through the core, with a JSON body unless `body` is bytes or None."""
-    if body is None:
-        raw = b""
-    elif isinstance(body, bytes):
-        raw = body
-    else:
-        raw = json.dumps(body).encode()
-        headers = (("content-type", "application/json"), *headers)
-    platform = Platform(
-        backend=backend or FakeBackend(), env={**ENV, **(env or {})}, log=lambda line: None
-    )
-    return run(handle(Request(method, path, headers, raw), platform))
-
-
-def error_of(response: Response) -> dict[str, Any]:
-    """Return the OpenAI-shaped error of a response."""
-    assert response.header("content-type") == "application/json"
-    error: dict[str, Any] = json.loads(response.body)["error"]
-    return error
-
-
-def answering(result: BackendResult) -> FakeBackend:
-    """Return a backend that always answers `result`."""
-    return FakeBackend(lambda model, inputs, options: result)
-
-
-def failing(exc: Exception) -> FakeBackend:
-    """Return a backend that always raises `exc`."""
-
-    def handler(model: str, inputs: Any, options: Any) -> BackendResult:
-        raise exc
-
-    return FakeBackend(handler)
 
 
 # --- the model cards' examples reach the backend exactly as sent ------------------------------
@@ -77,7 +30,7 @@ def failing(exc: Exception) -> FakeBackend:
 @pytest.mark.parametrize("example", load_examples("gpt-5.4-mini"), ids=lambda e: e["name"])
 def test_each_chat_example_reaches_the_binding_as_sent(example: dict[str, Any]) -> None:
     backend = FakeBackend()
-    response = call("POST", CHAT_PATH, example["request"], backend=backend)
+    response = CoreClient(backend=backend).post(CHAT_PATH, json=example["request"])
     assert response.status == 200
     assert backend.call.model == MINI.binding_id
     assert backend.call.inputs == example["request"]
@@ -90,7 +43,7 @@ def test_each_chat_example_reaches_the_binding_as_sent(example: dict[str, Any]) 
 @pytest.mark.parametrize("example", load_examples("gpt-5.4-pro"), ids=lambda e: e["name"])
 def test_each_responses_example_reaches_the_binding_as_sent(example: dict[str, Any]) -> None:
     backend = FakeBackend()
-    response = call("POST", RESPONSES_PATH, example["request"], backend=backend)
+    response = CoreClient(backend=backend).post(RESPONSES_PATH, json=example["request"])
     assert response.status == 200
     # The body's `model` becomes the binding's first argument; the rest goes on unchanged.
     assert backend.call.model == example["request"]["model"] == PRO.binding_id
@@ -108,7 +61,7 @@ def test_values_are_passed_as_parsed_not_as_validated() -> None:
         "max_tokens": 5,
     }
     backend = FakeBackend()
-    call("POST", CHAT_PATH, body, backend=backend)
+    CoreClient(backend=backend).post(CHAT_PATH, json=body)
     inputs = backend.call.inputs
     assert inputs == body
     assert list(inputs) == list(body)
@@ -119,7 +72,7 @@ def test_values_are_passed_as_parsed_not_as_validated() -> None:
 @pytest.mark.parametrize("name", [MINI.short_id, MINI.binding_id])
 def test_either_name_of_the_routes_model_is_accepted_and_stripped(name: str) -> None:
     backend = FakeBackend()
-    assert call("POST", CHAT_PATH, {**HELLO, "model": name}, backend=backend).status == 200
+    assert CoreClient(backend=backend).post(CHAT_PATH, json={**HELLO, "model": name}).status == 200
     assert backend.call.model == MINI.binding_id
     assert "model" not in backend.call.inputs
 
@@ -136,9 +89,9 @@ def test_a_model_the_route_does_not_serve_is_404_and_never_called(
     path: str, body: dict[str, Any], name: str
 ) -> None:
     backend = FakeBackend()
-    response = call("POST", path, body, backend=backend)
+    response = CoreClient(backend=backend).post(path, json=body)
     assert response.status == 404
-    error = error_of(response)
+    error = response.error
     assert (error["code"], error["param"]) == ("model_not_found", "model")
     assert f"'{name}'" in error["message"]
     assert backend.calls == []
@@ -150,7 +103,7 @@ def test_a_model_the_route_does_not_serve_is_404_and_never_called(
 def test_gateway_settings_reach_the_binding() -> None:
     backend = FakeBackend()
     env = {"AI_GATEWAY_ID": "relay", "AI_GATEWAY_CACHE_TTL": "300", "AI_GATEWAY_MAX_ATTEMPTS": "2"}
-    call("POST", CHAT_PATH, HELLO, backend=backend, env=env)
+    CoreClient({**ANYONE, **env}, backend).post(CHAT_PATH, json=HELLO)
     gateway = backend.call.options["gateway"]
     assert gateway["id"] == "relay"
     assert gateway["cacheTtl"] == 300
@@ -159,11 +112,11 @@ def test_gateway_settings_reach_the_binding() -> None:
 
 def test_a_bad_setting_is_a_500_naming_the_variable_and_the_binding_is_not_called() -> None:
     backend = FakeBackend()
-    response = call(
-        "POST", CHAT_PATH, HELLO, backend=backend, env={"AI_GATEWAY_MAX_ATTEMPTS": "ten"}
+    response = CoreClient({**ANYONE, "AI_GATEWAY_MAX_ATTEMPTS": "ten"}, backend).post(
+        CHAT_PATH, json=HELLO
     )
     assert response.status == 500
-    error = error_of(response)
+    error = response.error
     assert (error["type"], error["code"]) == ("server_error", "misconfigured")
     assert "AI_GATEWAY_MAX_ATTEMPTS" in error["message"]
     assert backend.calls == []
@@ -176,7 +129,7 @@ def test_a_bad_setting_is_a_500_naming_the_variable_and_the_binding_is_not_calle
 def test_a_stream_passes_through_the_core_untouched(path: str) -> None:
     stream = object()  # opaque: on the Worker, a JS ReadableStream the core must not touch
     body = {**HELLO, "stream": True} if path == CHAT_PATH else {"input": "hi", "stream": True}
-    response = call("POST", path, body, backend=answering(StreamResult(stream)))
+    response = CoreClient(backend=answering(StreamResult(stream))).post(path, json=body)
     assert response.stream is stream
     assert response.status == 200
     assert response.body == b""
@@ -187,10 +140,10 @@ def test_a_stream_passes_through_the_core_untouched(path: str) -> None:
 
 def test_a_json_answer_is_sent_as_json() -> None:
     data = {"id": "chatcmpl-1", "object": "chat.completion", "note": "caf\u00e9"}
-    response = call("POST", CHAT_PATH, HELLO, backend=answering(JsonResult(data)))
+    response = CoreClient(backend=answering(JsonResult(data))).post(CHAT_PATH, json=HELLO)
     assert response.status == 200
     assert response.header("content-type") == "application/json"
-    assert json.loads(response.body) == data
+    assert response.json() == data
     assert response.stream is None
 
 
@@ -198,20 +151,20 @@ def test_a_json_answer_is_sent_as_json() -> None:
     "result", [JsonResult({"ok": 1}, "log-1"), StreamResult(object(), "log-1")]
 )
 def test_the_gateway_log_id_is_returned_as_cf_aig_log_id(result: BackendResult) -> None:
-    response = call("POST", CHAT_PATH, HELLO, backend=answering(result))
+    response = CoreClient(backend=answering(result)).post(CHAT_PATH, json=HELLO)
     assert response.header("cf-aig-log-id") == "log-1"
 
 
 def test_no_log_id_no_header() -> None:
-    response = call("POST", CHAT_PATH, HELLO, backend=answering(JsonResult({"ok": 1})))
+    response = CoreClient(backend=answering(JsonResult({"ok": 1}))).post(CHAT_PATH, json=HELLO)
     assert response.header("cf-aig-log-id") is None
 
 
 @pytest.mark.parametrize("data", [[1, 2], "text", None, 3])
 def test_a_json_answer_that_is_not_an_object_is_a_502(data: Any) -> None:
-    response = call("POST", CHAT_PATH, HELLO, backend=answering(JsonResult(data)))
+    response = CoreClient(backend=answering(JsonResult(data))).post(CHAT_PATH, json=HELLO)
     assert response.status == 502
-    assert error_of(response)["code"] == "upstream_malformed"
+    assert response.error["code"] == "upstream_malformed"
 
 
 @pytest.mark.parametrize(
@@ -230,18 +183,20 @@ def test_a_json_answer_that_is_not_an_object_is_a_502(data: Any) -> None:
 def test_a_backend_error_is_rendered_as_openais_error(
     exc: BackendError, status: int, code: str
 ) -> None:
-    response = call("POST", RESPONSES_PATH, {"input": "hi"}, backend=failing(exc))
+    response = CoreClient(backend=failing(exc)).post(RESPONSES_PATH, json={"input": "hi"})
     assert response.status == status
-    assert error_of(response)["code"] == code
-    assert error_of(response)["message"] == exc.message
+    assert response.error["code"] == code
+    assert response.error["message"] == exc.message
     for name, value in exc.headers:
         assert response.header(name) == value
 
 
 def test_an_unexpected_backend_failure_is_a_500_that_reveals_nothing() -> None:
-    response = call("POST", CHAT_PATH, HELLO, backend=failing(RuntimeError("secret internals")))
+    response = CoreClient(backend=failing(RuntimeError("secret internals"))).post(
+        CHAT_PATH, json=HELLO
+    )
     assert response.status == 500
-    error = error_of(response)
+    error = response.error
     assert (error["type"], error["code"]) == ("server_error", "internal_error")
     assert "secret" not in response.body.decode()
 
@@ -264,16 +219,16 @@ def test_a_bad_request_is_answered_without_calling_the_binding(
     body: bytes, headers: tuple[tuple[str, str], ...], status: int, code: str
 ) -> None:
     backend = FakeBackend()
-    response = call("POST", CHAT_PATH, body, backend=backend, headers=headers)
+    response = CoreClient(backend=backend).post(CHAT_PATH, content=body, headers=headers)
     assert response.status == status
-    assert error_of(response)["code"] == code
+    assert response.error["code"] == code
     assert backend.calls == []
 
 
 def test_an_unknown_field_is_a_400_naming_it() -> None:
-    response = call("POST", RESPONSES_PATH, {"input": "hi", "foo": 1})
+    response = CoreClient().post(RESPONSES_PATH, json={"input": "hi", "foo": 1})
     assert response.status == 400
-    assert error_of(response) == {
+    assert response.error == {
         "message": "Unrecognized request argument supplied: foo",
         "type": "invalid_request_error",
         "param": "foo",
@@ -285,9 +240,9 @@ def test_an_unknown_field_is_a_400_naming_it() -> None:
 
 
 def test_the_model_list_names_both_models() -> None:
-    response = call("GET", "/v1/models")
+    response = CoreClient().get("/v1/models")
     assert response.status == 200
-    data = json.loads(response.body)
+    data = response.json()
     assert data["object"] == "list"
     assert [m["id"] for m in data["data"]] == [MINI.binding_id, PRO.binding_id]
     assert all(m["object"] == "model" and m["owned_by"] == "openai" for m in data["data"])
@@ -298,43 +253,43 @@ def test_the_model_list_names_both_models() -> None:
     [(MINI.short_id, MINI.binding_id), (PRO.binding_id, PRO.binding_id)],
 )
 def test_a_model_is_found_by_either_name(name: str, binding_id: str) -> None:
-    response = call("GET", f"/v1/models/{name}")
+    response = CoreClient().get(f"/v1/models/{name}")
     assert response.status == 200
-    assert json.loads(response.body)["id"] == binding_id
+    assert response.json()["id"] == binding_id
 
 
 def test_an_unknown_model_is_404() -> None:
-    response = call("GET", "/v1/models/gpt-4o")
+    response = CoreClient().get("/v1/models/gpt-4o")
     assert response.status == 404
-    assert error_of(response)["code"] == "model_not_found"
+    assert response.error["code"] == "model_not_found"
 
 
 def test_an_unknown_path_is_404_and_a_wrong_method_405() -> None:
-    assert error_of(call("GET", "/v2/things"))["code"] == "not_found"
-    wrong = call("GET", CHAT_PATH)
+    assert CoreClient().get("/v2/things").error["code"] == "not_found"
+    wrong = CoreClient().get(CHAT_PATH)
     assert wrong.status == 405
     assert wrong.header("allow") == "POST, OPTIONS"
 
 
 def test_health_answers_without_a_backend_call() -> None:
     backend = FakeBackend()
-    response = call("GET", "/health", backend=backend)
+    response = CoreClient(backend=backend).get("/health")
     assert response.status == 200
-    assert json.loads(response.body)["status"] == "ok"
+    assert response.json()["status"] == "ok"
     assert backend.calls == []
 
 
 def test_head_is_answered_as_get_for_the_host_to_drop_the_body() -> None:
     # The host sends a HEAD's headers, content-length included, but no body.
-    head, get = call("HEAD", "/health"), call("GET", "/health")
+    head, get = CoreClient().request("HEAD", "/health"), CoreClient().get("/health")
     assert head.status == get.status == 200
     assert head.body == get.body
     assert head.header("content-type") == "application/json"
 
 
 def test_every_answer_carries_a_request_id_and_echoes_a_sane_one() -> None:
-    assert (call("GET", "/health").header("x-request-id") or "").startswith("req_")
-    echoed = call("GET", "/health", headers=(("x-request-id", "abc-123"),))
+    assert (CoreClient().get("/health").header("x-request-id") or "").startswith("req_")
+    echoed = CoreClient().get("/health", headers=(("x-request-id", "abc-123"),))
     assert echoed.header("x-request-id") == "abc-123"
 
 
@@ -353,55 +308,56 @@ def test_max_output_tokens_is_added_when_the_caller_set_no_limit(
     path: str, body: dict[str, Any], name: str
 ) -> None:
     backend = FakeBackend()
-    call("POST", path, body, backend=backend, env={"MAX_OUTPUT_TOKENS": "100"})
+    CoreClient({**ANYONE, "MAX_OUTPUT_TOKENS": "100"}, backend).post(path, json=body)
     assert backend.call.inputs == {**body, name: 100}
 
 
 def test_a_callers_limit_within_the_cap_is_passed_as_sent() -> None:
     backend = FakeBackend()
     body = {**HELLO, "max_tokens": 50}
-    call("POST", CHAT_PATH, body, backend=backend, env={"MAX_OUTPUT_TOKENS": "100"})
+    CoreClient({**ANYONE, "MAX_OUTPUT_TOKENS": "100"}, backend).post(CHAT_PATH, json=body)
     assert backend.call.inputs == body
 
 
 def test_a_callers_limit_over_the_cap_is_a_400_naming_it() -> None:
     backend = FakeBackend()
     body = {"input": "hi", "max_output_tokens": 101}
-    response = call("POST", RESPONSES_PATH, body, backend=backend, env={"MAX_OUTPUT_TOKENS": "100"})
+    response = CoreClient({**ANYONE, "MAX_OUTPUT_TOKENS": "100"}, backend).post(
+        RESPONSES_PATH, json=body
+    )
     assert response.status == 400
-    assert error_of(response)["param"] == "max_output_tokens"
+    assert response.error["param"] == "max_output_tokens"
     assert backend.calls == []
 
 
 def test_model_lookup_accepts_a_url_encoded_full_id() -> None:
-    response = call("GET", "/v1/models/openai%2Fgpt-5.4-pro")
+    response = CoreClient().get("/v1/models/openai%2Fgpt-5.4-pro")
     assert response.status == 200
-    assert json.loads(response.body)["id"] == "openai/gpt-5.4-pro"
+    assert response.json()["id"] == "openai/gpt-5.4-pro"
 
 
 @pytest.mark.parametrize("path", ["/health", "/openapi.json"])
 def test_public_routes_answer_while_a_variable_is_bad(path: str) -> None:
-    response = call("GET", path, env={"AI_GATEWAY_CACHE_TTL": "5"})
+    response = CoreClient({**ANYONE, "AI_GATEWAY_CACHE_TTL": "5"}).get(path)
     assert response.status == 200
-    assert error_of(call("GET", "/v1/models", env={"AI_GATEWAY_CACHE_TTL": "5"}))["code"] == (
+    assert CoreClient({**ANYONE, "AI_GATEWAY_CACHE_TTL": "5"}).get("/v1/models").error["code"] == (
         "misconfigured"
     )
 
 
 def test_the_other_routes_model_is_404_pointing_at_its_route() -> None:
-    response = call("POST", RESPONSES_PATH, {"model": "gpt-5.4-mini", "input": "x"})
-    error = error_of(response)
+    response = CoreClient().post(RESPONSES_PATH, json={"model": "gpt-5.4-mini", "input": "x"})
+    error = response.error
     assert (response.status, error["code"], error["param"]) == (404, "model_not_found", "model")
     assert "not served on this route" in error["message"]
     assert "/v1/chat/completions" in error["message"]
 
 
 def test_a_server_error_log_line_says_what_is_wrong() -> None:
-    lines: list[str] = []
-    platform = Platform(backend=FakeBackend(), env={"RATE_LIMIT_PERIOD": "30"}, log=lines.append)
-    response = run(handle(Request("GET", "/v1/models"), platform))
+    client = CoreClient({"RATE_LIMIT_PERIOD": "30"})
+    response = client.get("/v1/models")
     assert response.status == 500
-    record = json.loads(lines[-1])
+    record = client.records[-1]
     assert record["error_code"] == "misconfigured"
     assert "RATE_LIMIT_PERIOD" in record["error"]
 
@@ -415,11 +371,11 @@ def test_a_json_answer_to_a_stream_request_is_returned_as_json(
 ) -> None:
     # Some models answer JSON even when a stream was asked (ARCHITECTURE.md): pass it on.
     answer = {"object": "chat.completion", "choices": []}
-    response = call("POST", path, body, backend=answering(JsonResult(answer)))
+    response = CoreClient(backend=answering(JsonResult(answer))).post(path, json=body)
     assert response.status == 200
     assert response.header("content-type") == "application/json"
     assert response.stream is None
-    assert json.loads(response.body) == answer
+    assert response.json() == answer
 
 
 def test_a_body_the_host_could_not_read_is_a_400_with_the_usual_headers() -> None:
@@ -427,7 +383,6 @@ def test_a_body_the_host_could_not_read_is_a_400_with_the_usual_headers() -> Non
         raise BodyError("body used")
 
     request = Request("POST", CHAT_PATH, (("content-type", "application/json"),), reader=unreadable)
-    platform = Platform(backend=FakeBackend(), env=ENV, log=lambda line: None)
-    response = run(handle(request, platform))
-    assert (response.status, error_of(response)["code"]) == (400, "bad_body")
+    response = CoreClient().send(request)
+    assert (response.status, response.error["code"]) == (400, "bad_body")
     assert response.header("x-request-id")

@@ -18,33 +18,27 @@ import openai
 import pytest
 
 from airelay.cli import build_app
-from airelay.core.app import handle
 from airelay.core.sse import Decoder, Event
-from airelay.core.types import JsonResult, Platform, StreamResult
+from airelay.core.types import JsonResult, StreamResult
 from airelay.hosts.asgi import AsgiApp, Message, Scope
-from tests.fakes import FakeBackend, GatedStream, as_producer, run
+from airelay.hosts.static import App
+from tests.client import CoreClient, asgi_request, asgi_sdk
+from tests.fakes import FakeBackend, GatedStream, answering, as_producer, run
 
-BASE = "http://relay.test"
 CHAT = {"messages": [{"role": "user", "content": "Tell me about the sea"}]}
 # Guards against a host that holds chunks back: such a host hangs the test, and this turns
 # the hang into a failure. It is never waited out when the host behaves.
 HANG = 10.0
 
 
-def client(env: dict[str, str] | None = None) -> httpx.AsyncClient:
-    """Return an httpx client talking in-process to `airelay dev`'s app."""
-    app = build_app(env or {}, log=lambda line: None)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE)
+def quiet_app(env: dict[str, str] | None = None) -> App:
+    """Return `airelay dev`'s app, its log line dropped."""
+    return build_app(env or {}, log=lambda line: None)
 
 
 def request(method: str, path: str, **kwargs: Any) -> httpx.Response:
     """Send one request in-process and read the whole answer."""
-
-    async def send() -> httpx.Response:
-        async with client() as http:
-            return await http.request(method, path, **kwargs)
-
-    return run(send())
+    return asgi_request(quiet_app(), method, path, **kwargs)
 
 
 def sse_events(response: httpx.Response) -> list[Event]:
@@ -126,11 +120,8 @@ def test_a_wrong_method_over_http_is_405_with_allow() -> None:
 
 
 def test_a_bad_setting_over_http_is_a_500_naming_it() -> None:
-    async def send() -> httpx.Response:
-        async with client({"AI_GATEWAY_CACHE_TTL": "5"}) as http:
-            return await http.post("/v1/chat/completions", json=CHAT)
-
-    response = run(send())
+    app = quiet_app({"AI_GATEWAY_CACHE_TTL": "5"})
+    response = asgi_request(app, "POST", "/v1/chat/completions", json=CHAT)
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "misconfigured"
     assert "AI_GATEWAY_CACHE_TTL" in response.json()["error"]["message"]
@@ -146,20 +137,9 @@ def test_head_sends_the_length_a_get_would_or_none() -> None:
 # --- the official openai SDK, in process ---------------------------------------------------------
 
 
-def sdk() -> openai.AsyncOpenAI:
-    """Return the openai SDK pointed at the in-process relay."""
-    return openai.AsyncOpenAI(
-        base_url=f"{BASE}/v1",
-        api_key="unused",
-        # The SDK takes an httpx (not only httpx2) client, though its annotation says httpx2.
-        http_client=client(),  # type: ignore[arg-type]
-        max_retries=0,
-    )
-
-
 def test_the_openai_sdk_reads_chat_completions_and_their_stream() -> None:
     async def talk() -> tuple[str | None, str]:
-        async with sdk() as api:
+        async with asgi_sdk(quiet_app()) as api:
             whole = await api.chat.completions.create(
                 model="gpt-5.4-mini", messages=[{"role": "user", "content": "hi there"}]
             )
@@ -179,7 +159,7 @@ def test_the_openai_sdk_reads_chat_completions_and_their_stream() -> None:
 
 def test_the_openai_sdk_reads_responses_and_their_stream() -> None:
     async def talk() -> tuple[str, list[str]]:
-        async with sdk() as api:
+        async with asgi_sdk(quiet_app()) as api:
             whole = await api.responses.create(model="openai/gpt-5.4-pro", input="hi there")
             stream = await api.responses.create(
                 model="openai/gpt-5.4-pro", input="hi there", stream=True
@@ -195,7 +175,7 @@ def test_the_openai_sdk_reads_responses_and_their_stream() -> None:
 
 def test_the_openai_sdk_raises_its_own_error_class_for_relay_errors() -> None:
     async def talk() -> None:
-        async with sdk() as api:
+        async with asgi_sdk(quiet_app()) as api:
             await api.responses.create(model="openai/gpt-5.4-pro", input="x", temperature=3)
 
     with pytest.raises(openai.BadRequestError) as caught:
@@ -219,9 +199,8 @@ ASGI_SCOPE: Scope = {
 
 def streaming_app(stream: object) -> tuple[AsgiApp, FakeBackend]:
     """Return the ASGI host over the core, with a backend that answers `stream`."""
-    backend = FakeBackend(lambda model, inputs, options: StreamResult(stream))
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
-    return AsgiApp(handle, lambda: platform), backend
+    client = CoreClient(backend=answering(StreamResult(stream)))
+    return client.asgi_app(), client.backend
 
 
 def request_body() -> Message:
@@ -366,16 +345,10 @@ def test_a_stream_that_fails_midway_ends_with_an_error_event(
     backend = FakeBackend(
         lambda model, inputs, options: StreamResult(as_producer(model, failing_stream(first)()))
     )
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
-    app = AsgiApp(handle, lambda: platform)
-
-    async def send() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
-            return await http.post(path, json=body)
+    app = CoreClient(backend=backend).asgi_app()
 
     with caplog.at_level(logging.ERROR, logger="airelay"):
-        response = run(send())
+        response = asgi_request(app, "POST", path, json=body)
     assert response.status_code == 200  # the headers were out before the failure
     assert response.content.startswith(first)
     events = sse_events(response)
@@ -391,8 +364,7 @@ def test_a_stream_that_fails_midway_ends_with_an_error_event(
 
 
 def test_a_json_answer_is_sent_with_its_length() -> None:
-    backend = FakeBackend(lambda model, inputs, options: JsonResult({"ok": "caf\u00e9"}))
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
+    app = CoreClient(backend=answering(JsonResult({"ok": "caf\u00e9"}))).asgi_app()
     sent: list[Message] = []
 
     async def receive() -> Message:
@@ -401,7 +373,6 @@ def test_a_json_answer_is_sent_with_its_length() -> None:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    app = AsgiApp(handle, lambda: platform)
     run(app(ASGI_SCOPE, receive, send))
     headers = dict(sent[0]["headers"])
     assert headers[b"content-length"] == str(len(sent[1]["body"])).encode()

@@ -8,21 +8,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Mutable
 from typing import Any
 
 import httpx
-import httpx2
 import openai
 import pytest
 from openai.types.responses import ResponseErrorEvent
 
 from airelay.core import sse
-from airelay.core.app import handle
 from airelay.core.errors import upstream_error
 from airelay.core.sse import Decoder, Event
-from airelay.core.types import BackendResult, JsonResult, Platform, StreamResult
+from airelay.core.types import BackendResult, JsonResult, StreamResult
 from airelay.hosts.asgi import AsgiApp
-from tests.fakes import FakeBackend, GatedStream, as_producer, run
+from tests.client import CoreClient, asgi_request, asgi_sdk
+from tests.fakes import FakeBackend, GatedStream, as_producer, failing, run
 
-BASE = "http://relay.test"
-ENV = {"ALLOW_ANONYMOUS": "true"}
 CHUNK = {
     "id": "chatcmpl-1",
     "object": "chat.completion.chunk",
@@ -68,24 +65,14 @@ def midway(first: int) -> FakeBackend:
     return FakeBackend(answer)
 
 
-def app_with(backend: FakeBackend, lines: list[str] | None = None) -> AsgiApp:
+def app_with(backend: FakeBackend) -> AsgiApp:
     """Return the local host's ASGI app over `backend`."""
-    log = lines.append if lines is not None else (lambda _: None)
-    platform = Platform(backend=backend, env=ENV, log=log)
-    return AsgiApp(handle, lambda: platform)
+    return CoreClient(backend=backend).asgi_app()
 
 
 def post_raw(app: AsgiApp, path: str, body: Mapping[str, Any]) -> httpx.Response:
     """POST `body` to `app` in process and read the whole answer."""
-
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-            response = await client.post(path, json=body)
-            await response.aread()
-            return response
-
-    return run(go())
+    return asgi_request(app, "POST", path, json=body)
 
 
 def events_of(response: httpx.Response) -> list[Event]:
@@ -93,15 +80,6 @@ def events_of(response: httpx.Response) -> list[Event]:
     assert response.content.endswith(b"\n\n")
     decoder = Decoder()
     return decoder.decode(response.content)
-
-
-def sdk(app: AsgiApp) -> tuple[httpx2.AsyncClient, openai.AsyncOpenAI]:
-    """Return an HTTP client over `app` and the SDK using it."""
-    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=BASE)
-    client = openai.AsyncOpenAI(
-        base_url=f"{BASE}/v1", api_key="unused", max_retries=0, http_client=http
-    )
-    return http, client
 
 
 # --- a stream that fails midway -------------------------------------------------------------
@@ -153,8 +131,7 @@ def test_sdk_raises_api_error_on_the_chat_error_event() -> None:
     received: list[str | None] = []
 
     async def go() -> None:
-        http, client = sdk(app_with(midway(1)))
-        async with http:
+        async with asgi_sdk(app_with(midway(1))) as client:
             stream = await client.chat.completions.create(
                 model="gpt-5.4-mini", messages=[{"role": "user", "content": "x"}], stream=True
             )
@@ -170,8 +147,7 @@ def test_sdk_raises_api_error_on_the_chat_error_event() -> None:
 
 def test_sdk_reads_the_responses_error_event_as_the_last_event() -> None:
     async def go() -> list[Any]:
-        http, client = sdk(app_with(midway(1)))
-        async with http:
+        async with asgi_sdk(app_with(midway(1))) as client:
             stream = await client.responses.create(model="gpt-5.4-pro", input="x", stream=True)
             return [event async for event in stream]
 
@@ -192,14 +168,14 @@ def test_the_host_keeps_serving_after_a_stream_failed() -> None:
             return StreamResult(fail_after(sse.encode(CHUNK)))
         return JsonResult({"object": "chat.completion", "choices": []})
 
-    lines: list[str] = []
-    app = app_with(FakeBackend(answer), lines)
+    client = CoreClient(backend=FakeBackend(answer))
+    app = client.asgi_app()
     body = {"messages": [{"role": "user", "content": "x"}]}
     post_raw(app, "/v1/chat/completions", {**body, "stream": True})
     second = post_raw(app, "/v1/chat/completions", body)
     assert second.status_code == 200
     assert second.json() == {"object": "chat.completion", "choices": []}
-    assert [json.loads(line)["status"] for line in lines] == [200, 200]
+    assert [record["status"] for record in client.records] == [200, 200]
 
 
 # --- failures before the stream starts ------------------------------------------------------
@@ -217,12 +193,8 @@ def test_the_host_keeps_serving_after_a_stream_failed() -> None:
 def test_sdk_sees_upstream_failures_as_their_mapped_errors(
     upstream: int, exception: type[openai.APIStatusError], status: int
 ) -> None:
-    def fail(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> JsonResult:
-        raise upstream_error(upstream, "try later")
-
     async def go() -> None:
-        http, client = sdk(app_with(FakeBackend(fail)))
-        async with http:
+        async with asgi_sdk(app_with(failing(upstream_error(upstream, "try later")))) as client:
             await client.responses.create(model="gpt-5.4-pro", input="x", stream=True)
 
     with pytest.raises(exception) as caught:

@@ -8,12 +8,10 @@ import json
 from collections.abc import Mapping
 
 import httpx
-import httpx2
 import openai
 import pytest
 
 from airelay.cli import build_app, describe_access, local_env
-from airelay.core.app import handle
 from airelay.core.auth import (
     ANONYMOUS,
     Caller,
@@ -25,15 +23,15 @@ from airelay.core.auth import (
     presented_key,
 )
 from airelay.core.errors import RelayError
-from airelay.core.types import JsonResult, Platform, Request, Response
-from tests.fakes import FakeBackend, run
+from airelay.core.types import Request
+from tests.client import CoreClient, asgi_request, asgi_sdk
+from tests.fakes import run
 
 KEY_A = "sk-relay-alpha-5f1c9e2b7d"
 KEY_B = "sk-relay-beta-0a8e4c6f31"
 WRONG = "sk-relay-wrong-7c3d9b1e44"
 KEYS = f"{KEY_A},{KEY_B}"
 CHAT = json.dumps({"messages": [{"role": "user", "content": "hello"}]}).encode()
-BASE = "http://relay.test"
 
 
 def chat(*headers: tuple[str, str], client: str | None = None) -> Request:
@@ -45,25 +43,6 @@ def chat(*headers: tuple[str, str], client: str | None = None) -> Request:
         CHAT,
         client=client,
     )
-
-
-def serve(
-    env: Mapping[str, str], request: Request, backend: FakeBackend | None = None
-) -> tuple[Response, list[str], FakeBackend]:
-    """Run the core on `request`; return the response, the log lines and the backend."""
-    lines: list[str] = []
-    used = backend or FakeBackend(lambda model, inputs, options: JsonResult({"object": "x"}))
-    response = run(handle(request, Platform(backend=used, env=env, log=lines.append)))
-    return response, lines, used
-
-
-def error_of(response: Response) -> dict[str, object]:
-    """Return the `error` object of an OpenAI-shaped error response."""
-    body = json.loads(response.body)
-    assert set(body) == {"error"}
-    error: dict[str, object] = body["error"]
-    assert set(error) == {"message", "type", "param", "code"}
-    return error
 
 
 # --- keys and their ids ---------------------------------------------------------------------
@@ -222,35 +201,38 @@ def test_the_core_takes_the_client_address_from_the_host_not_a_header() -> None:
     ],
 )
 def test_every_v1_route_needs_a_key(method: str, path: str) -> None:
-    response, _, backend = serve({"API_KEYS": KEYS}, Request(method, path, body=CHAT))
+    client = CoreClient({"API_KEYS": KEYS})
+    response = client.request(method, path, content=CHAT)
     assert response.status == 401
-    assert error_of(response)["code"] == "invalid_api_key"
-    assert backend.calls == []
+    assert response.error["code"] == "invalid_api_key"
+    assert client.backend.calls == []
 
 
 @pytest.mark.parametrize("path", ["/health", "/openapi.json"])
 def test_health_and_openapi_are_public(path: str) -> None:
     for env in ({"API_KEYS": KEYS}, {}):
-        response, _, _ = serve(env, Request("GET", path))
+        response = CoreClient(env).get(path)
         assert response.status == 200
 
 
 def test_no_keys_and_no_anonymous_is_500_misconfigured_on_v1_routes() -> None:
-    response, _, backend = serve({}, chat(("authorization", f"Bearer {KEY_A}")))
+    client = CoreClient({})
+    response = client.send(chat(("authorization", f"Bearer {KEY_A}")))
     assert response.status == 500
-    error = error_of(response)
+    error = response.error
     assert error["code"] == "misconfigured"
     assert "API_KEYS" in str(error["message"])
     assert "ALLOW_ANONYMOUS" in str(error["message"])
-    assert backend.calls == []
+    assert client.backend.calls == []
 
 
 def test_a_valid_key_reaches_the_backend_tagged_with_its_key_id() -> None:
-    response, lines, backend = serve({"API_KEYS": KEYS}, chat(("x-api-key", KEY_B)))
+    client = CoreClient({"API_KEYS": KEYS})
+    response = client.send(chat(("x-api-key", KEY_B)))
     assert response.status == 200
     expected = key_id(key_digest(KEY_B))
-    assert backend.call.options["gateway"]["metadata"]["key_id"] == expected
-    assert json.loads(lines[0])["key_id"] == expected
+    assert client.backend.call.options["gateway"]["metadata"]["key_id"] == expected
+    assert client.records[0]["key_id"] == expected
 
 
 @pytest.mark.parametrize(
@@ -265,8 +247,9 @@ def test_a_valid_key_reaches_the_backend_tagged_with_its_key_id() -> None:
 def test_keys_appear_in_no_response_header_body_or_log_line(
     headers: tuple[tuple[str, str], ...],
 ) -> None:
-    response, lines, _ = serve({"API_KEYS": KEYS}, chat(*headers))
-    visible = response.body.decode() + repr(response.headers) + "\n".join(lines)
+    client = CoreClient({"API_KEYS": KEYS})
+    response = client.send(chat(*headers))
+    visible = response.body.decode() + repr(response.response.headers) + "\n".join(client.lines)
     for key in (KEY_A, KEY_B, WRONG):
         assert key not in visible
 
@@ -278,12 +261,7 @@ def sdk_call(env: Mapping[str, str], api_key: str) -> str | None:
     """Ask the local host for a chat completion with the SDK; return the answer's text."""
 
     async def go() -> str | None:
-        app = build_app(env)
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
-            sdk = openai.AsyncOpenAI(
-                base_url=f"{BASE}/v1", api_key=api_key, max_retries=0, http_client=http
-            )
+        async with asgi_sdk(build_app(env), api_key) as sdk:
             completion = await sdk.chat.completions.create(
                 model="gpt-5.4-mini", messages=[{"role": "user", "content": "hi"}]
             )
@@ -294,13 +272,7 @@ def sdk_call(env: Mapping[str, str], api_key: str) -> str | None:
 
 def http_get(env: Mapping[str, str], path: str, headers: Mapping[str, str]) -> httpx.Response:
     """GET `path` from the local host in process."""
-
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env))
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-            return await client.get(path, headers=dict(headers))
-
-    return run(go())
+    return asgi_request(build_app(env), "GET", path, headers=dict(headers))
 
 
 def test_sdk_raises_authentication_error_for_a_wrong_key() -> None:

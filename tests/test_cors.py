@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import httpx
 import pytest
 
 from airelay.cli import build_app
-from airelay.core.app import handle
 from airelay.core.cors import ALLOWED_METHODS, CorsPolicy
-from airelay.core.types import Platform, Request, Response
-from tests.fakes import FakeBackend, run
+from airelay.core.types import Request
+from tests.client import CoreClient, asgi_http, asgi_request
+from tests.fakes import run
 
 APP = "https://app.example.com"
 OTHER = "https://evil.example.net"
 KEY = "sk-cors-key-4e1b7a"
 ENV = {"API_KEYS": KEY, "CORS_ALLOW_ORIGINS": f"{APP}, http://localhost:5173"}
-BASE = "http://relay.test"
 CHAT = {"messages": [{"role": "user", "content": "hello there"}]}
 # What the openai SDK for JavaScript asks for in a browser, and what plain `fetch` asks for.
 SDK_HEADERS = (
@@ -43,7 +42,7 @@ def preflight(origin: str | None, wanted: str = FETCH_HEADERS, method: str = "PO
     return Request("OPTIONS", "/v1/chat/completions", tuple(headers))
 
 
-def cors_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
+def cors_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Return the access-control-* headers, by lower-cased name."""
     return {k.lower(): v for k, v in headers if k.lower().startswith("access-control-")}
 
@@ -51,11 +50,6 @@ def cors_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
 def listed(value: str) -> set[str]:
     """Split a comma-separated header value into lower-cased items."""
     return {item.strip().lower() for item in value.split(",") if item.strip()}
-
-
-def serve(env: Mapping[str, str], request: Request) -> Response:
-    """Run the core on `request` with a backend that answers JSON."""
-    return run(handle(request, Platform(backend=FakeBackend(), env=env, log=lambda _: None)))
 
 
 # --- the policy -----------------------------------------------------------------------------
@@ -147,9 +141,9 @@ def test_allowlisted_origins_are_never_told_they_may_send_credentials() -> None:
 
 
 def test_star_with_keys_and_no_anonymous_access_is_misconfigured() -> None:
-    response = serve({"API_KEYS": KEY, "CORS_ALLOW_ORIGINS": "*"}, preflight(APP))
+    response = CoreClient({"API_KEYS": KEY, "CORS_ALLOW_ORIGINS": "*"}).send(preflight(APP))
     assert response.status == 500
-    error = json.loads(response.body)["error"]
+    error = response.error
     assert error["code"] == "misconfigured"
     assert "CORS_ALLOW_ORIGINS" in error["message"]
     assert "ALLOW_ANONYMOUS" in error["message"]
@@ -157,41 +151,35 @@ def test_star_with_keys_and_no_anonymous_access_is_misconfigured() -> None:
 
 def test_star_with_anonymous_access_is_accepted() -> None:
     env = {"ALLOW_ANONYMOUS": "true", "CORS_ALLOW_ORIGINS": "*"}
-    response = serve(env, preflight(OTHER))
-    assert cors_headers(response.headers)["access-control-allow-origin"] == "*"
+    response = CoreClient(env).send(preflight(OTHER))
+    assert cors_headers(response.headers.items())["access-control-allow-origin"] == "*"
 
 
 @pytest.mark.parametrize("bad", ["app.example.com", "https://app.example.com/path", "ftp://x.y"])
 def test_an_origin_that_is_not_an_origin_is_misconfigured(bad: str) -> None:
-    response = serve({"API_KEYS": KEY, "CORS_ALLOW_ORIGINS": bad}, preflight(APP))
+    response = CoreClient({"API_KEYS": KEY, "CORS_ALLOW_ORIGINS": bad}).send(preflight(APP))
     assert response.status == 500
-    assert "CORS_ALLOW_ORIGINS" in json.loads(response.body)["error"]["message"]
+    assert "CORS_ALLOW_ORIGINS" in response.error["message"]
 
 
 # --- through the core -----------------------------------------------------------------------
 
 
 def test_preflight_is_answered_before_auth() -> None:
-    response = serve(ENV, preflight(APP, SDK_HEADERS))
+    response = CoreClient(ENV).send(preflight(APP, SDK_HEADERS))
     assert response.status == 204
-    assert cors_headers(response.headers)["access-control-allow-origin"] == APP
+    assert cors_headers(response.headers.items())["access-control-allow-origin"] == APP
     assert response.header("x-request-id")
 
 
 def test_preflight_for_an_unknown_path_is_404() -> None:
-    request = Request(
-        "OPTIONS", "/v1/unknown", (("origin", APP), ("access-control-request-method", "GET"))
-    )
-    assert serve(ENV, request).status == 404
+    headers = (("origin", APP), ("access-control-request-method", "GET"))
+    assert CoreClient(ENV).options("/v1/unknown", headers=headers).status == 404
 
 
 def test_preflight_allows_the_methods_of_its_route() -> None:
-    request = Request(
-        "OPTIONS",
-        "/v1/chat/completions",
-        (("origin", APP), ("access-control-request-method", "POST")),
-    )
-    response = serve(ENV, request)
+    headers = (("origin", APP), ("access-control-request-method", "POST"))
+    response = CoreClient(ENV).options("/v1/chat/completions", headers=headers)
     assert response.status == 204
     assert response.header("allow") == "POST, OPTIONS"
     assert response.header("access-control-allow-methods") == "POST, OPTIONS"
@@ -209,10 +197,11 @@ def test_answers_and_errors_alike_carry_cors_headers(
     headers: tuple[tuple[str, str], ...], status: int
 ) -> None:
     body = json.dumps(CHAT).encode()
-    request = Request("POST", "/v1/chat/completions", (("origin", APP), *headers), body)
-    response = serve(ENV, request)
+    response = CoreClient(ENV).post(
+        "/v1/chat/completions", content=body, headers=(("origin", APP), *headers)
+    )
     assert response.status == status
-    assert cors_headers(response.headers)["access-control-allow-origin"] == APP
+    assert cors_headers(response.headers.items())["access-control-allow-origin"] == APP
 
 
 @pytest.mark.parametrize(
@@ -224,16 +213,15 @@ def test_answers_and_errors_alike_carry_cors_headers(
     ],
 )
 def test_routing_errors_carry_cors_headers_too(method: str, path: str, status: int) -> None:
-    response = serve(ENV, Request(method, path, (("origin", APP),)))
+    response = CoreClient(ENV).request(method, path, headers=(("origin", APP),))
     assert response.status == status
-    assert cors_headers(response.headers)["access-control-allow-origin"] == APP
+    assert cors_headers(response.headers.items())["access-control-allow-origin"] == APP
 
 
 def test_a_missing_key_setup_is_a_500_a_page_can_read() -> None:
-    request = Request("GET", "/v1/models", (("origin", APP),))
-    response = serve({"CORS_ALLOW_ORIGINS": APP}, request)
+    response = CoreClient({"CORS_ALLOW_ORIGINS": APP}).get("/v1/models", headers=(("origin", APP),))
     assert response.status == 500
-    assert cors_headers(response.headers)["access-control-allow-origin"] == APP
+    assert cors_headers(response.headers.items())["access-control-allow-origin"] == APP
 
 
 # --- the local host over HTTP ---------------------------------------------------------------
@@ -241,15 +229,7 @@ def test_a_missing_key_setup_is_a_500_a_page_can_read() -> None:
 
 def http(env: Mapping[str, str], method: str, path: str, **kwargs: object) -> httpx.Response:
     """Send one request to the local host in process, reading the whole (streamed) body."""
-
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env))
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-            response = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
-            await response.aread()
-            return response
-
-    return run(go())
+    return asgi_request(build_app(env), method, path, **kwargs)
 
 
 def test_local_host_answers_the_sdk_preflight_without_a_key() -> None:
@@ -307,9 +287,8 @@ def test_local_host_exposes_retry_after_on_429() -> None:
     env = {**ENV, "RATE_LIMIT_REQUESTS": "1"}
 
     async def go() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=build_app(env))
         headers = {"origin": APP, "authorization": f"Bearer {KEY}"}
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        async with asgi_http(build_app(env)) as client:
             # One per window: at most one more passes if a window ends between the calls.
             return [
                 await client.post("/v1/chat/completions", json=CHAT, headers=headers)

@@ -8,6 +8,7 @@ import openai
 import pytest
 
 from airelay.backends.local_model import tokens
+from tests.client import live_sdk
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def client(server: LiveServer) -> Iterator[openai.OpenAI]:
     """Point an SDK client at the live relay, retries off so errors surface at once."""
-    with openai.OpenAI(base_url=f"{server.url}/v1", api_key="unused", max_retries=0) as sdk:
+    with live_sdk(server) as sdk:
         yield sdk
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from airelay.core.auth import key_digest, key_id
 from airelay.core.sse import Decoder
+from tests.client import live_sdk
 from tests.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.e2e
@@ -61,11 +62,6 @@ def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield running
 
 
-def sdk(server: LiveServer, key: str) -> openai.OpenAI:
-    """Return an SDK client for `server`, with retries off so errors surface at once."""
-    return openai.OpenAI(base_url=f"{server.url}/v1", api_key=key, max_retries=0)
-
-
 def listed(value: str) -> set[str]:
     """Split a comma-separated header value into lower-cased items."""
     return {item.strip().lower() for item in value.split(",") if item.strip()}
@@ -75,7 +71,7 @@ def listed(value: str) -> set[str]:
 
 
 def test_sdk_raises_authentication_error_for_a_wrong_key(keyed: LiveServer) -> None:
-    with sdk(keyed, WRONG) as client, pytest.raises(openai.AuthenticationError) as caught:
+    with live_sdk(keyed, WRONG) as client, pytest.raises(openai.AuthenticationError) as caught:
         client.models.list()
     assert caught.value.status_code == 401
     assert caught.value.code == "invalid_api_key"
@@ -91,7 +87,7 @@ def test_a_request_without_a_key_is_401(keyed: LiveServer) -> None:
 
 @pytest.mark.parametrize("key", [KEY_A, KEY_B])
 def test_sdk_is_served_with_each_rotated_key(keyed: LiveServer, key: str) -> None:
-    with sdk(keyed, key) as client:
+    with live_sdk(keyed, key) as client:
         completion = client.chat.completions.create(
             model="gpt-5.4-mini", messages=[{"role": "user", "content": "rotate me"}]
         )
@@ -120,7 +116,7 @@ def test_sdk_raises_rate_limit_error_past_the_limit(keyed: LiveServer) -> None:
     served: list[int] = []
     # Fixed windows of real time: if one ends during the test, the next allows LIMIT more, so
     # the 429 comes within 2 * LIMIT + 1 calls, after at least LIMIT successes.
-    with sdk(keyed, KEY_C) as client, pytest.raises(openai.RateLimitError) as caught:
+    with live_sdk(keyed, KEY_C) as client, pytest.raises(openai.RateLimitError) as caught:
         spend(client, 2 * LIMIT + 1, served)
     assert len(served) >= LIMIT
     assert caught.value.code == "rate_limit_exceeded"
@@ -215,7 +211,7 @@ def test_no_key_appears_in_the_output_of_a_full_request_cycle(tmp_path: Path) ->
     }
     statuses: list[int] = []
     with live_server(env=env, args=isolated(tmp_path)) as running:
-        with sdk(running, KEY_A) as client:
+        with live_sdk(running, KEY_A) as client:
             client.chat.completions.create(
                 model="gpt-5.4-mini", messages=[{"role": "user", "content": "first"}]
             )
@@ -227,12 +223,12 @@ def test_no_key_appears_in_the_output_of_a_full_request_cycle(tmp_path: Path) ->
             )
             assert list(chunks)
             statuses.append(200)
-        with sdk(running, WRONG) as client, pytest.raises(openai.AuthenticationError):
+        with live_sdk(running, WRONG) as client, pytest.raises(openai.AuthenticationError):
             client.responses.create(model="gpt-5.4-pro", input="nope")
         statuses.append(401)
         for header in ({"x-api-key": KEY_B}, {"api-key": WRONG}):
             statuses.append(httpx.get(f"{running.url}/v1/models", headers=header).status_code)
-        with sdk(running, KEY_B) as client, pytest.raises(openai.RateLimitError):
+        with live_sdk(running, KEY_B) as client, pytest.raises(openai.RateLimitError):
             spend(client, 5, statuses)
         statuses.append(429)
     # The process has stopped: everything it printed, stdout and stderr, is in the log.

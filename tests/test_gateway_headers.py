@@ -6,24 +6,22 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import httpx2
 import openai
 import pytest
 
 from airelay.cli import build_app
-from airelay.core.app import handle
 from airelay.core.auth import key_digest, key_id
 from airelay.core.errors import RelayError
 from airelay.core.gateway import MAX_METADATA_ENTRIES, caller_options, gateway_options
 from airelay.core.settings import Settings
-from airelay.core.types import Platform, Request, Response
-from tests.fakes import FakeBackend, run
+from airelay.core.types import Request
+from tests.client import CoreClient, Result, asgi_sdk
+from tests.fakes import run
 
 KEY = "sk-gateway-key-61b0aa"
 KEY_ID = key_id(key_digest(KEY))
 ENV = {"API_KEYS": KEY}
 CHAT = json.dumps({"messages": [{"role": "user", "content": "cache me"}]}).encode()
-BASE = "http://relay.test"
 RELAY_METADATA = {"route": "chat", "key_id": KEY_ID}
 
 
@@ -46,14 +44,11 @@ def refused(*headers: tuple[str, str], env: Mapping[str, str] | None = None) -> 
     return caught.value
 
 
-def serve(
-    *headers: tuple[str, str], env: Mapping[str, str] | None = None
-) -> tuple[Response, FakeBackend]:
-    """Run a keyed chat request with `headers` through the core."""
-    backend = FakeBackend()
-    request = with_headers(("authorization", f"Bearer {KEY}"), *headers)
-    platform = Platform(backend=backend, env={**ENV, **(env or {})}, log=lambda _: None)
-    return run(handle(request, platform)), backend
+def keyed_chat(client: CoreClient, *headers: tuple[str, str]) -> Result:
+    """POST the chat body with the key and `headers`."""
+    return client.post(
+        "/v1/chat/completions", content=CHAT, headers=(("authorization", f"Bearer {KEY}"), *headers)
+    )
 
 
 # --- each header ----------------------------------------------------------------------------
@@ -165,32 +160,32 @@ def test_bad_metadata_is_400_naming_the_header(value: str) -> None:
 
 
 def test_the_relay_tags_every_call_with_route_and_key_id() -> None:
-    _, backend = serve()
-    assert backend.call.options == {"gateway": {"id": "default", "metadata": RELAY_METADATA}}
+    client = CoreClient(ENV)
+    keyed_chat(client)
+    assert client.backend.call.options == {"gateway": {"id": "default", "metadata": RELAY_METADATA}}
 
 
 def test_keyless_calls_are_tagged_anonymous_on_their_route() -> None:
-    backend = FakeBackend()
-    body = json.dumps({"input": "hi"}).encode()
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda _: None)
-    run(handle(Request("POST", "/v1/responses", (), body), platform))
-    assert backend.call.options["gateway"]["metadata"] == {
+    client = CoreClient()
+    client.post("/v1/responses", content=json.dumps({"input": "hi"}).encode())
+    assert client.backend.call.options["gateway"]["metadata"] == {
         "route": "responses",
         "key_id": "anonymous",
     }
 
 
 def test_every_allowed_header_reaches_the_binding_options() -> None:
-    response, backend = serve(
+    client = CoreClient({**ENV, "AI_GATEWAY_ALLOW_CALLER_CACHE_KEY": "true"})
+    response = keyed_chat(
+        client,
         ("cf-aig-skip-cache", "true"),
         ("cf-aig-cache-ttl", "600"),
         ("cf-aig-event-id", "evt-9"),
         ("cf-aig-cache-key", "k1"),
         ("cf-aig-metadata", '{"user": "u-1"}'),
-        env={"AI_GATEWAY_ALLOW_CALLER_CACHE_KEY": "true"},
     )
     assert response.status == 200
-    assert backend.call.options == {
+    assert client.backend.call.options == {
         "gateway": {
             "id": "default",
             "skipCache": True,
@@ -203,7 +198,9 @@ def test_every_allowed_header_reaches_the_binding_options() -> None:
 
 
 def test_gateway_headers_outside_the_allowlist_are_ignored() -> None:
-    response, backend = serve(
+    client = CoreClient(ENV)
+    response = keyed_chat(
+        client,
         ("cf-aig-collect-log", "false"),
         ("cf-aig-request-timeout", "1"),
         ("cf-aig-max-attempts", "5"),
@@ -211,22 +208,21 @@ def test_gateway_headers_outside_the_allowlist_are_ignored() -> None:
         ("cf-aig-custom-cost", '{"total_cost": 0}'),
     )
     assert response.status == 200
-    assert backend.call.options == {"gateway": {"id": "default", "metadata": RELAY_METADATA}}
+    assert client.backend.call.options == {"gateway": {"id": "default", "metadata": RELAY_METADATA}}
 
 
 def test_an_invalid_header_is_a_400_and_no_call() -> None:
-    response, backend = serve(("cf-aig-cache-ttl", "\xb2"))
+    client = CoreClient(ENV)
+    response = keyed_chat(client, ("cf-aig-cache-ttl", "\xb2"))
     assert response.status == 400
-    error = json.loads(response.body)["error"]
+    error = response.error
     assert error["param"] == "cf-aig-cache-ttl"
     assert "cf-aig-cache-ttl" in error["message"]
-    assert backend.calls == []
+    assert client.backend.calls == []
 
 
 def test_headers_are_checked_only_for_callers_with_a_key() -> None:
-    backend = FakeBackend()
-    request = with_headers(("cf-aig-cache-ttl", "1"))
-    response = run(handle(request, Platform(backend=backend, env=ENV, log=lambda _: None)))
+    response = CoreClient(ENV).send(with_headers(("cf-aig-cache-ttl", "1")))
     assert response.status == 401
 
 
@@ -237,11 +233,7 @@ def sdk_chat(headers: Mapping[str, str], env: Mapping[str, str] | None = None) -
     """Ask the keyless local host for a chat completion sending `headers`."""
 
     async def go() -> str | None:
-        transport = httpx2.ASGITransport(app=build_app(env or {}))
-        async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
-            sdk = openai.AsyncOpenAI(
-                base_url=f"{BASE}/v1", api_key="unused", max_retries=0, http_client=http
-            )
+        async with asgi_sdk(build_app(env or {})) as sdk:
             completion = await sdk.chat.completions.create(
                 model="gpt-5.4-mini",
                 messages=[{"role": "user", "content": "hi"}],

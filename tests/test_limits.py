@@ -6,13 +6,10 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import httpx
-import httpx2
 import openai
 import pytest
 
 from airelay.cli import build_app
-from airelay.core.app import handle
 from airelay.core.errors import RelayError
 from airelay.core.jsonio import MAX_JSON_DEPTH, text_depth
 from airelay.core.limits import (
@@ -25,44 +22,26 @@ from airelay.core.limits import (
     too_large,
 )
 from airelay.core.settings import Settings
-from airelay.core.types import BodyTooLargeError, Platform, Request, Response, parse_byte_count
+from airelay.core.types import BodyTooLargeError, Request, parse_byte_count
+from tests.client import ANYONE, CoreClient, Result, asgi_request, asgi_sdk
 from tests.fakes import FakeBackend, run
 
-ANYONE = {"ALLOW_ANONYMOUS": "true"}
-BASE = "http://relay.test"
+JSON = (("content-type", "application/json"),)
 USER = {"role": "user", "content": "hello"}
 
 
-def post(path: str, body: bytes, *headers: tuple[str, str]) -> Request:
-    """Return a POST with a JSON content type."""
-    return Request("POST", path, (("content-type", "application/json"), *headers), body)
-
-
-def serve(env: Mapping[str, str], request: Request) -> tuple[Response, FakeBackend]:
-    """Run the core on `request`; return the response and the backend it used."""
-    backend = FakeBackend()
-    platform = Platform(backend=backend, env={**ANYONE, **env}, log=lambda _: None)
-    return run(handle(request, platform)), backend
-
-
-def chat(
-    body: dict[str, Any], env: Mapping[str, str] | None = None
-) -> tuple[Response, FakeBackend]:
-    """Post `body` to the chat route."""
-    return serve(env or {}, post("/v1/chat/completions", json.dumps(body).encode()))
+def chat(body: dict[str, Any], env: Mapping[str, str] | None = None) -> tuple[Result, FakeBackend]:
+    """Post `body` to the chat route; return the answer and the backend."""
+    client = CoreClient({**ANYONE, **(env or {})})
+    return client.post("/v1/chat/completions", json=body), client.backend
 
 
 def responses(
     body: dict[str, Any], env: Mapping[str, str] | None = None
-) -> tuple[Response, FakeBackend]:
-    """Post `body` to the responses route."""
-    return serve(env or {}, post("/v1/responses", json.dumps(body).encode()))
-
-
-def error_of(response: Response) -> dict[str, Any]:
-    """Return the `error` object of an error response."""
-    error: dict[str, Any] = json.loads(response.body)["error"]
-    return error
+) -> tuple[Result, FakeBackend]:
+    """Post `body` to the responses route; return the answer and the backend."""
+    client = CoreClient({**ANYONE, **(env or {})})
+    return client.post("/v1/responses", json=body), client.backend
 
 
 def nested(levels: int) -> dict[str, Any]:
@@ -148,17 +127,18 @@ def test_a_body_at_the_limit_passes() -> None:
 
 
 def test_the_size_is_checked_before_the_body_is_parsed() -> None:
-    response, backend = serve({"MAX_BODY_BYTES": "100"}, post("/v1/responses", b"{" * 101))
+    client = CoreClient({**ANYONE, "MAX_BODY_BYTES": "100"})
+    response = client.post("/v1/responses", content=b"{" * 101, headers=JSON)
     assert response.status == 413
-    assert "100 bytes" in error_of(response)["message"]
-    assert backend.calls == []
+    assert "100 bytes" in response.error["message"]
+    assert client.backend.calls == []
 
 
 def test_a_declared_length_over_the_limit_is_413_before_any_body() -> None:
-    request = post("/v1/chat/completions", b"", ("content-length", str(DEFAULT_MAX_BODY_BYTES + 1)))
-    response, _ = serve({}, request)
+    declared = ("content-length", str(DEFAULT_MAX_BODY_BYTES + 1))
+    response = CoreClient().post("/v1/chat/completions", headers=(*JSON, declared))
     assert response.status == 413
-    assert str(DEFAULT_MAX_BODY_BYTES) in error_of(response)["message"]
+    assert str(DEFAULT_MAX_BODY_BYTES) in response.error["message"]
 
 
 def test_the_default_limit_applies_without_configuration() -> None:
@@ -193,10 +173,11 @@ def test_text_depth_ignores_brackets_inside_strings() -> None:
 
 def test_unclosed_nesting_far_past_the_limit_is_refused_before_parsing() -> None:
     # Pyodide's parser overflows the JS stack near 8,000 levels and kills the runtime.
-    response, backend = serve({}, post("/v1/chat/completions", b"[" * 10_000))
+    client = CoreClient()
+    response = client.post("/v1/chat/completions", content=b"[" * 10_000, headers=JSON)
     assert response.status == 400
-    assert error_of(response)["code"] == "too_deep"
-    assert backend.calls == []
+    assert response.error["code"] == "too_deep"
+    assert client.backend.calls == []
 
 
 def test_nesting_at_the_limit_passes() -> None:
@@ -207,23 +188,24 @@ def test_nesting_at_the_limit_passes() -> None:
 def test_nesting_past_the_limit_is_400_naming_it() -> None:
     response, backend = chat(with_schema_depth(MAX_JSON_DEPTH + 1))
     assert response.status == 400
-    error = error_of(response)
+    error = response.error
     assert error["code"] == "too_deep"
     assert f"{MAX_JSON_DEPTH} levels" in error["message"]
     assert backend.calls == []
 
 
 def test_nesting_too_deep_for_the_parser_also_names_the_limit() -> None:
-    response, _ = serve({}, post("/v1/chat/completions", b"[" * 100_000 + b"]" * 100_000))
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = CoreClient().post("/v1/chat/completions", content=body, headers=JSON)
     assert response.status == 400
-    assert error_of(response)["code"] == "too_deep"
-    assert str(MAX_JSON_DEPTH) in error_of(response)["message"]
+    assert response.error["code"] == "too_deep"
+    assert str(MAX_JSON_DEPTH) in response.error["message"]
 
 
 def test_too_many_messages_is_400_naming_the_count() -> None:
     response, _ = chat({"messages": [USER] * (MAX_MESSAGES + 1)})
     assert response.status == 400
-    error = error_of(response)
+    error = response.error
     assert error["param"] == "messages"
     assert str(MAX_MESSAGES) in error["message"]
     assert chat({"messages": [USER] * MAX_MESSAGES})[0].status == 200
@@ -232,8 +214,8 @@ def test_too_many_messages_is_400_naming_the_count() -> None:
 def test_too_many_input_items_is_400_naming_the_count() -> None:
     response, _ = responses({"input": [USER] * (MAX_MESSAGES + 1)})
     assert response.status == 400
-    assert error_of(response)["param"] == "input"
-    assert str(MAX_MESSAGES) in error_of(response)["message"]
+    assert response.error["param"] == "input"
+    assert str(MAX_MESSAGES) in response.error["message"]
 
 
 def test_too_long_a_text_is_400_naming_the_length() -> None:
@@ -241,7 +223,7 @@ def test_too_long_a_text_is_400_naming_the_length() -> None:
     text = "z" * (MAX_TEXT_CHARS + 1)
     response, _ = chat({"messages": [{"role": "user", "content": text}]}, env)
     assert response.status == 400
-    error = error_of(response)
+    error = response.error
     assert error["param"] == "messages[0].content"
     assert str(MAX_TEXT_CHARS) in error["message"]
 
@@ -250,11 +232,11 @@ def test_too_many_tools_is_400_naming_the_count() -> None:
     tool = {"type": "function", "function": {"name": "f"}}
     response, _ = chat({"messages": [USER], "tools": [tool] * (MAX_TOOLS + 1)})
     assert response.status == 400
-    assert error_of(response)["param"] == "tools"
-    assert str(MAX_TOOLS) in error_of(response)["message"]
+    assert response.error["param"] == "tools"
+    assert str(MAX_TOOLS) in response.error["message"]
     pro_tool = {"type": "function", "name": "f"}
     response, _ = responses({"input": "x", "tools": [pro_tool] * (MAX_TOOLS + 1)})
-    assert error_of(response)["param"] == "tools"
+    assert response.error["param"] == "tools"
 
 
 # --- the output cap -------------------------------------------------------------------------
@@ -301,7 +283,7 @@ def test_a_limit_over_the_cap_is_rejected_naming_the_parameter_and_cap(
     base: dict[str, Any] = {"messages": [USER]} if route == "chat" else {"input": "x"}
     response, backend = send({**base, param: 101}, CAP)
     assert response.status == 400
-    error = error_of(response)
+    error = response.error
     assert error["param"] == param
     assert error["code"] == "invalid_value"
     assert "100" in error["message"]
@@ -314,7 +296,7 @@ def test_max_tokens_over_the_cap_is_rejected_even_beside_max_completion_tokens()
         {"messages": [USER], "max_tokens": 5000, "max_completion_tokens": 10}, CAP
     )
     assert response.status == 400
-    assert error_of(response)["param"] == "max_tokens"
+    assert response.error["param"] == "max_tokens"
     assert backend.calls == []
 
 
@@ -322,19 +304,15 @@ def test_max_tokens_over_the_cap_is_rejected_even_beside_max_completion_tokens()
 def test_a_bad_cap_is_misconfigured(raw: str) -> None:
     response, _ = chat({"messages": [USER]}, {"MAX_OUTPUT_TOKENS": raw})
     assert response.status == 500
-    assert "MAX_OUTPUT_TOKENS" in error_of(response)["message"]
+    assert "MAX_OUTPUT_TOKENS" in response.error["message"]
 
 
 # --- the local host over HTTP ---------------------------------------------------------------
 
 
 def test_local_host_answers_413_for_a_declared_length_over_the_limit() -> None:
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app({"MAX_BODY_BYTES": "64"}))
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-            return await client.post("/v1/chat/completions", content=b"{" * 65)
-
-    response = run(go())
+    app = build_app({"MAX_BODY_BYTES": "64"})
+    response = asgi_request(app, "POST", "/v1/chat/completions", content=b"{" * 65)
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
     assert "64 bytes" in response.json()["error"]["message"]
@@ -348,12 +326,8 @@ def test_local_host_stops_reading_a_chunked_body_past_the_limit() -> None:
             pulled.append(n)
             yield b" " * 1024
 
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app({"MAX_BODY_BYTES": "4096"}))
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-            return await client.post("/v1/chat/completions", content=chunks())
-
-    response = run(go())
+    app = build_app({"MAX_BODY_BYTES": "4096"})
+    response = asgi_request(app, "POST", "/v1/chat/completions", content=chunks())
     assert response.status_code == 413
     assert len(pulled) < 10
 
@@ -362,11 +336,7 @@ def sdk_chat(env: Mapping[str, str], **params: Any) -> openai.types.chat.ChatCom
     """Ask the local host for a chat completion with the SDK."""
 
     async def go() -> openai.types.chat.ChatCompletion:
-        transport = httpx2.ASGITransport(app=build_app(env))
-        async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
-            sdk = openai.AsyncOpenAI(
-                base_url=f"{BASE}/v1", api_key="unused", max_retries=0, http_client=http
-            )
+        async with asgi_sdk(build_app(env)) as sdk:
             completion: openai.types.chat.ChatCompletion = await sdk.chat.completions.create(
                 model="gpt-5.4-mini",
                 messages=[{"role": "user", "content": "one two three four five six"}],

@@ -12,11 +12,11 @@ import pytest
 
 from airelay.cli import build_app
 from airelay.core import sse
-from airelay.core.app import handle
 from airelay.core.auth import key_digest, key_id
 from airelay.core.observability import RequestLog, request_id
-from airelay.core.types import BackendResult, JsonResult, Platform, Request, Response, StreamResult
-from tests.fakes import FakeBackend, run
+from airelay.core.types import BackendResult, JsonResult, Request, StreamResult
+from tests.client import CoreClient, Result, asgi_http
+from tests.fakes import FakeBackend, failing, run
 
 KEY = "sk-observe-key-c0ffee42"
 KEY_ID = key_id(key_digest(KEY))
@@ -25,7 +25,6 @@ PROMPT = "my secret prompt about pelicans"
 CHAT = {"messages": [{"role": "user", "content": PROMPT}]}
 USAGE = {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
 FRESH_ID = re.compile(r"req_[0-9a-f]{32}")
-BASE = "http://relay.test"
 
 
 def answer(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> BackendResult:
@@ -41,17 +40,12 @@ async def chunks() -> AsyncIterator[bytes]:
     yield sse.encode("[DONE]")
 
 
-def serve(
-    request: Request, env: Mapping[str, str] | None = None, backend: FakeBackend | None = None
-) -> tuple[Response, list[dict[str, Any]]]:
-    """Run the core; return the response and its parsed log lines."""
-    lines: list[str] = []
-    platform = Platform(
-        backend=backend or FakeBackend(answer), env=ENV if env is None else env, log=lines.append
-    )
-    response = run(handle(request, platform))
-    assert all("\n" not in line for line in lines)
-    return response, [json.loads(line) for line in lines]
+def logged(
+    request: Request, env: Mapping[str, str] = ENV, backend: FakeBackend | None = None
+) -> tuple[Result, list[dict[str, Any]]]:
+    """Answer `request` over the binding-like backend; return the answer and its log records."""
+    client = CoreClient(env, backend or FakeBackend(answer))
+    return client.send(request), client.records
 
 
 def chat(body: Mapping[str, Any] = CHAT, *headers: tuple[str, str]) -> Request:
@@ -98,20 +92,20 @@ def test_fresh_request_ids_differ() -> None:
     ids=["health", "404", "405", "401", "preflight", "json", "stream", "400"],
 )
 def test_every_response_carries_a_request_id(request_: Request) -> None:
-    response, lines = serve(request_)
+    response, lines = logged(request_)
     assert FRESH_ID.fullmatch(response.header("x-request-id") or "")
     assert lines[0]["request_id"] == response.header("x-request-id")
 
 
 def test_a_misconfigured_relay_still_answers_with_a_request_id() -> None:
-    response, lines = serve(chat(), env={"MAX_OUTPUT_TOKENS": "nope"})
+    response, lines = logged(chat(), env={"MAX_OUTPUT_TOKENS": "nope"})
     assert response.status == 500
     assert response.header("x-request-id")
     assert lines[0]["error_code"] == "misconfigured"
 
 
 def test_the_callers_request_id_is_echoed_and_logged() -> None:
-    response, lines = serve(chat(CHAT, ("x-request-id", "trace-42")))
+    response, lines = logged(chat(CHAT, ("x-request-id", "trace-42")))
     assert response.header("x-request-id") == "trace-42"
     assert lines[0]["request_id"] == "trace-42"
 
@@ -120,12 +114,12 @@ def test_the_callers_request_id_is_echoed_and_logged() -> None:
 
 
 def test_the_bindings_log_id_is_returned_as_cf_aig_log_id() -> None:
-    assert serve(chat())[0].header("cf-aig-log-id") == "log-json-1"
-    assert serve(chat({**CHAT, "stream": True}))[0].header("cf-aig-log-id") == "log-stream-1"
+    assert logged(chat())[0].header("cf-aig-log-id") == "log-json-1"
+    assert logged(chat({**CHAT, "stream": True}))[0].header("cf-aig-log-id") == "log-stream-1"
 
 
 def test_no_log_id_means_no_cf_aig_log_id_header() -> None:
-    response, _ = serve(chat(), backend=FakeBackend())
+    response, _ = logged(chat(), backend=FakeBackend())
     assert response.header("cf-aig-log-id") is None
 
 
@@ -149,7 +143,7 @@ def test_request_log_renders_one_json_line_without_empty_fields() -> None:
 
 
 def test_one_line_describes_a_non_streamed_answer() -> None:
-    response, lines = serve(chat(CHAT, ("x-request-id", "r-1")))
+    response, lines = logged(chat(CHAT, ("x-request-id", "r-1")))
     assert response.status == 200
     [line] = lines
     duration = line.pop("duration_ms")
@@ -171,7 +165,7 @@ def test_one_line_describes_a_non_streamed_answer() -> None:
 
 
 def test_one_line_describes_a_streamed_answer_without_usage() -> None:
-    _, [line] = serve(chat({**CHAT, "stream": True}))
+    _, [line] = logged(chat({**CHAT, "stream": True}))
     assert line["stream"] is True
     assert line["gateway_log_id"] == "log-stream-1"
     assert line["model"] == "openai/gpt-5.4-mini"
@@ -179,7 +173,7 @@ def test_one_line_describes_a_streamed_answer_without_usage() -> None:
 
 
 def test_one_line_names_the_error_code_of_a_failure() -> None:
-    _, [line] = serve(chat({"messages": "nope"}))
+    _, [line] = logged(chat({"messages": "nope"}))
     assert line["status"] == 400
     assert line["error_code"] == "invalid_value"
     assert line["route"] == "chat"
@@ -189,12 +183,9 @@ def test_one_line_names_the_error_code_of_a_failure() -> None:
 def test_an_unexpected_failure_is_logged_as_internal_error_without_its_message(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def explode(model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]) -> JsonResult:
-        raise RuntimeError("backend bug")
-
-    response, [line] = serve(chat(), backend=FakeBackend(explode))
+    response, [line] = logged(chat(), backend=failing(RuntimeError("backend bug")))
     assert response.status == 500
-    assert json.loads(response.body)["error"]["code"] == "internal_error"
+    assert response.error["code"] == "internal_error"
     assert "backend bug" not in response.body.decode()
     assert line["error_code"] == "internal_error"
     assert line["status"] == 500
@@ -208,16 +199,16 @@ def test_an_unexpected_failure_is_logged_as_internal_error_without_its_message(
 )
 def test_prompts_stay_out_of_the_log(path: str, body: Mapping[str, Any]) -> None:
     request = Request("POST", path, (("x-api-key", KEY),), json.dumps(body).encode())
-    _, lines = serve(request)
+    _, lines = logged(request)
     assert PROMPT not in json.dumps(lines)
     assert "prompt" not in lines[0]
 
 
 def test_log_prompts_adds_the_prompt() -> None:
-    _, [line] = serve(chat(), env={**ENV, "LOG_PROMPTS": "true"})
+    _, [line] = logged(chat(), env={**ENV, "LOG_PROMPTS": "true"})
     assert line["prompt"] == CHAT["messages"]
     request = Request("POST", "/v1/responses", (("x-api-key", KEY),), b'{"input": "pelicans"}')
-    _, [line] = serve(request, env={**ENV, "LOG_PROMPTS": "true"})
+    _, [line] = logged(request, env={**ENV, "LOG_PROMPTS": "true"})
     assert line["prompt"] == "pelicans"
 
 
@@ -228,9 +219,8 @@ def test_local_host_logs_one_line_per_request_through_its_log() -> None:
     lines: list[str] = []
 
     async def go() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=build_app(ENV, log=lines.append))
         headers = {"authorization": f"Bearer {KEY}", "x-request-id": "local-7"}
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        async with asgi_http(build_app(ENV, log=lines.append)) as client:
             first = await client.post("/v1/chat/completions", json=CHAT, headers=headers)
             second = await client.post(
                 "/v1/responses", json={"input": PROMPT, "stream": True}, headers=headers

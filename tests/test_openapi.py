@@ -21,6 +21,7 @@ from airelay.core.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
 from airelay.core.endpoints import ENDPOINTS as ROUTES
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 from airelay.core.types import JsonResult, StreamResult
+from tests.client import asgi_request
 from tests.conftest import load_examples
 
 DOC = openapi.document()
@@ -38,13 +39,7 @@ def get(
     path: str, env: Mapping[str, str], headers: Mapping[str, str] | None = None
 ) -> httpx.Response:
     """GET `path` from the local host's ASGI app, in process."""
-
-    async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env, log=lambda _: None))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
-            return await client.get(path, headers=headers)
-
-    return asyncio.run(call())
+    return asgi_request(build_app(env, log=lambda _: None), "GET", path, headers=headers)
 
 
 def collect(stream: Any) -> bytes:
@@ -198,12 +193,7 @@ def test_get_openapi_json_serves_the_document_without_a_key() -> None:
 
 
 def test_head_openapi_json_answers_without_a_body() -> None:
-    async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app({}, log=lambda _: None))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
-            return await client.head("/openapi.json")
-
-    response = asyncio.run(call())
+    response = asgi_request(build_app({}, log=lambda _: None), "HEAD", "/openapi.json")
     assert response.status_code == 200
     assert response.content == b""
 

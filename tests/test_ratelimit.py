@@ -6,23 +6,20 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import httpx
-import httpx2
 import openai
 import pytest
 
 from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.cli import build_app
-from airelay.core.app import handle
 from airelay.core.auth import key_digest, key_id
-from airelay.core.types import Platform, RateLimiter, Request, Response
-from tests.fakes import FakeBackend, run
+from airelay.core.types import RateLimiter, Request
+from tests.client import CoreClient, asgi_http, asgi_sdk
+from tests.fakes import run
 
 KEY_A = "sk-rate-alpha-93d0c1"
 KEY_B = "sk-rate-beta-27fe44"
 ENV = {"API_KEYS": f"{KEY_A},{KEY_B}"}
 CHAT = json.dumps({"messages": [{"role": "user", "content": "count me"}]}).encode()
-BASE = "http://relay.test"
 
 
 class FakeClock:
@@ -55,19 +52,6 @@ def counts(limiter: LocalRateLimiter, key: str, times: int) -> list[bool]:
         return [await limiter.limit(key) for _ in range(times)]
 
     return run(go())
-
-
-def serve(
-    env: Mapping[str, str],
-    request: Request,
-    limiter: RateLimiter | None,
-    backend: FakeBackend | None = None,
-) -> Response:
-    """Run the core on `request` with `limiter` as the platform's rate limiter."""
-    platform = Platform(
-        backend=backend or FakeBackend(), env=env, rate_limiter=limiter, log=lambda _: None
-    )
-    return run(handle(request, platform))
 
 
 def chat(*headers: tuple[str, str], client: str | None = None, body: bytes = CHAT) -> Request:
@@ -129,7 +113,9 @@ def test_local_limiter_forgets_the_callers_of_a_past_window() -> None:
 
 def test_a_key_is_counted_by_its_key_id() -> None:
     limiter = RecordingLimiter()
-    response = serve(ENV, chat(("authorization", f"Bearer {KEY_B}")), limiter)
+    response = CoreClient(ENV, rate_limiter=limiter).send(
+        chat(("authorization", f"Bearer {KEY_B}"))
+    )
     assert response.status == 200
     assert limiter.keys == [key_id(key_digest(KEY_B))]
 
@@ -137,7 +123,7 @@ def test_a_key_is_counted_by_its_key_id() -> None:
 def test_a_keyless_caller_is_counted_by_client_address() -> None:
     # The Worker glue sets `client` from CF-Connecting-IP; the local host from the socket.
     limiter = RecordingLimiter()
-    serve({"ALLOW_ANONYMOUS": "true"}, chat(client="203.0.113.5"), limiter)
+    CoreClient({"ALLOW_ANONYMOUS": "true"}, rate_limiter=limiter).send(chat(client="203.0.113.5"))
     assert limiter.keys == ["ip:203.0.113.5"]
 
 
@@ -146,29 +132,29 @@ def test_over_the_limit_is_429_rate_limit_exceeded_with_retry_after_the_period(
     period: str | None, expected: str
 ) -> None:
     env = {**ENV, **({"RATE_LIMIT_PERIOD": period} if period else {})}
-    backend = FakeBackend()
-    response = serve(
-        env, chat(("authorization", f"Bearer {KEY_A}")), RecordingLimiter(False), backend
-    )
+    client = CoreClient(env, rate_limiter=RecordingLimiter(False))
+    response = client.send(chat(("authorization", f"Bearer {KEY_A}")))
     assert response.status == 429
     assert response.header("retry-after") == expected
-    error = json.loads(response.body)["error"]
+    error = response.error
     assert error["code"] == "rate_limit_exceeded"
     assert error["type"] == "requests"
     assert f"{expected} seconds" in error["message"]
-    assert backend.calls == []
+    assert client.backend.calls == []
 
 
 def test_a_rate_limit_period_the_binding_lacks_is_misconfigured() -> None:
     env = {**ENV, "RATE_LIMIT_PERIOD": "30"}
-    response = serve(env, chat(("authorization", f"Bearer {KEY_A}")), RecordingLimiter())
+    response = CoreClient(env, rate_limiter=RecordingLimiter()).send(
+        chat(("authorization", f"Bearer {KEY_A}"))
+    )
     assert response.status == 500
-    assert "RATE_LIMIT_PERIOD" in json.loads(response.body)["error"]["message"]
+    assert "RATE_LIMIT_PERIOD" in response.error["message"]
 
 
 def test_the_limit_is_checked_before_the_body_is_parsed() -> None:
     request = chat(("authorization", f"Bearer {KEY_A}"), body=b"{not json")
-    response = serve(ENV, request, RecordingLimiter(False))
+    response = CoreClient(ENV, rate_limiter=RecordingLimiter(False)).send(request)
     assert response.status == 429
 
 
@@ -187,17 +173,17 @@ def test_the_limit_is_checked_before_the_body_is_parsed() -> None:
 )
 def test_requests_that_reach_no_model_are_not_counted(request_: Request) -> None:
     limiter = RecordingLimiter(False)
-    response = serve(ENV, request_, limiter)
+    response = CoreClient(ENV, rate_limiter=limiter).send(request_)
     assert response.status != 429
     assert limiter.keys == []
 
 
 def test_without_a_limiter_there_is_no_limit() -> None:
-    backend = FakeBackend()
+    client = CoreClient(ENV)
     for _ in range(50):
-        response = serve(ENV, chat(("authorization", f"Bearer {KEY_A}")), None, backend)
+        response = client.send(chat(("authorization", f"Bearer {KEY_A}")))
         assert response.status == 200
-    assert len(backend.calls) == 50
+    assert len(client.backend.calls) == 50
 
 
 # --- the local host over HTTP ---------------------------------------------------------------
@@ -207,11 +193,7 @@ def sdk_calls(env: Mapping[str, str], api_key: str, times: int) -> tuple[int, Ba
     """Call chat `times` times with the SDK; return the successes before the first error."""
 
     async def go() -> tuple[int, BaseException]:
-        transport = httpx2.ASGITransport(app=build_app(env))
-        async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
-            sdk = openai.AsyncOpenAI(
-                base_url=f"{BASE}/v1", api_key=api_key, max_retries=0, http_client=http
-            )
+        async with asgi_sdk(build_app(env), api_key) as sdk:
             for served in range(times):
                 try:
                     await sdk.chat.completions.create(
@@ -240,8 +222,7 @@ def test_local_host_limits_each_key_separately() -> None:
     env = {**ENV, "RATE_LIMIT_REQUESTS": "1"}
 
     async def go() -> list[int]:
-        transport = httpx.ASGITransport(app=build_app(env))
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        async with asgi_http(build_app(env)) as client:
 
             async def post(key: str) -> int:
                 headers = {"authorization": f"Bearer {key}"}
@@ -261,8 +242,7 @@ def test_local_host_ignores_a_forged_cf_connecting_ip() -> None:
     env = {"RATE_LIMIT_REQUESTS": "1"}  # keyless: counted by client address
 
     async def go() -> list[int]:
-        transport = httpx.ASGITransport(app=build_app(env), client=("192.0.2.10", 5000))
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        async with asgi_http(build_app(env), client=("192.0.2.10", 5000)) as client:
             return [
                 (
                     await client.post(
@@ -279,9 +259,8 @@ def test_local_host_ignores_a_forged_cf_connecting_ip() -> None:
 
 def test_local_host_without_rate_limit_requests_has_no_limit() -> None:
     async def go() -> list[int]:
-        transport = httpx.ASGITransport(app=build_app(ENV))
         headers = {"authorization": f"Bearer {KEY_A}"}
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+        async with asgi_http(build_app(ENV)) as client:
             return [
                 (
                     await client.post("/v1/chat/completions", content=CHAT, headers=headers)

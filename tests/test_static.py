@@ -14,6 +14,7 @@ import pytest
 
 from airelay.cli import build_app
 from airelay.hosts.static import DEFAULT_DIRECTORY, SECURITY_HEADERS, StaticFiles, with_static_files
+from tests.client import asgi_request
 from tests.conftest import REPO
 from tests.live_server import LiveServer
 
@@ -31,13 +32,8 @@ def request(
     headers: Mapping[str, str] | None = None,
 ) -> httpx.Response:
     """Send one request to the local host's ASGI app, in process."""
-
-    async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env or {}, log=lambda _: None))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
-            return await client.request(method, path, headers=headers)
-
-    return asyncio.run(call())
+    app = build_app(env or {}, log=lambda _: None)
+    return asgi_request(app, method, path, headers=headers)
 
 
 def test_the_checkouts_public_directory_is_the_default() -> None:
