@@ -7,8 +7,10 @@ wheel offline.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -17,8 +19,14 @@ import js
 from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 from workers import Response as WorkersResponse
 
-from airelay.core.errors import BackendError, RelayError, upstream_error, upstream_status
-from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length
+from airelay.core.errors import (
+    BackendError,
+    RelayError,
+    coded_error,
+    upstream_error,
+    upstream_failure,
+)
+from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, body_limit, declared_length, text_depth
 from airelay.core.types import (
     BackendResult,
     Handler,
@@ -222,7 +230,7 @@ class AiBinding:
     async def run(
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
     ) -> BackendResult:
-        """Call `env.AI.run` with plain JS objects; return JSON data or the untouched stream."""
+        """Call `env.AI.run` for the raw Response; return JSON data or the untouched stream."""
         if _is_missing(self._ai):
             raise BackendError(
                 500,
@@ -230,19 +238,13 @@ class AiBinding:
                 type="server_error",
                 code="misconfigured",
             )
+        # Every call asks for the upstream Response itself (see read_raw_response).
+        call_options = {**_drop_none(options), "returnRawResponse": True}
         try:
-            result = await self._ai.run(model, json_to_js(inputs), json_to_js(_drop_none(options)))
+            raw = await self._ai.run(model, json_to_js(inputs), json_to_js(call_options))
         except JsException as exc:
             raise binding_error(exc) from exc
-        log_id = self.gateway_log_id()
-        if is_readable_stream(result):
-            return StreamResult(result, log_id)
-        return JsonResult(to_json_data(result), log_id)
-
-    def gateway_log_id(self) -> str | None:
-        """Return the AI Gateway log id of the last call, if the binding has one."""
-        log_id = getattr(self._ai, "aiGatewayLogId", None)
-        return log_id if isinstance(log_id, str) and log_id else None
+        return await read_raw_response(raw)
 
 
 class RateLimitBinding:
@@ -272,11 +274,13 @@ def binding_error(exc: JsException) -> BackendError:
     """Map an error thrown by `env.AI.run` to the relay's OpenAI-shaped answer."""
     name = str(getattr(exc, "name", "") or "")
     message = str(getattr(exc, "message", "") or exc)
-    # The status decides first: "400: ... timeout ..." is a rejected request, not a timeout.
+    # With returnRawResponse the binding answers upstream errors as a Response; what it still
+    # throws (AiInternalError, a failed subrequest) may carry "<code>: <description>" all the
+    # same. The code decides first: "400: ... timeout ..." is a rejected request, not a timeout.
     match = _STATUS_MESSAGE.match(message)
-    status = upstream_status(int(match.group(1))) if match else None
-    if match and status is not None:
-        return upstream_error(status, match.group(2).strip())
+    error = coded_error(int(match.group(1)), match.group(2).strip()) if match else None
+    if error is not None:
+        return error
     if name in _TIMEOUT_NAMES or "timeout" in message.lower() or "timed out" in message.lower():
         return upstream_error(504, message)
     return BackendError(
@@ -285,3 +289,120 @@ def binding_error(exc: JsException) -> BackendError:
         type="api_error",
         code="upstream_error",
     )
+
+
+# Why the glue reads the upstream Response itself: workerd's Ai.run stores `aiGatewayLogId`,
+# `lastRequestId` and the last status on the one binding object that every request of the
+# isolate shares, after awaiting the upstream (and, for JSON, before awaiting its body), so
+# those fields can already hold another request's values; it also reads `returnRawResponse`
+# back from a shared `#options` field after that await, so every call must pass it. Without
+# it, only a content-type of exactly `application/json` is parsed and a non-2xx throws with
+# its HTTP status lost (cloudflare/workerd src/cloudflare/internal/ai-api.ts, Ai.run and
+# _parseError). Cloudflare's own libraries call the binding this way too (cloudflare/ai:
+# packages/workers-ai-provider/src/gateway-delegate.ts makeRunFetch, and
+# packages/tanstack-ai/src/utils/create-fetcher.ts createWorkersAiBindingFetch, which treat
+# the body as a stream only when the content-type contains `text/event-stream`).
+_MAX_ERROR_BODY_BYTES = 16_384  # any error object fits; an HTML error page is cut
+# A 2xx JSON answer nesting deeper than this is refused before json.loads recurses into it:
+# in Pyodide a deep enough text kills the runtime instead of raising (see limits.check_depth).
+_MAX_ANSWER_DEPTH = 512
+# AI Gateway's log ids and cache statuses are short tokens; anything else stays out of the
+# caller's headers and the log line.
+_GATEWAY_VALUE = re.compile(r"[\x21-\x7e]{1,128}")
+
+
+async def read_raw_response(raw: Any) -> BackendResult:
+    """Turn the binding's raw upstream Response into a result, or raise the relay's answer."""
+    if not is_response(raw):
+        raise _malformed("The Workers AI binding did not return the upstream response.")
+    headers = raw.headers
+    status = int(raw.status)
+    log_id = _gateway_header(headers, "cf-aig-log-id")
+    cache_status = _gateway_header(headers, "cf-aig-cache-status")
+    if not 200 <= status <= 299:
+        body = await _error_text(raw)
+        raise upstream_failure(status, body, _header(headers, "retry-after"))
+    content_type = _header(headers, "content-type") or ""
+    media_type = content_type.split(";")[0].strip().lower()
+    if "text/event-stream" in content_type.lower() and not _is_missing(raw.body):
+        # The very stream object goes on: Python never touches a chunk.
+        return StreamResult(raw.body, log_id, cache_status)
+    if media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            text = str(await raw.text())
+        except JsException as exc:
+            raise binding_error(exc) from exc
+        return JsonResult(json_answer(text), log_id, cache_status)
+    await _discard(raw)
+    raise _malformed(
+        f"The model answered {status} with content-type {content_type or '(none)'!r}, "
+        "neither JSON nor an event stream."
+    )
+
+
+def json_answer(text: str) -> dict[str, Any]:
+    """Parse a 2xx JSON answer strictly into a JSON object, or raise 502 upstream_malformed."""
+    try:
+        # str.count is cheap; the exact depth is worked out only when it could matter.
+        if text.count("{") + text.count("[") > _MAX_ANSWER_DEPTH and (
+            text_depth(text) > _MAX_ANSWER_DEPTH
+        ):
+            raise ValueError("nested too deeply")
+        data = json.loads(text, parse_constant=_not_json, parse_float=_finite_float)
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers JSONDecodeError and int() refusing literals over
+        # sys.get_int_max_str_digits() digits.
+        raise _malformed("The model answered with JSON the relay cannot read.") from exc
+    if not isinstance(data, dict):
+        raise _malformed("The model answered with something other than a JSON object.")
+    return data
+
+
+def is_response(value: Any) -> bool:
+    """Tell whether `value` is a JS Response."""
+    return isinstance(value, JsProxy) and bool(js.Response.prototype.isPrototypeOf(value))
+
+
+def _not_json(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON lacks.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(literal: str) -> float:
+    # 1e999 is valid JSON but reads as infinity, which no JSON encoder writes back.
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"{literal[:32]} is out of range")
+    return value
+
+
+def _header(headers: Any, name: str) -> str | None:
+    value = headers.get(name)
+    return value if isinstance(value, str) else None  # JS null may arrive as `jsnull`
+
+
+def _gateway_header(headers: Any, name: str) -> str | None:
+    value = _header(headers, name)
+    return value if value is not None and _GATEWAY_VALUE.fullmatch(value) else None
+
+
+async def _error_text(raw: Any) -> str:
+    if _is_missing(raw.body):
+        return ""
+    try:
+        data = await _read_at_most(raw.body, _MAX_ERROR_BODY_BYTES)
+    except JsException:
+        return ""  # the status still says what happened
+    return data[:_MAX_ERROR_BODY_BYTES].decode("utf-8", errors="replace")
+
+
+async def _discard(raw: Any) -> None:
+    # An unread body holds the upstream subrequest open until the isolate drops it.
+    if _is_missing(raw.body):
+        return
+    with contextlib.suppress(JsException):
+        await raw.body.cancel()
+
+
+def _malformed(message: str) -> BackendError:
+    return BackendError(502, message, type="api_error", code="upstream_malformed")
