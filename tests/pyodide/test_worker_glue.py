@@ -410,6 +410,7 @@ def test_a_2xx_that_is_neither_json_nor_a_stream_is_a_502(
     )
     response, body_state = got
     assert response["status"] == 502
+    assert dict(response["headers"])["cf-aig-log-id"] == "log-9"
     error = json.loads(base64.b64decode(response["body"]))["error"]
     assert error["code"] == "upstream_malformed"
     assert error["type"] == "api_error"
@@ -650,11 +651,12 @@ def test_upstream_error_response_becomes_openai_error(
     fragment: str,
     retry_after: str | None,
 ) -> None:
+    sent_headers = json.dumps({**headers, "cf-aig-log-id": "log-e"})
     got = run(
         pyodide,
         f"""
         env = stand_ins.makeEnv()
-        env.AI.answerStatus({status}, {body!r}, {content_type!r}, {json.dumps(headers)!r})
+        env.AI.answerStatus({status}, {body!r}, {content_type!r}, {sent_headers!r})
         response = await worker.serve(make_request(body=b"{{}}"), env, FakeCore())
         await response_json(response)
         """,
@@ -663,6 +665,8 @@ def test_upstream_error_response_becomes_openai_error(
     sent = dict(got["headers"])
     assert sent["content-type"] == "application/json"
     assert sent.get("retry-after") == retry_after
+    # The gateway logged the failed call too: its id goes to the caller.
+    assert sent["cf-aig-log-id"] == "log-e"
     error = json.loads(base64.b64decode(got["body"]))["error"]
     assert set(error) == {"message", "type", "param", "code"}
     assert error["code"] == code

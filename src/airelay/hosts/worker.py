@@ -321,7 +321,8 @@ async def read_raw_response(raw: Any) -> BackendResult:
     cache_status = _gateway_header(headers, "cf-aig-cache-status")
     if not 200 <= status <= 299:
         body = await _error_text(raw)
-        raise upstream_failure(status, body, _header(headers, "retry-after"))
+        error = upstream_failure(status, body, _header(headers, "retry-after"))
+        raise _with_log_id(error, log_id)
     content_type = _header(headers, "content-type") or ""
     media_type = content_type.split(";")[0].strip().lower()
     if "text/event-stream" in content_type.lower() and not _is_missing(raw.body):
@@ -329,15 +330,18 @@ async def read_raw_response(raw: Any) -> BackendResult:
         return StreamResult(raw.body, log_id, cache_status)
     if media_type == "application/json" or media_type.endswith("+json"):
         try:
-            text = str(await raw.text())
+            data = json_answer(str(await raw.text()))
         except JsException as exc:
-            raise binding_error(exc) from exc
-        return JsonResult(json_answer(text), log_id, cache_status)
+            raise _with_log_id(binding_error(exc), log_id) from exc
+        except BackendError as error:
+            raise _with_log_id(error, log_id) from None
+        return JsonResult(data, log_id, cache_status)
     await _discard(raw)
-    raise _malformed(
+    error = _malformed(
         f"The model answered {status} with content-type {content_type or '(none)'!r}, "
         "neither JSON nor an event stream."
     )
+    raise _with_log_id(error, log_id)
 
 
 def json_answer(text: str) -> dict[str, Any]:
@@ -402,6 +406,13 @@ async def _discard(raw: Any) -> None:
         return
     with contextlib.suppress(JsException):
         await raw.body.cancel()
+
+
+def _with_log_id(error: BackendError, log_id: str | None) -> BackendError:
+    # AI Gateway logs failed calls too: the id lets the caller and the operator find that log.
+    if log_id is not None:
+        error.headers = (*error.headers, ("cf-aig-log-id", log_id))
+    return error
 
 
 def _malformed(message: str) -> BackendError:
