@@ -60,6 +60,11 @@ class Headers(JsProxy):
     def entries(self) -> list[tuple[str, str]]:
         return sorted(self._pairs)
 
+    def get(self, name: str) -> str | None:
+        wanted = name.lower()
+        values = [value for key, value in self._pairs if key == wanted]
+        return ", ".join(values) if values else None
+
 
 class FakeRequest(JsProxy):
     """A JS Request: url, method, headers, a one-shot body."""
@@ -72,14 +77,22 @@ class FakeRequest(JsProxy):
 
 
 class Ai(JsProxy):
-    """The AI binding: answers every call with the same JSON, held "in JS"."""
+    """The AI binding called with `returnRawResponse`: every call gets the same JSON Response."""
 
     def __init__(self, answer: Any) -> None:
-        self._answer = answer
+        self._text = json.dumps(answer, separators=(",", ":"))
         self.aiGatewayLogId: str | None = None
 
-    async def run(self, model: str, inputs: Any, options: Any) -> JsData:
-        return JsData(self._answer)
+    async def run(self, model: str, inputs: Any, options: Any) -> JsResponse:
+        headers = Headers([("content-type", "application/json"), ("cf-aig-log-id", "log-1")])
+        return JsResponse(_TextBody(self._text), {"status": 200, "headers": headers})
+
+
+class _TextBody(JsProxy):
+    """A response body that is read whole, as `Response.text()` does."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class Env(JsProxy):
@@ -123,6 +136,14 @@ class JsResponse(JsProxy):
     @classmethod
     def new(cls, body: Any, init: dict[str, Any]) -> JsResponse:
         return cls(body, init)
+
+    async def text(self) -> str:
+        return str(self.body.text)
+
+
+JsResponse.prototype = types.SimpleNamespace(  # type: ignore[attr-defined]
+    isPrototypeOf=lambda value: isinstance(value, JsResponse)
+)
 
 
 class WorkersResponse:

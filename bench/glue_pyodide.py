@@ -1,12 +1,14 @@
 """What the Worker glue costs per request in Pyodide (the Python Workers runtime), next to the
 same code in CPython. One run, printed; not part of the test suite.
 
-    .venv/bin/python bench/glue_pyodide.py [--requests N]
+    .venv/bin/python bench/glue_pyodide.py [--requests N] [--pyodide 314.0.7|0.28.3]
 
-Pyodide side: real Pyodide 0.28 under Node with the workers-runtime-sdk wheel and the JS
-stand-in for `env.AI` (tests/pyodide/runner.mjs). CPython side: the same airelay.hosts.worker code
-over pure-Python stand-ins for `js`/`pyodide`/`workers` (bench/fake_runtime.py), so the ratio
-is Pyodide's interpreter plus its JS boundary against native Python doing the same steps.
+Pyodide side: real Pyodide under Node (314.0.7, Python 3.14, unless --pyodide names the other
+runtime) with the workers-runtime-sdk wheel and the JS stand-in for `env.AI`, which answers
+with a raw JSON Response as workerd does for `returnRawResponse` (tests/pyodide/runner.mjs).
+CPython side: the same airelay.hosts.worker code over pure-Python stand-ins for
+`js`/`pyodide`/`workers` (bench/fake_runtime.py), so the ratio is Pyodide's interpreter plus
+its JS boundary against native Python doing the same steps.
 Needs what the Pyodide test tier needs: `npm ci` and scripts/fetch-pyodide-deps.sh.
 """
 
@@ -26,7 +28,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
 import fake_runtime  # noqa: E402
 import glue_workload  # noqa: E402
-from tests.pyodide.runner_client import Pieces, PyodideRunner, locate  # noqa: E402
+from tests.pyodide.runner_client import (  # noqa: E402
+    DEFAULT_PYODIDE,
+    PYODIDE_RUNTIMES,
+    Pieces,
+    PyodideRunner,
+    locate,
+)
 
 PYODIDE_DRIVER = """
 import base64, json, stand_ins
@@ -79,8 +87,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="calls per round")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--pyodide", choices=list(PYODIDE_RUNTIMES), default=DEFAULT_PYODIDE, help="npm pyodide"
+    )
     args = parser.parse_args()
-    pieces = locate()
+    pieces = locate(args.pyodide)
     if not isinstance(pieces, Pieces):
         print(f"glue_pyodide: {pieces}", file=sys.stderr)
         return 2

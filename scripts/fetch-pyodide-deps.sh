@@ -35,6 +35,8 @@ else
   echo "fetch-pyodide-deps: downloaded $wheel"
 fi
 
-if [[ ! -f node_modules/pyodide/pyodide.mjs ]]; then
-  echo "fetch-pyodide-deps: note: node_modules/pyodide is missing; run npm ci" >&2
-fi
+for runtime in pyodide pyodide-314; do
+  if [[ ! -f "node_modules/$runtime/pyodide.mjs" ]]; then
+    echo "fetch-pyodide-deps: note: node_modules/$runtime is missing; run npm ci" >&2
+  fi
+done

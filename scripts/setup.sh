@@ -92,7 +92,7 @@ fi
 npm_stamp=node_modules/.airelay-setup
 want=$(digest .venv/bin/python package.json package-lock.json)
 if stamp_matches "$npm_stamp" "$want" && [ -x node_modules/.bin/wrangler ] \
-  && [ -f node_modules/pyodide/pyodide.mjs ]; then
+  && [ -f node_modules/pyodide/pyodide.mjs ] && [ -f node_modules/pyodide-314/pyodide.mjs ]; then
   echo "setup: node_modules is up to date with package-lock.json; skipping npm ci"
 else
   npm ci --no-audit --no-fund --loglevel=error

@@ -397,16 +397,9 @@ def test_a_stream_that_raises_is_cut_off_cleanly_and_logged(
     # gets a clean end of the body, never a broken connection.
     first = b'data: {"choices": []}\n\n'
     backend = FakeBackend(lambda model, inputs, options: StreamResult(failing_stream(first)()))
-    platform = Platform(backend=backend, env={"ALLOW_ANONYMOUS": "true"}, log=lambda line: None)
-    app = AsgiApp(handle, lambda: platform)
-
-    async def send() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
-            return await http.post("/v1/chat/completions", json={**CHAT, "stream": True})
-
+    app = CoreClient(backend=backend).asgi_app()
     with caplog.at_level(logging.ERROR, logger="airelay"):
-        response = run(send())
+        response = asgi_request(app, "POST", "/v1/chat/completions", json={**CHAT, "stream": True})
     assert response.status_code == 200
     assert response.content == first
     assert "stream failed midway" in caplog.text

@@ -1,4 +1,4 @@
-"""Tier 2: one Node process running real Pyodide for the whole session."""
+"""Tier 2: real Pyodide under Node, one process per runtime for the whole session."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.pyodide.runner_client import Pieces, PyodideRunner, locate
+from tests.pyodide.runner_client import PYODIDE_RUNTIMES, Pieces, PyodideRunner, locate
 
 
 def _require() -> bool:
@@ -15,15 +15,20 @@ def _require() -> bool:
     return os.environ.get("AIRELAY_REQUIRE_PYODIDE") == "1"
 
 
-@pytest.fixture(scope="session")
-def pyodide(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PyodideRunner]:
+@pytest.fixture(scope="session", params=list(PYODIDE_RUNTIMES), ids=lambda v: f"pyodide-{v}")
+def pyodide(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PyodideRunner]:
     """Start the runner: `pyodide.run(code)` executes a snippet in Pyodide, returning its value."""
-    pieces = locate()
+    # Session-scoped and parametrised: pytest runs every test on one runtime, closes that
+    # runner, then starts the next, so at most one Node process runs at a time.
+    version: str = request.param
+    pieces = locate(version)
     if not isinstance(pieces, Pieces):
         if _require():
             pytest.fail(f"AIRELAY_REQUIRE_PYODIDE=1 but {pieces}")
         pytest.skip(pieces)
-    log = tmp_path_factory.mktemp("pyodide") / "runner-stderr.log"
+    log = tmp_path_factory.mktemp(f"pyodide-{version}") / "runner-stderr.log"
     with log.open("wb") as stderr:
         runner = PyodideRunner(pieces, stderr)
         try:

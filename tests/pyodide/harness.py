@@ -41,12 +41,19 @@ class FakeCore:
             result = await platform.backend.run(self.model, self.inputs, self.options)
         except RelayError as exc:
             return exc.to_response()
+        gateway = [
+            (name, value)
+            for name, value in (
+                ("cf-aig-log-id", result.gateway_log_id),
+                ("cf-aig-cache-status", result.cache_status),
+            )
+            if value
+        ]
         if isinstance(result, StreamResult):
-            return Response(self.status, [*SSE_HEADERS, *self.extra_headers], stream=result.stream)
+            headers = [*SSE_HEADERS, *self.extra_headers, *gateway]
+            return Response(self.status, headers, stream=result.stream)
         body = json.dumps(result.data, ensure_ascii=False).encode()
-        headers = [("content-type", "application/json"), *self.extra_headers]
-        if result.gateway_log_id:
-            headers.append(("cf-aig-log-id", result.gateway_log_id))
+        headers = [("content-type", "application/json"), *self.extra_headers, *gateway]
         return Response(self.status, headers, body)
 
 

@@ -28,7 +28,6 @@ for (const name of ["pyodide", "wheel", "src", "harness"]) {
   if (!args[name]) throw new Error(`runner.mjs: --${name} is required`);
 }
 
-const SITE_PACKAGES = "/lib/python3.13/site-packages";
 const SRC_DIR = "/home/pyodide/src";
 
 const { loadPyodide } = await import(pathToFileURL(join(args.pyodide, "pyodide.mjs")).href);
@@ -43,7 +42,9 @@ pyodide.registerJsModule("_pyodide_entrypoint_helper", standIns.entrypointHelper
 pyodide.registerJsModule("_cloudflare_compat_flags", standIns.compatFlags);
 pyodide.registerJsModule("stand_ins", standIns);
 
-// The wheel is a zip of pure-Python files: unpacking it is what an installer would do.
+// The wheel is a zip of pure-Python files: unpacking it is what an installer would do. Where
+// it goes depends on the runtime's Python (3.13 or 3.14), so ask that Python.
+const SITE_PACKAGES = pyodide.runPython(`import sysconfig; sysconfig.get_paths()["purelib"]`);
 pyodide.FS.writeFile("/tmp/sdk.whl", readFileSync(args.wheel));
 pyodide.runPython(`
 import zipfile

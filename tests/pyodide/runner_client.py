@@ -20,6 +20,12 @@ ROOT = HERE.parents[1]
 WHEEL_DIR = ROOT / ".cache" / "wheels"
 SETUP_HINT = "scripts/fetch-pyodide-deps.sh"
 
+# The Python Workers runtimes, by npm pyodide version: 314.0.7 (Python 3.14) for compatibility
+# dates from 2026-09-08, 0.28.3 (Python 3.13) for earlier ones (workers-py 1.17.9,
+# pywrangler/metadata.py and utils.py get_pyodide_index). The tier runs on both.
+PYODIDE_RUNTIMES = {"314.0.7": "3.14", "0.28.3": "3.13"}
+DEFAULT_PYODIDE = "314.0.7"
+
 START_TIMEOUT_S = 90.0
 CALL_TIMEOUT_S = 60.0
 
@@ -42,9 +48,22 @@ class Pieces:
 
 
 def pinned_npm_version(package: str) -> str:
-    """Return the version package.json pins for an npm dev dependency."""
+    """Return the version package.json pins for an npm dev dependency (an alias's target's)."""
     manifest = json.loads((ROOT / "package.json").read_text())
-    return str(manifest["devDependencies"][package])
+    spec = str(manifest["devDependencies"][package])
+    # "npm:pyodide@314.0.7" installs pyodide 314.0.7 under another name.
+    return spec.rpartition("@")[2] if spec.startswith("npm:") else spec
+
+
+def pyodide_package(version: str) -> str:
+    """Return the node_modules name under which package.json installs npm pyodide@`version`."""
+    manifest = json.loads((ROOT / "package.json").read_text())
+    for name, spec in manifest["devDependencies"].items():
+        if spec in (version, f"npm:pyodide@{version}") and (
+            name == "pyodide" or str(spec).startswith("npm:pyodide@")
+        ):
+            return str(name)
+    raise LookupError(f"package.json pins no pyodide@{version}")
 
 
 def pinned_sdk_version() -> str:
@@ -57,19 +76,19 @@ def pinned_sdk_version() -> str:
     raise LookupError("pyproject.toml pins no workers-runtime-sdk==<version> in the dev group")
 
 
-def locate() -> Pieces | str:
-    """Find node, npm pyodide and the SDK wheel at their pinned versions, or say what is missing."""
+def locate(version: str = DEFAULT_PYODIDE) -> Pieces | str:
+    """Find node, npm pyodide@`version` and the SDK wheel, or say what is missing."""
     node = shutil.which("node")
     if node is None:
         return "node not found on PATH (Node 20 is needed for the Pyodide tier)"
-    want = pinned_npm_version("pyodide")
-    pyodide_dir = ROOT / "node_modules" / "pyodide"
+    package = pyodide_package(version)
+    pyodide_dir = ROOT / "node_modules" / package
     installed = pyodide_dir / "package.json"
     if not installed.is_file():
-        return f"npm pyodide@{want} not installed: run npm ci"
+        return f"npm pyodide@{version} ({package}) not installed: run npm ci"
     found = json.loads(installed.read_text()).get("version")
-    if found != want:
-        return f"npm pyodide@{want} not installed (found {found}): run npm ci"
+    if found != version:
+        return f"npm pyodide@{version} not installed (found {found}): run npm ci"
     sdk = pinned_sdk_version()
     wheel = WHEEL_DIR / f"workers_runtime_sdk-{sdk}-py3-none-any.whl"
     if not wheel.is_file():

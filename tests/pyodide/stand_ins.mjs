@@ -21,9 +21,17 @@ export const compatFlags = {
   python_request_headers_preserve_commas: false,
 };
 
-// workerd's class: the message is "<internalCode>: <description>", the name may be overridden.
+// workerd's classes (src/cloudflare/internal/ai-api.ts): an upstream error's message is
+// "<internalCode>: <description>" and its name may be overridden; AiInternalError is local misuse.
 export class InferenceUpstreamError extends Error {
   constructor(message, name = "InferenceUpstreamError") {
+    super(message);
+    this.name = name;
+  }
+}
+
+export class AiInternalError extends Error {
+  constructor(message, name = "AiInternalError") {
     super(message);
     this.name = name;
   }
@@ -65,39 +73,131 @@ export function shapeIssues(value, path = "$") {
   return Object.keys(value).flatMap((key) => shapeIssues(value[key], `${path}.${key}`));
 }
 
+function deferred() {
+  let resolve;
+  const promise = new Promise((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+// One scripted upstream answer. `held` answers wait for the test: the upstream's headers
+// until `releaseHeaders(id)`, its body until `releaseBody(id)`.
+class Answer {
+  constructor(spec, id) {
+    this.id = id;
+    this.kind = spec.kind ?? "http"; // "http" or "throw"
+    this.status = spec.status ?? 200;
+    this.headers = { ...(spec.headers ?? {}) };
+    if (spec.contentType) this.headers["content-type"] = spec.contentType;
+    if (spec.logId) this.headers["cf-aig-log-id"] = spec.logId;
+    if (spec.cacheStatus) this.headers["cf-aig-cache-status"] = spec.cacheStatus;
+    this.bytes = spec.body === undefined || spec.body === null ? null : encoder.encode(spec.body);
+    this.chunkSize = spec.chunkSize ?? 7;
+    this.throwName = spec.throwName;
+    this.throwClass = spec.throwClass;
+    this.message = spec.message ?? "";
+    this.held = Boolean(spec.held);
+    this.headersGate = deferred();
+    this.bodyGate = deferred();
+    this.called = deferred(); // the call that takes this answer has started
+    this.settled = deferred(); // that call's `run` has set the binding's fields
+    if (!this.held) {
+      this.headersGate.resolve();
+      this.bodyGate.resolve();
+    }
+  }
+}
+
 // Named `Ai` like workerd's binding class, so the SDK's _EnvWrapper wraps it the same way.
+// `run` follows workerd's Ai.run (src/cloudflare/internal/ai-api.ts): the upstream answers
+// with an HTTP Response; the binding stores its log id and status on this one shared object
+// and keeps the call's options in one shared field, read back after the upstream answered;
+// with `returnRawResponse` it returns the Response as is, else it throws for a non-2xx
+// (InferenceUpstreamError, as _parseError builds it), parses JSON only for a content-type of
+// exactly `application/json` (awaiting the body after the fields are set) and returns the
+// body stream otherwise.
 export class Ai {
+  #options = {};
+
   constructor() {
     this.calls = [];
     this.answers = [];
+    this.byId = new Map();
+    this.nextId = 0;
+    this.lastRequestId = null;
     this.aiGatewayLogId = null;
+    this.lastRequestHttpStatusCode = null;
+    this.lastRequestInternalStatusCode = null;
     this.lastStream = undefined;
+    this.lastBodyState = undefined;
+    this.lastResponse = undefined;
     this.pulls = 0;
     // The benchmark turns recording off and answers every call with one JSON value.
     this.record = true;
-    this.defaultAnswer = {};
+    this.defaultAnswer = { kind: "http", status: 200, contentType: "application/json", body: "{}" };
+  }
+
+  // The general form: `specJson` is {kind, status, contentType, headers, body, chunkSize,
+  // logId, cacheStatus, held, throwClass, throwName, message}; returns the answer's id.
+  answer(specJson) {
+    const answer = new Answer(JSON.parse(specJson), this.nextId++);
+    this.answers.push(answer);
+    this.byId.set(answer.id, answer);
+    return answer.id;
   }
 
   answerJsonAlways(jsonText) {
-    this.defaultAnswer = JSON.parse(jsonText);
+    this.defaultAnswer = { ...this.defaultAnswer, body: jsonText };
     this.record = false;
   }
 
-  answerJson(jsonText, logId = null) {
-    this.answers.push({ kind: "json", value: JSON.parse(jsonText), logId });
+  answerJson(jsonText, logId = null, cacheStatus = null) {
+    return this.answer(
+      JSON.stringify({ contentType: "application/json", body: jsonText, logId, cacheStatus }),
+    );
   }
 
   // The body is split every `chunkSize` bytes, so multi-byte characters straddle chunks.
-  answerStream(text, chunkSize = 7, logId = null) {
-    this.answers.push({ kind: "stream", bytes: encoder.encode(text), chunkSize, logId });
+  answerStream(text, chunkSize = 7, logId = null, cacheStatus = null) {
+    return this.answer(
+      JSON.stringify({
+        contentType: "text/event-stream",
+        body: text,
+        chunkSize,
+        logId,
+        cacheStatus,
+      }),
+    );
   }
 
-  answerError(message, name = "InferenceUpstreamError") {
-    this.answers.push({ kind: "error", message, name });
+  // An upstream error: `status` with `body` (JSON text or not) and its content-type.
+  answerStatus(status, body, contentType = "application/json", headersJson = "{}") {
+    return this.answer(
+      JSON.stringify({ status, body, contentType, headers: JSON.parse(headersJson) }),
+    );
   }
 
-  answerJsError(constructorName, message) {
-    this.answers.push({ kind: "error", message, constructorName });
+  // A throw from `run` itself, before any upstream answer: a global error class
+  // (TypeError for a failed subrequest) or one of workerd's classes above.
+  answerThrow(throwClass, message, throwName = null) {
+    return this.answer(JSON.stringify({ kind: "throw", throwClass, message, throwName }));
+  }
+
+  whenCalled(id) {
+    return this.byId.get(id).called.promise;
+  }
+
+  whenSettled(id) {
+    return this.byId.get(id).settled.promise;
+  }
+
+  releaseHeaders(id) {
+    this.byId.get(id).headersGate.resolve();
+  }
+
+  releaseBody(id) {
+    this.byId.get(id).bodyGate.resolve();
   }
 
   callsJson() {
@@ -105,43 +205,89 @@ export class Ai {
   }
 
   async run(...args) {
-    const [model, inputs, options] = args;
+    const [model, inputs, options = {}] = args;
+    this.#options = options;
+    this.lastRequestId = "";
     if (this.record) {
       this.calls.push({
         argc: args.length,
         model,
         inputs: inputs === undefined ? "<undefined>" : JSON.parse(JSON.stringify(inputs)),
-        options: options === undefined ? "<undefined>" : JSON.parse(JSON.stringify(options)),
+        options: JSON.parse(JSON.stringify(options)),
         issues: [...shapeIssues(inputs, "inputs"), ...shapeIssues(options, "options")],
       });
     }
-    const answer = this.answers.shift() ?? { kind: "json", value: this.defaultAnswer, logId: null };
-    this.aiGatewayLogId = answer.logId ?? null;
-    if (answer.kind === "error") {
-      if (answer.constructorName) throw new globalThis[answer.constructorName](answer.message);
-      throw new InferenceUpstreamError(answer.message, answer.name);
-    }
-    if (answer.kind === "json") {
-      return answer.value;
-    }
-    this.lastStream = this.#stream(answer.bytes, answer.chunkSize);
-    return this.lastStream;
+    const answer = this.answers.shift() ?? new Answer(this.defaultAnswer, -1);
+    answer.called.resolve();
+    const res = await this.#fetch(answer);
+    this.lastRequestId = res.headers.get("cf-ai-req-id");
+    this.aiGatewayLogId = res.headers.get("cf-aig-log-id");
+    this.lastRequestHttpStatusCode = res.status;
+    this.lastResponse = res;
+    answer.settled.resolve();
+    if (this.#options.returnRawResponse) return res;
+    if (!res.ok || !res.body) throw await this.#parseError(res);
+    if (res.headers.get("content-type") === "application/json") return await res.json();
+    return res.body;
   }
 
-  // Pull-based with no read-ahead: `pulls` counts every chunk anyone has asked for.
-  #stream(bytes, chunkSize) {
+  // The upstream subrequest: a real Response once the answer's headers are released.
+  async #fetch(answer) {
+    await answer.headersGate.promise;
+    if (answer.kind === "throw") {
+      const Class = answer.throwClass === "AiInternalError" ? AiInternalError
+        : answer.throwClass === "InferenceUpstreamError" ? InferenceUpstreamError
+          : globalThis[answer.throwClass];
+      const error = new Class(answer.message);
+      if (answer.throwName) error.name = answer.throwName;
+      throw error;
+    }
+    const body = answer.bytes === null ? null : this.#stream(answer);
+    this.lastStream = body ?? undefined;
+    return new Response(body, { status: answer.status, headers: answer.headers });
+  }
+
+  async #parseError(res) {
+    const content = await res.text();
+    try {
+      const parsed = JSON.parse(content);
+      if (parsed.internalCode) {
+        this.lastRequestInternalStatusCode = parsed.internalCode;
+        return new InferenceUpstreamError(`${parsed.internalCode}: ${parsed.description}`, parsed.name);
+      }
+      if (parsed.errors && parsed.errors.length > 0 && parsed.errors[0]) {
+        return new InferenceUpstreamError(`${parsed.errors[0].code}: ${parsed.errors[0].message}`);
+      }
+      return new InferenceUpstreamError(content);
+    } catch {
+      return new InferenceUpstreamError(content);
+    }
+  }
+
+  // Pull-based with no read-ahead: `pulls` counts every chunk anyone has asked for. A held
+  // answer's first chunk waits for `releaseBody`.
+  // `lastBodyState` tells whether the last body was left "open", "read" to its end or
+  // "cancelled".
+  #stream(answer) {
+    const { bytes, chunkSize } = answer;
     let offset = 0;
     this.pulls = 0;
+    this.lastBodyState = "open";
     return new ReadableStream(
       {
-        pull: (controller) => {
+        pull: async (controller) => {
           this.pulls += 1;
+          await answer.bodyGate.promise;
           if (offset >= bytes.length) {
+            this.lastBodyState = "read";
             controller.close();
             return;
           }
           controller.enqueue(bytes.slice(offset, offset + chunkSize));
           offset += chunkSize;
+        },
+        cancel: () => {
+          this.lastBodyState = "cancelled";
         },
       },
       { highWaterMark: 0 },

@@ -1,5 +1,7 @@
-"""Tier 2: the Worker glue (`airelay.hosts.worker`, `src/entry.py`) in real Pyodide 0.28 under Node,
-with the real workers-runtime-sdk wheel and JS stand-ins for `env.AI` and `env.RATE_LIMITER`.
+"""Tier 2: the Worker glue (`airelay.hosts.worker`, `src/entry.py`) in real Pyodide under Node
+(314.0.7, Python 3.14, and 0.28.3, Python 3.13: every test runs on both), with the real
+workers-runtime-sdk wheel and JS stand-ins for `env.AI` and `env.RATE_LIMITER` that behave
+like workerd's (tests/pyodide/stand_ins.mjs).
 
 Each test sends a snippet to the session's Pyodide (see conftest.py); the snippet's last
 expression comes back as JSON. The stand-ins are in stand_ins.mjs, the snippets' helpers
@@ -11,11 +13,14 @@ from __future__ import annotations
 import base64
 import json
 import textwrap
+import tomllib
 from typing import Any
 
 import pytest
 
 from tests.pyodide.runner_client import (
+    DEFAULT_PYODIDE,
+    PYODIDE_RUNTIMES,
     ROOT,
     PyodideRunner,
     pinned_npm_version,
@@ -100,16 +105,34 @@ def run(pyodide: PyodideRunner, code: str) -> Any:
     return pyodide.run(PRELUDE + textwrap.dedent(code))
 
 
-def test_runtime_is_pinned_pyodide_with_pinned_sdk(pyodide: PyodideRunner) -> None:
-    assert pyodide.info["pyodide"] == pinned_npm_version("pyodide")
-    assert pyodide.info["python"].startswith("3.13.")
+def test_runtime_is_a_pinned_pyodide_with_the_pinned_sdk(pyodide: PyodideRunner) -> None:
+    version = pyodide.info["pyodide"]
+    python = PYODIDE_RUNTIMES[version]
+    assert pyodide.info["python"].startswith(f"{python}.")
     found = pyodide.run(
         """
         import importlib.metadata, workers
         [importlib.metadata.version("workers-runtime-sdk"), workers.__file__]
         """
     )
-    assert found == [pinned_sdk_version(), "/lib/python3.13/site-packages/workers/__init__.py"]
+    assert found == [pinned_sdk_version(), f"/lib/python{python}/site-packages/workers/__init__.py"]
+
+
+def test_package_json_pins_both_python_workers_runtimes() -> None:
+    # 314.0.7 is what Workers dated from 2026-09-08 run (wrangler.toml's date); 0.28.3 what
+    # older dates run. The tier runs on both.
+    assert {pinned_npm_version("pyodide"), pinned_npm_version("pyodide-314")} == set(
+        PYODIDE_RUNTIMES
+    )
+    assert PYODIDE_RUNTIMES[DEFAULT_PYODIDE] == "3.14"
+
+
+def test_wrangler_date_selects_python_3_14() -> None:
+    # pywrangler (workers-py 1.17.9, pywrangler/metadata.py) picks Python 3.14 from
+    # compatibility date 2026-09-08 on, and with it Pyodide 314.0.7 (utils.py).
+    config = tomllib.loads((ROOT / "wrangler.toml").read_text())
+    assert str(config["compatibility_date"]) >= "2026-09-08"
+    assert "python_workers" in config["compatibility_flags"]
 
 
 def test_glue_imports_without_pydantic(pyodide: PyodideRunner) -> None:
@@ -160,12 +183,14 @@ def test_gateway_options_arrive_as_plain_js_objects(pyodide: PyodideRunner) -> N
         calls(env.AI)[0]
         """,
     )
-    assert call["options"] == GATEWAY_OPTIONS
+    assert call["options"] == {**GATEWAY_OPTIONS, "returnRawResponse": True}
     assert call["inputs"] == {"input": "hi"}
     assert call["issues"] == []
 
 
-def test_inputs_keep_the_callers_nulls_and_options_drop_none(pyodide: PyodideRunner) -> None:
+def test_inputs_and_options_reach_the_binding_as_given_nulls_included(
+    pyodide: PyodideRunner,
+) -> None:
     call = run(
         pyodide,
         """
@@ -176,20 +201,23 @@ def test_inputs_keep_the_callers_nulls_and_options_drop_none(pyodide: PyodideRun
             "stream_options": {"include_usage": None},
             "stop": ("a", "b"),
         }
-        options = {"gateway": {"id": "g", "cacheTtl": None, "metadata": {"k": None, "v": 1}}}
+        options = {"gateway": {"id": "g", "metadata": {"k": None, "v": 1}}}
         await worker.AiBinding(env.AI).run("m", inputs, options)
         calls(env.AI)[0]
         """,
     )
-    # The body is the caller's JSON and goes on as sent (a schema's `"default": null` too);
-    # options are the relay's own, where None means "unset".
+    # The body is the caller's JSON and goes on as sent (a schema's `"default": null` too); so
+    # do the options: AI Gateway's metadata allows null values, which a caller may send.
     assert call["inputs"] == {
         "messages": [{"role": "user", "content": "hi", "name": None}],
         "temperature": None,
         "stream_options": {"include_usage": None},
         "stop": ["a", "b"],
     }
-    assert call["options"] == {"gateway": {"id": "g", "metadata": {"v": 1}}}
+    assert call["options"] == {
+        "gateway": {"id": "g", "metadata": {"k": None, "v": 1}},
+        "returnRawResponse": True,
+    }
     assert [issue for issue in call["issues"] if "null" not in str(issue)] == []
 
 
@@ -260,22 +288,137 @@ def test_json_result_comes_back_as_python_data(pyodide: PyodideRunner) -> None:
     assert json.loads(got[3]) == answer
 
 
-def test_gateway_log_id_is_read_after_run(pyodide: PyodideRunner) -> None:
+def test_every_call_asks_the_binding_for_the_raw_response(pyodide: PyodideRunner) -> None:
     got = run(
         pyodide,
         """
         env = stand_ins.makeEnv()
         ai = worker.AiBinding(env.AI)
-        env.AI.answerJson('{"ok": true}', "log-json-1")
+        env.AI.answerJson('{"ok": true}')
+        await ai.run("m", {}, {"gateway": {"id": "g"}})
+        env.AI.answerStream("data: [DONE]\\n\\n")
+        await ai.run("m", {"stream": True}, {})
+        [call["options"].get("returnRawResponse") for call in calls(env.AI)]
+        """,
+    )
+    # workerd reads returnRawResponse back from the binding's shared `#options` after the
+    # upstream answers: one call of the isolate without it could flip another's.
+    assert got == [True, True]
+
+
+def test_gateway_facts_come_from_each_calls_own_response(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        ai = worker.AiBinding(env.AI)
+        env.AI.answerJson('{"ok": true}', "log-json-1", "HIT")
         first = await ai.run("m", {}, {})
-        env.AI.answerStream("data: [DONE]\\n\\n", 4, "log-stream-2")
+        env.AI.answerStream("data: [DONE]\\n\\n", 4, "log-stream-2", "MISS")
         second = await ai.run("m", {"stream": True}, {})
         env.AI.answerJson('{"ok": true}')
         third = await ai.run("m", {}, {})
-        [first.gateway_log_id, second.gateway_log_id, third.gateway_log_id]
+        [[r.gateway_log_id, r.cache_status] for r in (first, second, third)]
         """,
     )
-    assert got == ["log-json-1", "log-stream-2", None]
+    assert got == [["log-json-1", "HIT"], ["log-stream-2", "MISS"], [None, None]]
+
+
+def test_overlapping_requests_each_get_their_own_log_id(pyodide: PyodideRunner) -> None:
+    # workerd's binding is one object per isolate: each `run` overwrites its `aiGatewayLogId`
+    # once the upstream's headers arrive, and for JSON still awaits the body afterwards. Here
+    # A's headers come first, then B's; B finishes, then A: the field says "log-b" when A ends.
+    got = run(
+        pyodide,
+        """
+        import asyncio, base64
+        env = stand_ins.makeEnv()
+        spec = {"contentType": "application/json", "held": True}
+        a = env.AI.answer(json.dumps({**spec, "body": '{"who": "a"}', "logId": "log-a"}))
+        b = env.AI.answer(json.dumps({**spec, "body": '{"who": "b"}', "logId": "log-b"}))
+        task_a = asyncio.ensure_future(worker.serve(make_request(body=b"{}"), env, FakeCore()))
+        await env.AI.whenCalled(a)
+        task_b = asyncio.ensure_future(worker.serve(make_request(body=b"{}"), env, FakeCore()))
+        await env.AI.whenCalled(b)
+        env.AI.releaseHeaders(a)
+        await env.AI.whenSettled(a)
+        env.AI.releaseHeaders(b)
+        await env.AI.whenSettled(b)
+        env.AI.releaseBody(b)
+        answer_b = await response_json(await task_b)
+        env.AI.releaseBody(a)
+        answer_a = await response_json(await task_a)
+        [[json.loads(base64.b64decode(r["body"]))["who"], dict(r["headers"]).get("cf-aig-log-id")]
+         for r in (answer_a, answer_b)] + [env.AI.aiGatewayLogId]
+        """,
+    )
+    assert got[-1] == "log-b", "the shared field must hold the last call's id, as in workerd"
+    assert got[:2] == [["a", "log-a"], ["b", "log-b"]]
+
+
+def test_json_content_type_with_parameters_is_read_as_json(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        ai = worker.AiBinding(env.AI)
+        results = []
+        for content_type in ("application/json; charset=utf-8", "Application/JSON",
+                             "application/problem+json"):
+            env.AI.answer(json.dumps({"contentType": content_type, "body": '{"ok": "Grüße"}'}))
+            result = await ai.run("m", {}, {})
+            results.append([type(result).__name__, result.data])
+        results
+        """,
+    )
+    assert got == [["JsonResult", {"ok": "Grüße"}]] * 3
+
+
+BAD_2XX = [
+    # (id, content-type, body, message fragment)
+    ("html-page", "text/html", "<html>oops</html>", "'text/html'"),
+    ("no-content-type", None, '{"ok": true}', "(none)"),
+    ("plain-text", "text/plain; charset=utf-8", "fine", "'text/plain; charset=utf-8'"),
+    ("json-array", "application/json", "[1, 2]", "other than a JSON object"),
+    ("broken-json", "application/json", '{"a": ', "cannot read"),
+    ("nan", "application/json", '{"a": NaN}', "cannot read"),
+    ("huge-number", "application/json", '{"a": 1e999}', "cannot read"),
+    ("too-deep", "application/json", '{"a": ' + "[" * 600 + "]" * 600 + "}", "cannot read"),
+    ("empty-json", "application/json", "", "cannot read"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "fragment"),
+    [case[1:] for case in BAD_2XX],
+    ids=[case[0] for case in BAD_2XX],
+)
+def test_a_2xx_that_is_neither_json_nor_a_stream_is_a_502(
+    pyodide: PyodideRunner, content_type: str | None, body: str, fragment: str
+) -> None:
+    spec = {"body": body, "logId": "log-9"}
+    if content_type is not None:
+        spec["contentType"] = content_type
+    got = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        env.AI.answer({json.dumps(spec)!r})
+        response = await response_json(
+            await worker.serve(make_request(body=b"{{}}"), env, FakeCore())
+        )
+        [response, env.AI.lastBodyState]
+        """,
+    )
+    response, body_state = got
+    assert response["status"] == 502
+    assert dict(response["headers"])["cf-aig-log-id"] == "log-9"
+    error = json.loads(base64.b64decode(response["body"]))["error"]
+    assert error["code"] == "upstream_malformed"
+    assert error["type"] == "api_error"
+    assert fragment in error["message"]
+    # The upstream body was read or cancelled, not left holding the subrequest open.
+    assert body_state in ("read", "cancelled")
 
 
 def test_stream_result_is_the_same_js_object_in_response(pyodide: PyodideRunner) -> None:
@@ -336,106 +479,249 @@ def test_stream_bytes_read_back_intact(pyodide: PyodideRunner) -> None:
     assert ["content-type", "text/event-stream; charset=utf-8"] in got["headers"]
 
 
-UPSTREAM = "InferenceUpstreamError"
-UPSTREAM_ERRORS = [
-    # (id, thrown name, thrown message, status, type, code)
-    ("500", UPSTREAM, "500: Internal Server Error", 502, "api_error", "upstream_error"),
-    ("429", UPSTREAM, "429: Too many requests", 429, "rate_limit_error", "rate_limit_exceeded"),
-    ("408", UPSTREAM, "408: Request Timeout", 504, "api_error", "upstream_timeout"),
-    ("504", UPSTREAM, "504: Gateway Timeout", 504, "api_error", "upstream_timeout"),
-    ("400", UPSTREAM, "400: context too long", 400, "invalid_request_error", "upstream_rejected"),
-    (
-        "400-saying-timeout",
-        UPSTREAM,
-        "400: bad timeout",
-        400,
-        "invalid_request_error",
-        "upstream_rejected",
-    ),
-    # Workers AI's own 4-digit codes mean the HTTP status its errors table gives them.
-    (
-        "3040-capacity",
-        UPSTREAM,
-        "3040: No more data centers",
+OPENAI_429 = {
+    "error": {
+        "message": "Rate limit reached for gpt-5.4-mini.",
+        "type": "requests",
+        "param": None,
+        "code": "rate_limit_exceeded",
+    }
+}
+
+
+def failure(
+    status: int,
+    body: str,
+    relayed: int,
+    code: str,
+    fragment: str,
+    *,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+    retry_after: str | None = None,
+    id: str,
+) -> Any:
+    """One upstream failure case: what the upstream answers, what the caller gets."""
+    upstream = (status, body, content_type, headers or {})
+    return pytest.param(*upstream, relayed, code, fragment, retry_after, id=id)
+
+
+UPSTREAM_FAILURES = [
+    failure(
+        500,
+        '{"internalCode": 3040, "description": "No more data centers", "name": "AiError"}',
         429,
-        "rate_limit_error",
         "rate_limit_exceeded",
+        "No more data centers",
+        retry_after="1",
+        id="workers-ai-internal-code",
     ),
-    ("3007-timeout", UPSTREAM, "3007: Request timeout", 504, "api_error", "upstream_timeout"),
-    (
-        "5007-no-model",
-        UPSTREAM,
-        "5007: No such model",
+    failure(
         400,
-        "invalid_request_error",
+        '{"internalCode": 5007, "description": "No such model", "name": "AiError"}',
+        400,
         "upstream_rejected",
+        "No such model",
+        id="workers-ai-no-such-model",
     ),
-    (
-        "3023-blocked",
-        UPSTREAM,
-        "3023: Service unavailable for account",
-        502,
-        "api_error",
-        "upstream_error",
-    ),
-    ("unknown-code", UPSTREAM, "9999: Something new", 502, "api_error", "upstream_error"),
-    ("no-status", "AiError", "network connection lost", 502, "api_error", "upstream_error"),
-    (
-        "TimeoutError",
-        "TimeoutError",
-        "the operation timed out",
+    failure(
         504,
-        "api_error",
+        '{"success": false, "errors": [{"code": 3007, "message": "Request timeout"}]}',
+        504,
         "upstream_timeout",
+        "Request timeout",
+        id="cloudflare-errors-list",
+    ),
+    failure(
+        401,
+        '{"success": false, "result": [], "error": [{"code": 2009, "message": "Unauthorized"}]}',
+        502,
+        "upstream_error",
+        "Unauthorized",
+        id="gateway-error-list",
+    ),
+    failure(
+        429,
+        json.dumps(OPENAI_429),
+        429,
+        "rate_limit_exceeded",
+        "Rate limit reached for gpt-5.4-mini.",
+        content_type="application/json; charset=utf-8",
+        headers={"retry-after": "17"},
+        retry_after="17",
+        id="openai-error-object",
+    ),
+    failure(
+        400,
+        '{"error": {"message": "Context too long.", "type": "invalid_request_error",'
+        ' "param": "messages", "code": "context_length_exceeded"}}',
+        400,
+        "upstream_rejected",
+        "Context too long.",
+        id="openai-context-too-long",
+    ),
+    failure(
+        502,
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        502,
+        "upstream_error",
+        "502 Bad Gateway",
+        content_type="text/html",
+        id="html-error-page",
+    ),
+    failure(
+        503,
+        "upstream connect error",
+        502,
+        "upstream_error",
+        "upstream connect error",
+        content_type="text/plain",
+        id="plain-text",
+    ),
+    failure(500, "", 502, "upstream_error", "(no details)", content_type="", id="empty-body"),
+    failure(
+        400,
+        '{"success": false, "error": [{"code": 2016,'
+        ' "message": "Prompt blocked due to security configurations"}]}',
+        400,
+        "content_blocked",
+        "Guardrails blocked the prompt (2016)",
+        id="guardrail-prompt",
+    ),
+    failure(
+        424,
+        '{"errors": [{"code": 2017,'
+        ' "message": "Response blocked due to security configurations"}]}',
+        400,
+        "content_blocked",
+        "Guardrails blocked the model's response (2017)",
+        id="guardrail-response",
+    ),
+    failure(
+        400,
+        '{"internalCode": 2029, "description": "Prompt blocked by DLP policy"}',
+        400,
+        "content_blocked",
+        "Data Loss Prevention blocked the prompt (2029)",
+        id="dlp-prompt",
+    ),
+    failure(
+        400,
+        '{"error": [{"code": "2030", "message": "Response blocked by DLP policy"}]}',
+        400,
+        "content_blocked",
+        "Data Loss Prevention blocked the model's response (2030)",
+        id="dlp-response",
+    ),
+    failure(
+        429,
+        "slow down",
+        429,
+        "rate_limit_exceeded",
+        "slow down",
+        content_type="text/plain",
+        headers={"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"},
+        retry_after="1",
+        id="429-date-retry-after",
+    ),
+    failure(
+        429,
+        "slow down",
+        429,
+        "rate_limit_exceeded",
+        "slow down",
+        content_type="text/plain",
+        headers={"retry-after": "99999999"},
+        retry_after="3600",
+        id="429-huge-retry-after",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("name", "message", "status", "error_type", "code"),
-    [case[1:] for case in UPSTREAM_ERRORS],
-    ids=[case[0] for case in UPSTREAM_ERRORS],
+    ("status", "body", "content_type", "headers", "relayed", "code", "fragment", "retry_after"),
+    UPSTREAM_FAILURES,
 )
-def test_upstream_error_becomes_openai_error_response(
-    pyodide: PyodideRunner, name: str, message: str, status: int, error_type: str, code: str
+def test_upstream_error_response_becomes_openai_error(
+    pyodide: PyodideRunner,
+    status: int,
+    body: str,
+    content_type: str,
+    headers: dict[str, str],
+    relayed: int,
+    code: str,
+    fragment: str,
+    retry_after: str | None,
+) -> None:
+    sent_headers = json.dumps({**headers, "cf-aig-log-id": "log-e"})
+    got = run(
+        pyodide,
+        f"""
+        env = stand_ins.makeEnv()
+        env.AI.answerStatus({status}, {body!r}, {content_type!r}, {sent_headers!r})
+        response = await worker.serve(make_request(body=b"{{}}"), env, FakeCore())
+        await response_json(response)
+        """,
+    )
+    assert got["status"] == relayed
+    sent = dict(got["headers"])
+    assert sent["content-type"] == "application/json"
+    assert sent.get("retry-after") == retry_after
+    # The gateway logged the failed call too: its id goes to the caller.
+    assert sent["cf-aig-log-id"] == "log-e"
+    error = json.loads(base64.b64decode(got["body"]))["error"]
+    assert set(error) == {"message", "type", "param", "code"}
+    assert error["code"] == code
+    assert error["param"] is None
+    kinds = {400: "invalid_request_error", 429: "rate_limit_error"}
+    assert error["type"] == kinds.get(relayed, "api_error")
+    assert fragment in error["message"]
+
+
+THROWN = [
+    # (id, thrown class, thrown name, message, status, code, in message)
+    ("network", "TypeError", None, "Network connection lost.", 502, "upstream_error",
+     "TypeError: Network connection lost."),
+    ("ai-internal-error", "AiInternalError", None, "Content-Type is required", 502,
+     "upstream_error", "AiInternalError: Content-Type is required"),
+    ("timeout", "Error", "TimeoutError", "the operation timed out", 504, "upstream_timeout",
+     "the operation timed out"),
+    ("coded-message", "InferenceUpstreamError", None, "3040: No more data centers", 429,
+     "rate_limit_exceeded", "No more data centers"),
+    ("coded-status-saying-timeout", "InferenceUpstreamError", None, "400: bad timeout", 400,
+     "upstream_rejected", "bad timeout"),
+    ("coded-guardrail", "InferenceUpstreamError", None, "2016: Prompt blocked", 400,
+     "content_blocked", "Prompt blocked"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("throw_class", "throw_name", "message", "status", "code", "fragment"),
+    [case[1:] for case in THROWN],
+    ids=[case[0] for case in THROWN],
+)
+def test_an_error_thrown_by_the_binding_maps_as_before(
+    pyodide: PyodideRunner,
+    throw_class: str,
+    throw_name: str | None,
+    message: str,
+    status: int,
+    code: str,
+    fragment: str,
 ) -> None:
     got = run(
         pyodide,
         f"""
         env = stand_ins.makeEnv()
-        env.AI.answerError({message!r}, {name!r})
+        env.AI.answerThrow({throw_class!r}, {message!r}, {throw_name!r})
         response = await worker.serve(make_request(body=b"{{}}"), env, FakeCore())
         await response_json(response)
         """,
     )
     assert got["status"] == status
-    headers = dict(got["headers"])
-    assert headers["content-type"] == "application/json"
-    assert headers.get("retry-after") == ("1" if status == 429 else None)
-    body = json.loads(base64.b64decode(got["body"]))
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"message", "type", "param", "code"}
-    assert body["error"]["type"] == error_type
-    assert body["error"]["code"] == code
-    assert body["error"]["param"] is None
-    description = message.split(": ", 1)[-1]
-    assert description in body["error"]["message"]
-
-
-def test_non_error_throw_from_binding_becomes_502(pyodide: PyodideRunner) -> None:
-    got = run(
-        pyodide,
-        """
-        env = stand_ins.makeEnv()
-        env.AI.answerJsError("TypeError", "cannot read properties of undefined")
-        response = await worker.serve(make_request(body=b"{}"), env, FakeCore())
-        await response_json(response)
-        """,
-    )
-    assert got["status"] == 502
     error = json.loads(base64.b64decode(got["body"]))["error"]
-    assert error["code"] == "upstream_error"
-    assert "TypeError: cannot read properties of undefined" in error["message"]
+    assert error["code"] == code
+    assert fragment in error["message"]
 
 
 REQUEST_BODY = '{"messages":[{"role":"user","content":"Grüße, 世界 👋"}]}'.encode() + bytes(

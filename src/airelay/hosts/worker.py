@@ -7,6 +7,7 @@ wheel offline.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -18,7 +19,12 @@ from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 from workers import Response as WorkersResponse
 
 from airelay.core import jsonio
-from airelay.core.errors import BackendError, upstream_error, upstream_status
+from airelay.core.errors import (
+    BackendError,
+    coded_error,
+    upstream_error,
+    upstream_failure,
+)
 from airelay.core.types import (
     BackendResult,
     BodyError,
@@ -73,37 +79,9 @@ def json_to_js(value: Any) -> Any:
     return js.JSON.parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
 
-def _drop_none(value: Any) -> Any:
-    # The relay's own options use None for "unset": the binding must not see those keys.
-    if isinstance(value, Mapping):
-        return {str(k): _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        # Tuples would become JS arrays too, but only lists are JSON; normalise explicitly.
-        return [_drop_none(v) for v in value]
-    return value
-
-
 def _is_missing(value: Any) -> bool:
     # Pyodide 0.28 turns JS null into `jsnull`, not None; undefined is None.
     return value is None or value is jsnull
-
-
-def to_json_data(value: Any) -> Any:
-    """Convert parsed JSON held in JS to Python data, JS null becoming None."""
-    if not isinstance(value, JsProxy) and value is not jsnull:
-        return value
-    # JsProxy.to_py() keeps nulls as `jsnull`, which json.dumps and pydantic reject;
-    # a JSON round trip yields exactly JSON data.
-    text = js.JSON.stringify(value)
-    try:
-        return None if text is None else jsonio.loads(text)
-    except jsonio.JsonError as exc:
-        raise BackendError(
-            502,
-            "The model answered with JSON the relay cannot read.",
-            type="api_error",
-            code="upstream_malformed",
-        ) from exc
 
 
 async def to_core_request(request: Any) -> Request:
@@ -218,7 +196,7 @@ class AiBinding:
     async def run(
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
     ) -> BackendResult:
-        """Call `env.AI.run` with plain JS objects; return JSON data or the untouched stream."""
+        """Call `env.AI.run` for the raw Response; return JSON data or the untouched stream."""
         if _is_missing(self._ai):
             raise BackendError(
                 500,
@@ -226,19 +204,15 @@ class AiBinding:
                 type="server_error",
                 code="misconfigured",
             )
+        # Every call asks for the upstream Response itself (see read_raw_response).
+        # Options go as given, nulls included: AI Gateway's metadata allows null values, and
+        # the relay leaves unset options out rather than nulling them (core/gateway.py).
+        call_options = {**options, "returnRawResponse": True}
         try:
-            result = await self._ai.run(model, json_to_js(inputs), json_to_js(_drop_none(options)))
+            raw = await self._ai.run(model, json_to_js(inputs), json_to_js(call_options))
         except JsException as exc:
             raise binding_error(exc) from exc
-        log_id = self.gateway_log_id()
-        if is_readable_stream(result):
-            return StreamResult(result, log_id)
-        return JsonResult(to_json_data(result), log_id)
-
-    def gateway_log_id(self) -> str | None:
-        """Return the AI Gateway log id of the last call, if the binding has one."""
-        log_id = getattr(self._ai, "aiGatewayLogId", None)
-        return log_id if isinstance(log_id, str) and log_id else None
+        return await read_raw_response(raw)
 
 
 class RateLimitBinding:
@@ -259,20 +233,17 @@ class RateLimitBinding:
         return bool(getattr(outcome, "success", True))
 
 
-def is_readable_stream(value: Any) -> bool:
-    """Tell whether `value` is a JS ReadableStream."""
-    return isinstance(value, JsProxy) and bool(js.ReadableStream.prototype.isPrototypeOf(value))
-
-
 def binding_error(exc: JsException) -> BackendError:
     """Map an error thrown by `env.AI.run` to the relay's OpenAI-shaped answer."""
     name = str(getattr(exc, "name", "") or "")
     message = str(getattr(exc, "message", "") or exc)
-    # The status decides first: "400: ... timeout ..." is a rejected request, not a timeout.
+    # With returnRawResponse the binding answers upstream errors as a Response; what it still
+    # throws (AiInternalError, a failed subrequest) may carry "<code>: <description>" all the
+    # same. The code decides first: "400: ... timeout ..." is a rejected request, not a timeout.
     match = _STATUS_MESSAGE.match(message)
-    status = upstream_status(int(match.group(1))) if match else None
-    if match and status is not None:
-        return upstream_error(status, match.group(2).strip())
+    error = coded_error(int(match.group(1)), match.group(2).strip()) if match else None
+    if error is not None:
+        return error
     if name in _TIMEOUT_NAMES or "timeout" in message.lower() or "timed out" in message.lower():
         return upstream_error(504, message)
     return BackendError(
@@ -281,3 +252,108 @@ def binding_error(exc: JsException) -> BackendError:
         type="api_error",
         code="upstream_error",
     )
+
+
+# Why the glue reads the upstream Response itself: workerd's Ai.run stores `aiGatewayLogId`,
+# `lastRequestId` and the last status on the one binding object that every request of the
+# isolate shares, after awaiting the upstream (and, for JSON, before awaiting its body), so
+# those fields can already hold another request's values; it also reads `returnRawResponse`
+# back from a shared `#options` field after that await, so every call must pass it. Without
+# it, only a content-type of exactly `application/json` is parsed and a non-2xx throws with
+# its HTTP status lost (cloudflare/workerd src/cloudflare/internal/ai-api.ts, Ai.run and
+# _parseError). Cloudflare's own libraries call the binding this way too (cloudflare/ai:
+# packages/workers-ai-provider/src/gateway-delegate.ts makeRunFetch, and
+# packages/tanstack-ai/src/utils/create-fetcher.ts createWorkersAiBindingFetch, which treat
+# the body as a stream only when the content-type contains `text/event-stream`).
+_MAX_ERROR_BODY_BYTES = 16_384  # any error object fits; an HTML error page is cut
+# AI Gateway's log ids and cache statuses are short tokens; anything else stays out of the
+# caller's headers and the log line.
+_GATEWAY_VALUE = re.compile(r"[\x21-\x7e]{1,128}")
+
+
+async def read_raw_response(raw: Any) -> BackendResult:
+    """Turn the binding's raw upstream Response into a result, or raise the relay's answer."""
+    if not is_response(raw):
+        raise _malformed("The Workers AI binding did not return the upstream response.")
+    headers = raw.headers
+    status = int(raw.status)
+    log_id = _gateway_header(headers, "cf-aig-log-id")
+    cache_status = _gateway_header(headers, "cf-aig-cache-status")
+    if not 200 <= status <= 299:
+        body = await _error_text(raw)
+        error = upstream_failure(status, body, _header(headers, "retry-after"))
+        raise _with_log_id(error, log_id)
+    content_type = _header(headers, "content-type") or ""
+    media_type = content_type.split(";")[0].strip().lower()
+    if "text/event-stream" in content_type.lower() and not _is_missing(raw.body):
+        # The very stream object goes on: Python never touches a chunk.
+        return StreamResult(raw.body, log_id, cache_status)
+    if media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            data = json_answer(str(await raw.text()))
+        except JsException as exc:
+            raise _with_log_id(binding_error(exc), log_id) from exc
+        except BackendError as failure:
+            raise _with_log_id(failure, log_id) from None
+        return JsonResult(data, log_id, cache_status)
+    await _discard(raw)
+    error = _malformed(
+        f"The model answered {status} with content-type {content_type or '(none)'!r}, "
+        "neither JSON nor an event stream."
+    )
+    raise _with_log_id(error, log_id)
+
+
+def json_answer(text: str) -> dict[str, Any]:
+    """Parse a 2xx JSON answer strictly into a JSON object, or raise 502 upstream_malformed."""
+    try:
+        data = jsonio.loads(text)
+    except jsonio.JsonError as exc:
+        raise _malformed("The model answered with JSON the relay cannot read.") from exc
+    if not isinstance(data, dict):
+        raise _malformed("The model answered with something other than a JSON object.")
+    return data
+
+
+def is_response(value: Any) -> bool:
+    """Tell whether `value` is a JS Response."""
+    return isinstance(value, JsProxy) and bool(js.Response.prototype.isPrototypeOf(value))
+
+
+def _header(headers: Any, name: str) -> str | None:
+    value = headers.get(name)
+    return value if isinstance(value, str) else None  # JS null may arrive as `jsnull`
+
+
+def _gateway_header(headers: Any, name: str) -> str | None:
+    value = _header(headers, name)
+    return value if value is not None and _GATEWAY_VALUE.fullmatch(value) else None
+
+
+async def _error_text(raw: Any) -> str:
+    if _is_missing(raw.body):
+        return ""
+    try:
+        data = await _read_at_most(raw.body, _MAX_ERROR_BODY_BYTES)
+    except JsException:
+        return ""  # the status still says what happened
+    return data[:_MAX_ERROR_BODY_BYTES].decode("utf-8", errors="replace")
+
+
+async def _discard(raw: Any) -> None:
+    # An unread body holds the upstream subrequest open until the isolate drops it.
+    if _is_missing(raw.body):
+        return
+    with contextlib.suppress(JsException):
+        await raw.body.cancel()
+
+
+def _with_log_id(error: BackendError, log_id: str | None) -> BackendError:
+    # AI Gateway logs failed calls too: the id lets the caller and the operator find that log.
+    if log_id is not None:
+        error.headers = (*error.headers, ("cf-aig-log-id", log_id))
+    return error
+
+
+def _malformed(message: str) -> BackendError:
+    return BackendError(502, message, type="api_error", code="upstream_malformed")
