@@ -11,6 +11,7 @@ import pydantic
 from openai.types import ErrorObject, Model
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response, ResponseStreamEvent
+from pydantic_core import ErrorDetails
 
 from airelay.check.probe import Exchange
 
@@ -37,7 +38,8 @@ class CheckError(Exception):
 
 
 def _first_error(error: pydantic.ValidationError) -> str:
-    detail = error.errors()[0]
+    details = error.errors()
+    detail = next((d for d in details if not _tolerated(d)), details[0])
     where = ".".join(str(part) for part in detail["loc"]) or "body"
     return f"{where}: {detail['msg']}"
 
@@ -61,14 +63,21 @@ def validate(kind: type[pydantic.BaseModel], data: Any, what: str) -> Any:
         raise CheckError(f"{what} is not a valid {kind.__name__} ({_first_error(error)})") from None
 
 
+def _suffix(detail: ErrorDetails) -> tuple[str, ...]:
+    return tuple(str(part) for part in detail["loc"][-2:])
+
+
+def _tolerated(detail: ErrorDetails) -> bool:
+    return detail["type"] == "missing" and _suffix(detail) in TOLERATED_MISSING
+
+
 def _fill_tolerated(data: Any, error: pydantic.ValidationError) -> Any:
     """Return a copy of `data` with the tolerated missing fields filled, or None if others fail."""
     fills: list[tuple[tuple[int | str, ...], Any]] = []
     for detail in error.errors():
-        suffix = tuple(str(part) for part in detail["loc"][-2:])
-        if detail["type"] != "missing" or suffix not in TOLERATED_MISSING:
+        if not _tolerated(detail):
             return None
-        fills.append((detail["loc"], TOLERATED_MISSING[suffix]))
+        fills.append((detail["loc"], TOLERATED_MISSING[_suffix(detail)]))
     patched = copy.deepcopy(data)
     for loc, value in fills:
         target = patched

@@ -68,11 +68,13 @@ def validate(options: Options) -> Options:
 
 def run(
     options: Options,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> int:
-    """Run the checks and print the report; return the exit status."""
+    """Run the checks and print the report (stdout; progress on stderr); return the status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     try:
         options = validate(options)
     except UsageError as error:
