@@ -18,7 +18,8 @@ CHAT_PATH = "/v1/chat/completions"
 RESPONSES_PATH = "/v1/responses"
 MINI = "openai/gpt-5.4-mini"
 PRO = "openai/gpt-5.4-pro"
-# The smallest cap the Responses API accepts is 16 (OpenAI API reference, max_output_tokens).
+# The smallest cap OpenAI's Responses API accepts: it refuses max_output_tokens below 16
+# (relays work around it, e.g. QuantumNous/new-api#2866). Reasoning tokens count against it.
 OUTPUT_CAP = 16
 PROMPT = "Reply with one word: OK."
 CHAT_BODY: dict[str, Any] = {
