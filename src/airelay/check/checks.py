@@ -68,7 +68,7 @@ def _json_ok(exchange: Exchange) -> Any:
         raise _no_answer(exchange)
     if exchange.status != 200:
         code = parse.error_code(exchange)
-        hint = ": pass --key" if exchange.status == 401 else ""
+        hint = ": needs a valid --key" if exchange.status == 401 else ""
         raise CheckError(f"got {exchange.status}{f' {code}' if code else ''}{hint}")
     return parse.json_body(exchange)
 

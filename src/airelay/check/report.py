@@ -72,7 +72,7 @@ class Report:
         head = f"  {'':4}  {'check':<{_NAME_WIDTH}}  {'':<{_REASON_WIDTH}}  "
         lines.append(f"{head}{'ttfb':>{_TIME_WIDTH}} {'total':>{_TIME_WIDTH}}")
         for result in self.results:
-            reason = textwrap.wrap(result.reason, _REASON_WIDTH) or [""]
+            reason = textwrap.wrap(result.reason, _REASON_WIDTH, break_on_hyphens=False) or [""]
             timing = f"{_ms(result.ttfb_ms):>{_TIME_WIDTH}} {_ms(result.total_ms):>{_TIME_WIDTH}}"
             lines.append(
                 f"  {result.status.upper():4}  {result.name:<{_NAME_WIDTH}}  "
