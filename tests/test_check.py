@@ -492,3 +492,20 @@ def test_a_keyless_relay_is_a_warning_unless_it_is_on_loopback(url: str, status:
     finally:
         prober.close()
     assert prober.exchanges == []  # nothing to try without a key
+
+
+def test_a_token_is_sent_as_the_bearer_like_a_key(capsys: pytest.CaptureFixture[str]) -> None:
+    seen: list[str | None] = []
+
+    def relay(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("authorization"))
+        return httpx.Response(503, json={"error": {"message": "down", "type": "server_error"}})
+
+    out = io.StringIO()
+    options = Options("https://relay.example", bearer="tok-0123456789", auth="token", json=True)
+    assert run(options, out, io.StringIO(), transport=httpx.MockTransport(relay)) == 1
+    report = parse_report(out.getvalue())
+    assert report.auth == "token"
+    # Every request carries it, bar the one that tries a wrong key on purpose.
+    assert seen.count("Bearer tok-0123456789") == len(seen) - 1
+    assert "tok-0123456789" not in out.getvalue()
