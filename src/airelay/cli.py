@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from airelay import __version__
@@ -170,12 +171,55 @@ def _parser() -> argparse.ArgumentParser:
             f"(default {DEFAULT_ENV_FILE} in the current directory, if present)"
         ),
     )
+    _add_check_parser(commands)
     return parser
+
+
+def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check", help="check that a relay (the deployed Worker or airelay dev) works"
+    )
+    check.add_argument("url", help="the relay's URL, e.g. https://airelay.example.workers.dev")
+    auth = check.add_mutually_exclusive_group()
+    auth.add_argument("--key", default=None, help="an API key of the relay (sent as a bearer)")
+    auth.add_argument("--token", default=None, help="a token for the relay (sent as a bearer)")
+    check.add_argument("--origin", default=None, help="a frontend origin to check CORS for")
+    check.add_argument("--json", action="store_true", help="print a JSON report instead")
+    check.add_argument(
+        "--no-model-calls", action="store_true", help="skip every check that calls a model"
+    )
+    check.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds per request (default 120)"
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from airelay.check import INSTALL_HINT, missing_dependencies
+
+    if missing_dependencies():
+        print(INSTALL_HINT, file=sys.stderr)
+        return 2
+    from airelay.check.runner import Options, run
+
+    options = Options(
+        url=args.url,
+        origin=args.origin,
+        json=args.json,
+        model_calls=not args.no_model_calls,
+        timeout=args.timeout,
+    )
+    if args.key is not None:
+        options = replace(options, bearer=args.key, auth="key")
+    elif args.token is not None:
+        options = replace(options, bearer=args.token, auth="token")
+    return run(options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line."""
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args)
     try:
         import uvicorn
     except ImportError:
