@@ -10,9 +10,9 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from airelay.asgi import Message, Receive, Scope, Send
 from airelay.cli import build_app
-from airelay.static import App
+from airelay.hosts.asgi import Message, Receive, Scope, Send
+from airelay.hosts.static import App
 
 TOKEN_DELAY_S = 0.05
 RELAY_KEY = "check-relay-key-0123456789"

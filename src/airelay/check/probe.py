@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from airelay import __version__
-from airelay.sse import Decoder
+from airelay.core.sse import Decoder
 
 SSE_TYPE = "text/event-stream"
 
