@@ -204,5 +204,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # (forwarded_allow_ips 127.0.0.1) and rewrites the client address with it, so any local
     # caller could name a fresh address per request and escape the per-IP rate limit of
     # keyless callers. The local host sits behind no proxy: the socket's peer is the caller.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
+    # access_log=False: uvicorn's access line prints the query string (`?api_key=...`); the
+    # relay's own JSON line per request is the access log, and it never holds a key.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        proxy_headers=False,
+        access_log=False,
+    )
     return 0
