@@ -175,6 +175,22 @@ def test_malformed_http_gets_a_400_in_openai_shape(server: LiveServer, raw: byte
     assert_openai_error(read_until_closed(sock), 400, "invalid_http")
 
 
+ACCEPTED = {
+    "unknown version": b"GET /health HTTP/7.0\r\nHost: relay\r\n\r\n",
+    "folded header": b"GET /health HTTP/1.1\r\nHost: relay\r\nX-A: 1\r\n  2\r\n\r\n",
+    "large header": b"GET /health HTTP/1.1\r\nHost: relay\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("raw", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_odd_http_that_h11_accepts_reaches_the_app(server: LiveServer, raw: bytes) -> None:
+    sock = connect(server)
+    sock.sendall(raw)
+    status, _, body = parse(read_until_closed(sock))
+    assert status == 200
+    assert body["status"] == "ok"
+
+
 def test_the_server_keeps_serving_after_bad_requests_without_a_traceback(
     server: LiveServer,
 ) -> None:
