@@ -8,7 +8,7 @@ import re
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails, SchemaValidator
+from pydantic_core import ErrorDetails, SchemaError, SchemaValidator
 
 from airelay.core import jsonio
 from airelay.core.errors import RelayError
@@ -122,9 +122,13 @@ def _fail_fast(model: type[BaseModel]) -> SchemaValidator:
     # same size, for 300,000 errors that nobody reads: OpenAI reports one.
     # `_use_prebuilt=False`: otherwise pydantic-core reuses each model class's own validator
     # for its schema (as pydantic's own `create_schema_validator` allows), and the flags are lost.
-    return SchemaValidator(
-        _with_fail_fast(model.__pydantic_core_schema__), None, _use_prebuilt=False
-    )
+    # About 2 ms per model, once per process or isolate.
+    try:
+        return SchemaValidator(
+            _with_fail_fast(model.__pydantic_core_schema__), None, _use_prebuilt=False
+        )
+    except (TypeError, SchemaError):  # a pydantic-core without `_use_prebuilt` or `fail_fast`
+        return model.__pydantic_validator__  # type: ignore[return-value]
 
 
 def _with_fail_fast(node: Any) -> Any:
