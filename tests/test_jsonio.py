@@ -1,10 +1,102 @@
-"""The one strict JSON loader: bounded nesting, finite numbers, clear reasons."""
+"""The one strict JSON loader: bounded nesting, finite numbers, text that UTF-8 can carry."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from typing import Any
+
+import httpx
 import pytest
 
+from airelay.cli import build_app
 from airelay.core import jsonio
+from tests.client import CoreClient
+
+LONE = [
+    r'{"a": "\ud800"}',
+    r'{"a": "\uDFFF"}',
+    r'{"a": "x\udc00y"}',
+    r'{"a": "\ud83d"}',  # a high surrogate with no low one after it
+    r'{"a": "\ude00\ud83d"}',  # a pair in the wrong order
+    r'{"\ud800": 1}',
+    r'{"a": [[{"b": "\uD9FF"}]]}',
+]
+# The issue's body: a free-form object keeps the surrogate past validation.
+HOSTILE_TOOL = (
+    r'{"input": "hi", "tools": [{"type": "function", "name": "f", '
+    r'"parameters": {"x": "\ud800"}}]'
+)
+
+
+@pytest.mark.parametrize("text", LONE)
+def test_a_lone_surrogate_escape_is_a_json_error(text: str) -> None:
+    with pytest.raises(jsonio.JsonError) as caught:
+        jsonio.loads(text)
+    assert "surrogate" in caught.value.reason
+    assert not caught.value.too_deep
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (r'{"a": "\ud83d\ude00"}', {"a": "\U0001f600"}),
+        (r'{"a": "\\ud800"}', {"a": "\\ud800"}),  # an escaped backslash, then plain text
+        (r'{"a": "\u00e9\u2028"}', {"a": "\u00e9\u2028"}),
+    ],
+)
+def test_paired_surrogates_and_other_escapes_are_read(text: str, value: Any) -> None:
+    assert jsonio.loads(text) == value
+
+
+@pytest.mark.parametrize("path", ["/v1/responses", "/v1/chat/completions"])
+@pytest.mark.parametrize("stream", [False, True])
+def test_the_core_answers_a_lone_surrogate_with_a_400_invalid_json(path: str, stream: bool) -> None:
+    client = CoreClient()
+    body = HOSTILE_TOOL + (', "stream": true}' if stream else "}")
+    result = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert result.status == 400
+    assert result.error["code"] == "invalid_json"
+    assert "surrogate" in result.error["message"]
+    assert client.backend.calls == []
+
+
+def post_local(path: str, body: str, env: dict[str, str]) -> httpx.Response:
+    """POST raw text to the local host with the local model, in process."""
+    lines: list[str] = []
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=build_app(env, log=lines.append))
+        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
+            return await client.post(
+                path, content=body.encode(), headers={"content-type": "application/json"}
+            )
+
+    response = asyncio.run(call())
+    for line in lines:
+        line.encode()
+        json.loads(line)
+    return response
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_the_local_host_answers_the_issues_body_with_a_400_not_a_500(stream: bool) -> None:
+    body = HOSTILE_TOOL + (', "stream": true}' if stream else "}")
+    response = post_local("/v1/responses", body, {})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_escaped_text_that_is_unicode_round_trips_through_logs_and_streams(stream: bool) -> None:
+    body = (
+        r'{"messages": [{"role": "user", "content": "\ud83d\ude00 \u2028 \\ud800"}], '
+        r'"tools": [{"type": "function", "function": {"name": "f", '
+        r'"parameters": {"x": "\ud83d\ude00"}}}], "stream": ' + json.dumps(stream) + "}"
+    )
+    response = post_local("/v1/chat/completions", body, {"LOG_PROMPTS": "true"})
+    assert response.status_code == 200
+    response.content.decode("utf-8")
 
 
 def reason_of(text: str) -> jsonio.JsonError:

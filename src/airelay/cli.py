@@ -36,6 +36,26 @@ _DOTENV_LINE = re.compile(
 _QUOTED = re.compile(r"^(['\"`])([\s\S]*)\1$", re.MULTILINE)
 
 
+# Connection deadlines (README "Connection deadlines"): flag -> variable, default, help.
+_DEADLINES = {
+    "header-timeout": (
+        "AIRELAY_HEADER_TIMEOUT_S",
+        10.0,
+        "from connecting (or a keep-alive pause) to the end of the request headers",
+    ),
+    "body-timeout": (
+        "AIRELAY_BODY_TIMEOUT_S",
+        30.0,
+        "from the end of the headers to the end of the request body (then 408)",
+    ),
+    "keep-alive-timeout": (
+        "AIRELAY_KEEP_ALIVE_TIMEOUT_S",
+        5.0,
+        "an idle connection stays open after an answer",
+    ),
+}
+
+
 class CliError(Exception):
     """A mistake in the command line or its files, reported in one line with exit status 2."""
 
@@ -77,6 +97,22 @@ def token_delay_ms(raw: str, name: str) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         raise CliError(f"{name} must be a number of milliseconds >= 0, got {raw!r}")
+    return value
+
+
+def deadline_seconds(flag: str, raw: str | None, env: Mapping[str, str]) -> float:
+    """Return the deadline `flag` sets, else its variable's, else its default."""
+    variable, default, _ = _DEADLINES[flag]
+    name = f"--{flag}" if raw is not None else variable
+    text = raw if raw is not None else env.get(variable, "").strip()
+    if not text:
+        return float(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise CliError(f"{name} must be a number of seconds > 0, got {text!r}")
     return value
 
 
@@ -162,6 +198,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MS",
         help=f"pause between streamed tokens (default: {TOKEN_DELAY_VARIABLE} or 0)",
     )
+    for flag, (variable, default, what) in _DEADLINES.items():
+        dev.add_argument(
+            f"--{flag}",
+            default=None,
+            metavar="S",
+            help=f"seconds {what} (default: {variable} or {default:g})",
+        )
     dev.add_argument(
         "--env-file",
         type=Path,
@@ -222,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args)
     try:
         import uvicorn
+
+        from airelay.hosts.guard import guarded_protocol
     except ImportError:
         print("airelay dev needs uvicorn: pip install 'airelay[local]'", file=sys.stderr)
         return 2
@@ -235,6 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             raw = env.get(TOKEN_DELAY_VARIABLE, "").strip()
             delay_ms = token_delay_ms(raw, TOKEN_DELAY_VARIABLE) if raw else 0.0
+        header_s, body_s, keep_alive_s = (
+            deadline_seconds(flag, getattr(args, flag.replace("-", "_")), env)
+            for flag in _DEADLINES
+        )
     except CliError as error:
         print(f"airelay dev: {error}", file=sys.stderr)
         return 2
@@ -248,5 +297,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # (forwarded_allow_ips 127.0.0.1) and rewrites the client address with it, so any local
     # caller could name a fresh address per request and escape the per-IP rate limit of
     # keyless callers. The local host sits behind no proxy: the socket's peer is the caller.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
+    # access_log=False: uvicorn's access line prints the query string (`?api_key=...`); the
+    # relay's own JSON line per request is the access log, and it never holds a key.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        proxy_headers=False,
+        access_log=False,
+        # uvicorn's h11 protocol with header and body deadlines and JSON for bad HTTP
+        # (hosts/guard.py); httptools, if installed, would have neither.
+        http=guarded_protocol(header_s, body_s),
+        # uvicorn arms it after each answer; ceil: its Config takes whole seconds.
+        timeout_keep_alive=math.ceil(keep_alive_s),
+    )
     return 0

@@ -16,6 +16,10 @@ MAX_JSON_DEPTH = 64
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# A \uD800-\uDFFF escape: JSON allows one alone (RFC 8259 section 8.2), Python decodes it to a
+# lone surrogate, and no UTF-8 encoder can write that back. Text decoded from UTF-8 holds no
+# surrogates of its own, so only this escape can bring one in.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class JsonError(ValueError):
@@ -40,7 +44,7 @@ def loads(text: str) -> Any:
     if text_depth(text) > MAX_JSON_DEPTH:
         raise JsonError(f"nests deeper than the limit of {MAX_JSON_DEPTH} levels", too_deep=True)
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except JsonError:
         raise
     except json.JSONDecodeError as exc:
@@ -50,6 +54,18 @@ def loads(text: str) -> Any:
     except ValueError:
         # int() refuses literals over sys.get_int_max_str_digits() digits.
         raise JsonError("holds a number too long to read") from None
+    # Paired escapes (an emoji as \ud83d\ude00) are fine; only then is the value re-encoded.
+    if _SURROGATE_ESCAPE.search(text) is not None and not _encodable(value):
+        raise JsonError("is not valid JSON: it holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)")
+    return value
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _reject_constant(name: str) -> Any:

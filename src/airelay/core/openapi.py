@@ -258,8 +258,47 @@ def _ok(description: str, content: dict[str, Any], gateway: bool = False) -> dic
     return {"description": description, "headers": headers, "content": content}
 
 
-def _event_stream(description: str) -> dict[str, Any]:
-    return {"text/event-stream": {"schema": {"type": "string", "description": description}}}
+# Per answer schema: the schema of each streamed event's `data`, and whether the stream ends
+# with `data: [DONE]` (Chat Completions does; the Responses API names a last event instead).
+_STREAM_EVENTS = {
+    "ChatCompletion": ("ChatCompletionChunk", True),
+    "ResponseObject": (
+        "ResponseStreamEvent",
+        False,
+    ),
+}
+
+
+def _event_stream(description: str, result_schema: str) -> dict[str, Any]:
+    """Describe a `text/event-stream` answer one event at a time, so tools can check each."""
+    # OpenAPI 3.2 puts this schema under `itemSchema`; before 3.2 (this document is 3.1) the
+    # media type's `schema` describes each event, as schemathesis reads it. An event is an
+    # object of its SSE fields (OpenAPI 3.2 section 4.14.4.1); `data` holds JSON, described
+    # with JSON Schema's contentMediaType and contentSchema (2020-12 validation section 8).
+    schema_name, done = _STREAM_EVENTS[result_schema]
+    payload = {
+        "contentMediaType": "application/json",
+        "contentSchema": {
+            "anyOf": [{"$ref": SCHEMAS + schema_name}, {"$ref": SCHEMAS + "ErrorResponse"}]
+        },
+    }
+    data: dict[str, Any] = {"type": "string"}
+    if done:
+        data["anyOf"] = [{"const": "[DONE]"}, payload]
+    else:
+        data.update(payload)
+    event = {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "event": {"type": "string"},
+            "data": data,
+            "id": {"type": "string"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+        "required": ["data"],
+    }
+    return {"text/event-stream": {"schema": event}}
 
 
 def _operation(endpoint: Endpoint) -> dict[str, Any]:
@@ -293,7 +332,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         }
         ok = _ok(
             "The model's answer: JSON, or server-sent events when `stream` is true.",
-            {**_json(route.result_schema), **_event_stream(route.stream_doc)},
+            {**_json(route.result_schema), **_event_stream(route.stream_doc, route.result_schema)},
             gateway=True,
         )
         operation["responses"] = {"200": ok, **_errors(RELAY_ERRORS)}

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
+from airelay.core.errors import RelayError
 from airelay.core.types import BodyError, Handler, Platform, Request, Response
 
 logger = logging.getLogger("airelay")
@@ -15,6 +16,9 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+# A scope extension the server may set (hosts/guard.py): the event loop time by which the
+# request body must have arrived; past it, the answer is a 408.
+BODY_DEADLINE = "airelay.body_deadline"
 
 
 class AsgiApp:
@@ -30,7 +34,7 @@ class AsgiApp:
             return
         if scope["type"] != "http":
             return
-        body = _BodyReader(receive)
+        body = _BodyReader(receive, scope.get("extensions", {}).get(BODY_DEADLINE))
         request = Request(
             method=scope["method"].upper(),
             path=scope["path"],
@@ -50,11 +54,25 @@ class AsgiApp:
 class _BodyReader:
     """Read an ASGI request body for the core, never more than the limit it asks for + 1."""
 
-    def __init__(self, receive: Receive) -> None:
+    def __init__(self, receive: Receive, deadline: float | None = None) -> None:
         self._receive = receive
+        self._deadline = deadline
         self.disconnected = False
 
     async def read(self, limit: int) -> bytes:
+        try:
+            async with asyncio.timeout_at(self._deadline):
+                return await self._read(limit)
+        except TimeoutError:
+            # RFC 9110 15.5.9: 408, and close: the rest of the body may still be on its way.
+            raise RelayError(
+                408,
+                "The request body did not arrive before the server's body deadline.",
+                code="request_timeout",
+                headers=(("connection", "close"),),
+            ) from None
+
+    async def _read(self, limit: int) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while True:

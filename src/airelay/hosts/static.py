@@ -65,8 +65,13 @@ class StaticFiles:
         # Dot files and Cloudflare's `_headers`/`_redirects` are configuration, never content.
         if any(not part or part[0] in "._" for part in parts):
             return None
-        candidate = self._root.joinpath(*parts).resolve()
-        if not candidate.is_relative_to(self._root) or not candidate.is_file():
+        try:
+            candidate = self._root.joinpath(*parts).resolve()
+            if not candidate.is_relative_to(self._root) or not candidate.is_file():
+                return None
+        except (OSError, ValueError):
+            # A name the file system refuses (ENAMETOOLONG past 255 bytes, ELOOP, an odd byte)
+            # names no file: the core answers its JSON 404.
             return None
         return candidate
 
