@@ -8,16 +8,26 @@ from typing import Any, Literal, get_args, get_origin
 import pytest
 from openai.types import shared_params
 from openai.types.chat import (
+    chat_completion_assistant_message_param,
+    chat_completion_custom_tool_param,
     chat_completion_stream_options_param,
+    chat_completion_tool_message_param,
+    chat_completion_user_message_param,
     completion_create_params,
 )
 from openai.types.responses import (
+    custom_tool_param,
     function_tool_param,
     response_conversation_param_param,
     response_create_params,
     response_format_text_json_schema_config_param,
+    response_function_tool_call_param,
+    response_input_param,
     response_prompt_param,
+    response_reasoning_item_param,
     response_text_config_param,
+    web_search_preview_tool_param,
+    web_search_tool_param,
 )
 from pydantic import BaseModel
 
@@ -30,6 +40,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     # The SDK types `stream` on its two subclasses (Streaming/NonStreaming), not on the base.
     ("ChatCompletionRequest", "stream"): "typed on the SDK's streaming subclasses",
     ("ResponsesRequest", "stream"): "typed on the SDK's streaming subclasses",
+    # One model serves both of the SDK's input message shapes; EasyInputMessageParam has phase.
+    ("InputMessage", "phase"): "typed on EasyInputMessageParam, which InputMessage also serves",
 }
 
 # (relay model, the SDK TypedDict it mirrors)
@@ -53,6 +65,20 @@ PAIRS: list[tuple[type[BaseModel], Any]] = [
     (models.Moderation, response_create_params.Moderation),
     (models.ResponsesPromptCacheOptions, response_create_params.PromptCacheOptions),
     (models.ChatPromptCacheOptions, completion_create_params.PromptCacheOptions),
+    (models.UserMessage, chat_completion_user_message_param.ChatCompletionUserMessageParam),
+    (
+        models.AssistantMessage,
+        chat_completion_assistant_message_param.ChatCompletionAssistantMessageParam,
+    ),
+    (models.ToolMessage, chat_completion_tool_message_param.ChatCompletionToolMessageParam),
+    (models.ChatCustomDefinition, chat_completion_custom_tool_param.Custom),
+    (models.CustomTool, custom_tool_param.CustomToolParam),
+    (models.WebSearchTool, web_search_tool_param.WebSearchToolParam),
+    (models.WebSearchPreviewTool, web_search_preview_tool_param.WebSearchPreviewToolParam),
+    (models.FunctionCallItem, response_function_tool_call_param.ResponseFunctionToolCallParam),
+    (models.FunctionCallOutputItem, response_input_param.FunctionCallOutput),
+    (models.ReasoningItem, response_reasoning_item_param.ResponseReasoningItemParam),
+    (models.InputMessage, response_input_param.Message),
 ]
 
 
@@ -152,3 +178,57 @@ def test_every_responses_tool_kind_of_the_sdk_is_accepted_or_listed_as_unoffered
         f"The pinned SDK has Responses tool kinds the relay neither accepts nor lists: {unlisted}"
     )
     assert not accepted & UNOFFERED_TOOL_KINDS
+
+
+# Responses input items the relay refuses: the calls and outputs of the unoffered hosted tools
+# above, and items of server-side features (compaction, programs, tool search) they imply.
+UNOFFERED_ITEM_KINDS = {
+    "file_search_call",
+    "computer_call",
+    "computer_call_output",
+    "web_search_call",
+    "tool_search_call",
+    "tool_search_output",
+    "additional_tools",
+    "configuration_update",
+    "compaction",
+    "compaction_trigger",
+    "image_generation_call",
+    "code_interpreter_call",
+    "local_shell_call",
+    "local_shell_call_output",
+    "shell_call",
+    "shell_call_output",
+    "apply_patch_call",
+    "apply_patch_call_output",
+    "mcp_list_tools",
+    "mcp_approval_request",
+    "mcp_approval_response",
+    "mcp_call",
+    "program",
+    "program_output",
+}
+
+
+def test_every_responses_input_item_kind_is_accepted_or_listed_as_unoffered() -> None:
+    hints = typing.get_type_hints(response_create_params.ResponseCreateParamsBase)
+    item_types = get_args(get_args(get_args(hints["input"])[1])[0])
+    kinds = {
+        v
+        for item in item_types
+        for v in literal_values(typing.get_type_hints(item).get("type", Literal["message"]))
+    }
+    accepted = set()
+    for kind in kinds:
+        try:
+            validate(models.ResponsesRequest, {"input": [{"type": kind}]})
+        except RelayError as error:
+            if error.param == "input[0]" and error.code == "invalid_value":
+                continue
+        accepted.add(kind)
+    unlisted = kinds - accepted - UNOFFERED_ITEM_KINDS
+    assert not unlisted, (
+        f"The pinned SDK has Responses input item kinds the relay neither accepts nor lists: "
+        f"{sorted(unlisted)}"
+    )
+    assert not accepted & UNOFFERED_ITEM_KINDS
