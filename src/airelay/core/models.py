@@ -716,7 +716,10 @@ ResponsesTool = Annotated[
     Discriminator(
         _tool_kind,
         custom_error_type="invalid_tool",
-        custom_error_message="Tool must have a known `type`",
+        custom_error_message=(
+            "Tool `type` must be function, custom, web_search or web_search_preview"
+            " (the relay does not offer the other hosted tools)"
+        ),
     ),
 ]
 
