@@ -395,4 +395,6 @@ def test_the_readme_python_examples_run_against_airelay_dev(tmp_path: Path) -> N
     assert lines[2].startswith("CompletionUsage(completion_tokens=")
     assert lines[3].startswith("You said: Hello! (local gpt-5.4-pro; ")
     assert lines[4].startswith("ResponseUsage(input_tokens=")
-    assert len(lines) == 5
+    # The Agents SDK example: its tool was called and its result quoted.
+    assert lines[5].startswith("The tool returned: 22 degrees in ")
+    assert len(lines) == 6

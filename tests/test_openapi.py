@@ -95,7 +95,7 @@ def test_request_schemas_carry_the_model_cards_bounds() -> None:
     assert SCHEMAS["ChatCompletionRequest"]["required"] == ["messages"]
     assert SCHEMAS["ResponsesRequest"]["required"] == ["input"]
     effort = SCHEMAS["Reasoning"]["properties"]["effort"]["anyOf"][0]["enum"]
-    assert effort == ["none", "minimal", "low", "medium", "high", "xhigh"]
+    assert effort == ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
     assert SCHEMAS["ChatCompletionRequest"]["additionalProperties"] is False
 
 

@@ -1,7 +1,9 @@
 """The built-in local model: deterministic, offline, in both models' exact wire formats.
 
 Its reply restates the last user turn; a token is a word with its trailing space, so usage
-counts are consistent with the text. Streams are async iterators of SSE bytes.
+counts are consistent with the text. Streams are async iterators of SSE bytes. It calls a
+function tool when told to (or when the last user turn names one), quotes a tool's result,
+and answers a JSON schema with an instance of it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from airelay.backends.schema_instance import instance
 from airelay.core import sse
 from airelay.core.catalog import MINI, PRO
 from airelay.core.endpoints import route_of_model
@@ -54,24 +57,94 @@ class Turn:
     reasoning_tokens: int
     truncated: bool
     seed: str
+    # The function it calls instead of answering in text; `reply` is then its arguments.
+    call: str | None = None
+    stopped: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to answer: in text, with a JSON schema's instance, by quoting a tool, or by a call."""
+
+    json_mode: bool = False
+    schema: Mapping[str, Any] | None = None
+    tool_result: str | None = None
+    call: tuple[str, Mapping[str, Any]] | None = None
+    stop: tuple[str, ...] = ()
+
+
+def _functions(tools: Any, chat: bool) -> dict[str, Mapping[str, Any]]:
+    """Return the function tools by name, with their parameters schema."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for tool in tools or ():
+        if not isinstance(tool, dict) or tool.get("type") != "function":
+            continue
+        spec = tool.get("function") if chat else tool
+        if isinstance(spec, dict) and isinstance(spec.get("name"), str):
+            found[spec["name"]] = spec.get("parameters") or {"type": "object"}
+    return found
+
+
+def _chosen_function(
+    functions: Mapping[str, Mapping[str, Any]], choice: Any, last_user: str
+) -> str | None:
+    """Return the function to call, following tool_choice like OpenAI documents it."""
+    if not functions or choice == "none":
+        return None
+    if isinstance(choice, dict):
+        named = (choice.get("function") or {}).get("name") or choice.get("name")
+        if choice.get("type") == "function" and named in functions:
+            return str(named)
+        if choice.get("type") == "allowed_tools":
+            allowed = choice.get("allowed_tools", choice)
+            if allowed.get("mode") == "required":
+                return next(iter(functions))
+        return None
+    if choice == "required":
+        return next(iter(functions))
+    # Under "auto", a user turn that names a tool asks for it.
+    return next((name for name in functions if name in last_user), None)
 
 
 def _compose(
-    texts: list[str], last_user: str, label: str, json_mode: bool, cap: int | None, reasoning: int
+    texts: list[str],
+    last_user: str,
+    label: str,
+    plan: Plan,
+    cap: int | None,
+    reasoning: int,
 ) -> Turn:
     prompt = sum(len(tokens(text)) for text in texts)
     said = " ".join(last_user.split()) or "nothing"
     counted = f"{prompt} prompt token" + ("" if prompt == 1 else "s")
     reply = f"You said: {said} (local {label}; {counted})"
-    if json_mode:
+    call = None
+    stopped = False
+    if plan.call is not None:
+        call = plan.call[0]
+        reply = json.dumps(instance(plan.call[1]), ensure_ascii=False)
+    elif plan.tool_result is not None:
+        result = " ".join(plan.tool_result.split())
+        reply = f"The tool returned: {result} (local {label}; {counted})"
+    elif plan.schema is not None:
+        reply = json.dumps(instance(plan.schema), ensure_ascii=False)
+    elif plan.json_mode:
         reply = json.dumps({"reply": reply}, ensure_ascii=False)
+    if call is None:
+        # OpenAI ends the text before the first stop sequence, which it does not return.
+        cuts = [reply.find(stop) for stop in plan.stop if stop and stop in reply]
+        if cuts:
+            reply = reply[: min(cuts)]
+            stopped = True
     pieces = tokens(reply)
     room = None if cap is None else max(cap - reasoning, 0)
     truncated = room is not None and room < len(pieces)
     if room is not None:
         pieces = pieces[:room]
     seed = hashlib.sha256(json.dumps([label, texts], ensure_ascii=False).encode()).hexdigest()
-    return Turn(prompt, pieces, min(reasoning, cap) if cap else reasoning, truncated, seed)
+    return Turn(
+        prompt, pieces, min(reasoning, cap) if cap else reasoning, truncated, seed, call, stopped
+    )
 
 
 class LocalModel:
@@ -110,15 +183,24 @@ class LocalModel:
         users = [t for m, t in zip(messages, texts, strict=True) if m.get("role") == "user"]
         response_format = inputs.get("response_format") or {}
         cap = inputs.get("max_completion_tokens") or inputs.get("max_tokens")
-        turn = _compose(
-            texts,
-            users[-1] if users else "",
-            MINI.short_id,
-            response_format.get("type") in ("json_object", "json_schema"),
-            cap,
-            0,
+        last_user = users[-1] if users else ""
+        last = messages[-1] if messages else {}
+        functions = _functions(inputs.get("tools"), chat=True)
+        stop = inputs.get("stop")
+        plan = Plan(
+            json_mode=response_format.get("type") == "json_object",
+            schema=(response_format.get("json_schema") or {}).get("schema") or {"type": "object"}
+            if response_format.get("type") == "json_schema"
+            else None,
+            tool_result=texts[-1] if last.get("role") == "tool" else None,
+            stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
         )
-        completion = ChatCompletion(turn, self._clock())
+        if plan.tool_result is None:
+            name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
+            if name is not None:
+                plan = Plan(call=(name, functions[name]))
+        turn = _compose(texts, last_user, MINI.short_id, plan, cap, 0)
+        completion = ChatCompletion(turn, self._clock(), inputs.get("n") or 1)
         if inputs.get("stream"):
             include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
             return StreamResult(self._chat_stream(completion, include_usage))
@@ -127,15 +209,34 @@ class LocalModel:
     async def _chat_stream(
         self, completion: ChatCompletion, include_usage: bool
     ) -> AsyncIterator[bytes]:
-        yield sse.encode(
-            completion.chunk(
-                {"role": "assistant", "content": "", "refusal": None}, None, include_usage
-            )
-        )
-        for piece in completion.turn.reply:
-            await self._pause()
-            yield sse.encode(completion.chunk({"content": piece}, None, include_usage))
-        yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage))
+        call = completion.turn.call
+        for index in range(completion.n):
+            if call is None:
+                first: dict[str, Any] = {"role": "assistant", "content": "", "refusal": None}
+            else:
+                first = {
+                    "role": "assistant",
+                    "content": None,
+                    "refusal": None,
+                    "tool_calls": [
+                        {
+                            "index": 0,
+                            "id": completion.call_id,
+                            "type": "function",
+                            "function": {"name": call, "arguments": ""},
+                        }
+                    ],
+                }
+            yield sse.encode(completion.chunk(first, None, include_usage, index))
+            for piece in completion.turn.reply:
+                await self._pause()
+                delta: dict[str, Any] = (
+                    {"content": piece}
+                    if call is None
+                    else {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}
+                )
+                yield sse.encode(completion.chunk(delta, None, include_usage, index))
+            yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage, index))
         if include_usage:
             yield sse.encode(
                 {
@@ -162,14 +263,27 @@ class LocalModel:
             texts.append(text)
             if item.get("role") == "user":
                 users.append(text)
-        text_options = inputs.get("text") or {}
-        json_mode = (text_options.get("format") or {}).get("type") in ("json_object", "json_schema")
+        text_format = (inputs.get("text") or {}).get("format") or {}
+        last_user = users[-1] if users else ""
+        last = items[-1] if items else {}
+        plan = Plan(
+            json_mode=text_format.get("type") == "json_object",
+            schema=text_format.get("schema") or {"type": "object"}
+            if text_format.get("type") == "json_schema"
+            else None,
+            tool_result=texts[-1] if last.get("type") == "function_call_output" else None,
+        )
+        if plan.tool_result is None:
+            functions = _functions(inputs.get("tools"), chat=False)
+            name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
+            if name is not None:
+                plan = Plan(call=(name, functions[name]))
         effort = (inputs.get("reasoning") or {}).get("effort") or "medium"
         turn = _compose(
             texts,
-            users[-1] if users else "",
+            last_user,
             PRO.short_id,
-            json_mode,
+            plan,
             inputs.get("max_output_tokens"),
             _REASONING_TOKENS.get(effort, 16),
         )
@@ -194,6 +308,21 @@ class LocalModel:
         yield event("response.output_item.added", output_index=0, item=reasoning)
         yield event("response.output_item.done", output_index=0, item=reasoning)
         message_id = response.message_id
+        if response.turn.call is not None:
+            yield event(
+                "response.output_item.added", output_index=1, item=response.call_item(final=False)
+            )
+            where_call = {"item_id": response.call_item_id, "output_index": 1}
+            for piece in response.turn.reply:
+                await self._pause()
+                yield event("response.function_call_arguments.delta", **where_call, delta=piece)
+            arguments = "".join(response.turn.reply)
+            yield event("response.function_call_arguments.done", **where_call, arguments=arguments)
+            yield event(
+                "response.output_item.done", output_index=1, item=response.call_item(final=True)
+            )
+            yield event("response.completed", response=response.body(final=True))
+            return
         yield event(
             "response.output_item.added", output_index=1, item=response.message_item(final=False)
         )
@@ -216,14 +345,18 @@ class LocalModel:
 class ChatCompletion:
     """One chat.completion, in its object and its chunk forms."""
 
-    def __init__(self, turn: Turn, created: float) -> None:
+    def __init__(self, turn: Turn, created: float, n: int = 1) -> None:
         self.turn = turn
+        self.n = n
         self.id = f"chatcmpl-local{turn.seed[:24]}"
+        self.call_id = f"call_local{turn.seed[24:48]}"
         self.created = int(created)
 
     def finish_reason(self) -> str:
         """Return why generation stopped."""
-        return "length" if self.turn.truncated else "stop"
+        if self.turn.truncated:
+            return "length"
+        return "tool_calls" if self.turn.call is not None else "stop"
 
     def envelope(self, kind: str) -> dict[str, Any]:
         """Return the fields every object of this completion shares."""
@@ -238,7 +371,7 @@ class ChatCompletion:
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object."""
-        completion = len(self.turn.reply)
+        completion = len(self.turn.reply) * self.n
         return {
             "prompt_tokens": self.turn.prompt_tokens,
             "completion_tokens": completion,
@@ -254,25 +387,37 @@ class ChatCompletion:
 
     def body(self) -> dict[str, Any]:
         """Return the non-streamed chat.completion object."""
+        text = "".join(self.turn.reply)
         message: dict[str, Any] = {
             "role": "assistant",
-            "content": "".join(self.turn.reply),
+            "content": text if self.turn.call is None else None,
             "refusal": None,
             "annotations": [],
         }
-        choice = {
-            "index": 0,
-            "message": message,
-            "logprobs": None,
-            "finish_reason": self.finish_reason(),
-        }
-        return {**self.envelope("chat.completion"), "choices": [choice], "usage": self.usage()}
+        if self.turn.call is not None:
+            message["tool_calls"] = [
+                {
+                    "id": self.call_id,
+                    "type": "function",
+                    "function": {"name": self.turn.call, "arguments": text},
+                }
+            ]
+        choices = [
+            {
+                "index": index,
+                "message": message,
+                "logprobs": None,
+                "finish_reason": self.finish_reason(),
+            }
+            for index in range(self.n)
+        ]
+        return {**self.envelope("chat.completion"), "choices": choices, "usage": self.usage()}
 
     def chunk(
-        self, delta: dict[str, Any], finish_reason: str | None, include_usage: bool
+        self, delta: dict[str, Any], finish_reason: str | None, include_usage: bool, index: int = 0
     ) -> dict[str, Any]:
         """Return one chat.completion.chunk."""
-        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+        choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
         body = {**self.envelope("chat.completion.chunk"), "choices": [choice]}
         if include_usage:
             body["usage"] = None
@@ -290,6 +435,19 @@ class ResponseObject:
         self.id = f"resp_local{turn.seed[:40]}"
         self.reasoning_id = f"rs_local{turn.seed[8:48]}"
         self.message_id = f"msg_local{turn.seed[16:56]}"
+        self.call_item_id = f"fc_local{turn.seed[24:64]}"
+        self.call_id = f"call_local{turn.seed[32:56]}"
+
+    def call_item(self, final: bool) -> dict[str, Any]:
+        """Return the function_call output item, without arguments while in progress."""
+        return {
+            "arguments": "".join(self.turn.reply) if final else "",
+            "call_id": self.call_id,
+            "id": self.call_item_id,
+            "name": self.turn.call,
+            "status": "completed" if final else "in_progress",
+            "type": "function_call",
+        }
 
     def reasoning_item(self) -> dict[str, Any]:
         """Return the reasoning output item."""
@@ -346,7 +504,14 @@ class ResponseObject:
             "model": PRO_SNAPSHOT,
             "moderation": None,
             "object": "response",
-            "output": [self.reasoning_item(), self.message_item(True)] if final else [],
+            "output": (
+                [
+                    self.reasoning_item(),
+                    self.message_item(True) if self.turn.call is None else self.call_item(True),
+                ]
+                if final
+                else []
+            ),
             "parallel_tool_calls": True,
             "presence_penalty": 0,
             "previous_response_id": None,

@@ -14,6 +14,17 @@ MAX_CONTENT_PARTS = 256
 MAX_TOOLS = 128
 MAX_MINI_OUTPUT_TOKENS = 128_000
 MAX_PRO_OUTPUT_TOKENS = 1_000_000
+# OpenAI's documented bounds on the request surface (API reference, Chat Completions and
+# Responses: `n`, `top_logprobs`, `stop`, `metadata`, `logit_bias`).
+MAX_CHOICES = 128
+MAX_TOP_LOGPROBS = 20
+MAX_STOP_SEQUENCES = 4
+MAX_METADATA_PAIRS = 16
+MAX_METADATA_KEY_CHARS = 64
+MAX_METADATA_VALUE_CHARS = 512
+MAX_LOGIT_BIAS = 100
+MAX_LOGIT_BIAS_ENTRIES = 1_024
+MAX_INCLUDES = 32
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 MAX_BODY_BYTES_CEILING = 100 * 1_048_576  # Workers reject larger bodies anyway
 

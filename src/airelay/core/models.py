@@ -16,14 +16,23 @@ from pydantic import (
 )
 
 from airelay.core.limits import (
+    MAX_CHOICES,
     MAX_CONTENT_PARTS,
     MAX_ID_CHARS,
+    MAX_INCLUDES,
+    MAX_LOGIT_BIAS,
+    MAX_LOGIT_BIAS_ENTRIES,
     MAX_MESSAGES,
+    MAX_METADATA_KEY_CHARS,
+    MAX_METADATA_PAIRS,
+    MAX_METADATA_VALUE_CHARS,
     MAX_MINI_OUTPUT_TOKENS,
     MAX_NAME_CHARS,
     MAX_PRO_OUTPUT_TOKENS,
+    MAX_STOP_SEQUENCES,
     MAX_TEXT_CHARS,
     MAX_TOOLS,
+    MAX_TOP_LOGPROBS,
     MAX_URL_CHARS,
 )
 
@@ -43,10 +52,41 @@ JsonObject = dict[str, Any]
 Temperature = Annotated[float, Field(ge=0, le=2)]
 TopP = Annotated[float, Field(ge=0, le=1)]
 Penalty = Annotated[float, Field(ge=-2, le=2)]
-Detail = Literal["auto", "low", "high"]
+Detail = Literal["auto", "low", "high", "original"]
+Metadata = Annotated[
+    dict[
+        Annotated[str, Field(max_length=MAX_METADATA_KEY_CHARS)],
+        Annotated[str, Field(max_length=MAX_METADATA_VALUE_CHARS)],
+    ],
+    Field(max_length=MAX_METADATA_PAIRS),
+]
+TopLogprobs = Annotated[int, Field(ge=0, le=MAX_TOP_LOGPROBS)]
+Effort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+Verbosity = Literal["low", "medium", "high"]
+CacheRetention = Literal["in_memory", "24h"]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 PartsBound = Field(min_length=1, max_length=MAX_CONTENT_PARTS)
+
+
+class CacheBreakpoint(Strict):
+    mode: Literal["explicit"]
+    ttl: Literal["30m", "12h"] | None = None
+
+
+class ModerationMode(Strict):
+    mode: Literal["score", "block"]
+
+
+class ModerationPolicy(Strict):
+    input: ModerationMode | None = None
+    output: ModerationMode | None = None
+
+
+class Moderation(Strict):
+    model: Name
+    policy: ModerationPolicy | None = None
 
 
 # --- Chat Completions (openai/gpt-5.4-mini) ------------------------------------------------
@@ -55,6 +95,7 @@ PartsBound = Field(min_length=1, max_length=MAX_CONTENT_PARTS)
 class TextPart(Strict):
     type: Literal["text"]
     text: Text
+    prompt_cache_breakpoint: CacheBreakpoint | None = None
 
 
 class ImageUrl(Strict):
@@ -65,6 +106,7 @@ class ImageUrl(Strict):
 class ImagePart(Strict):
     type: Literal["image_url"]
     image_url: ImageUrl
+    prompt_cache_breakpoint: CacheBreakpoint | None = None
 
 
 class InputAudio(Strict):
@@ -75,6 +117,7 @@ class InputAudio(Strict):
 class AudioPart(Strict):
     type: Literal["input_audio"]
     input_audio: InputAudio
+    prompt_cache_breakpoint: CacheBreakpoint | None = None
 
 
 class FileData(Strict):
@@ -86,6 +129,7 @@ class FileData(Strict):
 class FilePart(Strict):
     type: Literal["file"]
     file: FileData
+    prompt_cache_breakpoint: CacheBreakpoint | None = None
 
 
 class RefusalPart(Strict):
@@ -129,17 +173,42 @@ class ToolCall(Strict):
     function: FunctionCall
 
 
+class CustomCall(Strict):
+    name: FunctionName
+    input: Text
+
+
+class CustomToolCall(Strict):
+    id: Identifier
+    type: Literal["custom"]
+    custom: CustomCall
+
+
+class AudioReference(Strict):
+    id: Identifier
+
+
 class AssistantMessage(Strict):
     role: Literal["assistant"]
     content: Text | AssistantParts | None = None
     refusal: Text | None = None
     name: Name | None = None
-    tool_calls: Annotated[list[ToolCall], Field(min_length=1, max_length=MAX_TOOLS)] | None = None
+    tool_calls: (
+        Annotated[
+            list[Annotated[ToolCall | CustomToolCall, Field(discriminator="type")]],
+            Field(min_length=1, max_length=MAX_TOOLS),
+        ]
+        | None
+    ) = None
+    function_call: FunctionCall | None = None
+    audio: AudioReference | None = None
 
     @model_validator(mode="after")
     def _says_something(self) -> AssistantMessage:
         # OpenAI refuses an assistant turn with neither content nor tool calls.
-        if self.content is None and self.tool_calls is None and self.refusal is None:
+        if (self.content, self.tool_calls, self.refusal, self.function_call, self.audio) == (
+            None,
+        ) * 5:
             raise ValueError("an assistant message needs content, tool_calls or refusal")
         return self
 
@@ -150,10 +219,26 @@ class ToolMessage(Strict):
     tool_call_id: Identifier
 
 
+class FunctionMessage(Strict):
+    # Deprecated by OpenAI in favour of `tool`, still part of the API.
+    role: Literal["function"]
+    content: Text | None
+    name: FunctionName
+
+
 ChatMessage = Annotated[
-    SystemMessage | DeveloperMessage | UserMessage | AssistantMessage | ToolMessage,
+    SystemMessage
+    | DeveloperMessage
+    | UserMessage
+    | AssistantMessage
+    | ToolMessage
+    | FunctionMessage,
     Field(discriminator="role"),
 ]
+
+
+class PlainTextFormat(Strict):
+    type: Literal["text"]
 
 
 class FunctionDefinition(Strict):
@@ -168,6 +253,33 @@ class ChatTool(Strict):
     function: FunctionDefinition
 
 
+class Grammar(Strict):
+    definition: Text
+    syntax: Literal["lark", "regex"]
+
+
+class GrammarFormat(Strict):
+    type: Literal["grammar"]
+    grammar: Grammar
+
+
+class ChatCustomDefinition(Strict):
+    name: FunctionName
+    description: Text | None = None
+    format: Annotated[PlainTextFormat | GrammarFormat, Field(discriminator="type")] | None = None
+
+
+class ChatCustomTool(Strict):
+    type: Literal["custom"]
+    custom: ChatCustomDefinition
+
+
+class LegacyFunction(Strict):
+    name: FunctionName
+    description: Text | None = None
+    parameters: JsonObject | None = None
+
+
 class ChatNamedFunction(Strict):
     name: FunctionName
 
@@ -177,13 +289,60 @@ class ChatNamedToolChoice(Strict):
     function: ChatNamedFunction
 
 
+class ChatNamedCustomChoice(Strict):
+    type: Literal["custom"]
+    custom: ChatNamedFunction
+
+
+class AllowedTools(Strict):
+    mode: Literal["auto", "required"]
+    tools: Annotated[list[JsonObject], Field(min_length=1, max_length=MAX_TOOLS)]
+
+
+class ChatAllowedToolsChoice(Strict):
+    type: Literal["allowed_tools"]
+    allowed_tools: AllowedTools
+
+
+class ChatAudioVoice(Strict):
+    id: Identifier
+
+
+class ChatAudio(Strict):
+    format: Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]
+    voice: Name | ChatAudioVoice
+
+
+class Prediction(Strict):
+    type: Literal["content"]
+    content: Text | TextParts
+
+
+class ChatPromptCacheOptions(Strict):
+    mode: Literal["implicit", "explicit"] | None = None
+    ttl: Literal["30m"] | None = None
+
+
+class ApproximateLocation(Strict):
+    city: Name | None = None
+    country: Annotated[str, Field(min_length=2, max_length=2)] | None = None
+    region: Name | None = None
+    timezone: Name | None = None
+
+
+class ChatUserLocation(Strict):
+    type: Literal["approximate"]
+    approximate: ApproximateLocation
+
+
+class WebSearchOptions(Strict):
+    search_context_size: Literal["low", "medium", "high"] | None = None
+    user_location: ChatUserLocation | None = None
+
+
 class StreamOptions(Strict):
     include_usage: bool | None = None
     include_obfuscation: bool | None = None
-
-
-class PlainTextFormat(Strict):
-    type: Literal["text"]
 
 
 class JsonObjectFormat(Strict):
@@ -222,9 +381,59 @@ class ChatCompletionRequest(Strict):
     stream: bool | None = None
     stream_options: StreamOptions | None = None
     # `tools` before `tool_choice`: fields validate in order, and tool_choice's check reads tools.
-    tools: Annotated[list[ChatTool], Field(max_length=MAX_TOOLS)] | None = None
-    tool_choice: ToolChoiceMode | ChatNamedToolChoice | None = None
+    tools: (
+        Annotated[
+            list[Annotated[ChatTool | ChatCustomTool, Field(discriminator="type")]],
+            Field(max_length=MAX_TOOLS),
+        ]
+        | None
+    ) = None
+    tool_choice: (
+        ToolChoiceMode
+        | Annotated[
+            ChatNamedToolChoice | ChatNamedCustomChoice | ChatAllowedToolsChoice,
+            Field(discriminator="type"),
+        ]
+        | None
+    ) = None
     response_format: ChatResponseFormat | None = None
+    parallel_tool_calls: bool | None = None
+    functions: Annotated[list[LegacyFunction], Field(min_length=1, max_length=MAX_TOOLS)] | None = (
+        None
+    )
+    function_call: Literal["none", "auto"] | ChatNamedFunction | None = None
+    n: Annotated[int, Field(ge=1, le=MAX_CHOICES)] | None = None
+    stop: (
+        Text | Annotated[list[Text], Field(min_length=1, max_length=MAX_STOP_SEQUENCES)] | None
+    ) = None
+    seed: Int64 | None = None
+    logprobs: bool | None = None
+    top_logprobs: TopLogprobs | None = None
+    logit_bias: (
+        Annotated[
+            dict[
+                Annotated[str, Field(pattern=r"^[0-9]{1,10}$")],
+                Annotated[int, Field(ge=-MAX_LOGIT_BIAS, le=MAX_LOGIT_BIAS)],
+            ],
+            Field(max_length=MAX_LOGIT_BIAS_ENTRIES),
+        ]
+        | None
+    ) = None
+    user: Name | None = None
+    safety_identifier: Name | None = None
+    metadata: Metadata | None = None
+    store: bool | None = None
+    reasoning_effort: Effort | None = None
+    verbosity: Verbosity | None = None
+    service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | None = None
+    prompt_cache_key: Name | None = None
+    prompt_cache_options: ChatPromptCacheOptions | None = None
+    prompt_cache_retention: CacheRetention | None = None
+    modalities: Annotated[list[Literal["text", "audio"]], Field(max_length=2)] | None = None
+    audio: ChatAudio | None = None
+    prediction: Prediction | None = None
+    moderation: Moderation | None = None
+    web_search_options: WebSearchOptions | None = None
 
     # Field validators, not a model validator, so that the error names the parameter.
     @field_validator("stream_options")
@@ -254,6 +463,7 @@ class ChatCompletionRequest(Strict):
 class InputTextPart(Strict):
     type: Literal["input_text"]
     text: Text
+    prompt_cache_breakpoint: CacheBreakpoint | None = None
 
 
 class InputImagePart(Strict):
@@ -261,6 +471,7 @@ class InputImagePart(Strict):
     image_url: Url | None = None
     file_id: Identifier | None = None
     detail: Detail | None = None
+    prompt_cache_breakpoint: CacheBreakpoint | None = None
 
 
 class InputFilePart(Strict):
@@ -295,6 +506,7 @@ class InputMessage(Strict):
     role: Literal["user", "system", "developer"]
     content: Text | InputParts
     status: ItemStatus | None = None
+    phase: Literal["commentary", "final_answer"] | None = None
 
 
 class OutputMessage(Strict):
@@ -306,6 +518,12 @@ class OutputMessage(Strict):
     phase: Annotated[str, Field(max_length=64)] | None = None
 
 
+class Caller(Strict):
+    type: Literal["direct", "program"]
+    id: Identifier | None = None
+    program_id: Identifier | None = None
+
+
 class FunctionCallItem(Strict):
     type: Literal["function_call"]
     call_id: Identifier
@@ -313,14 +531,38 @@ class FunctionCallItem(Strict):
     arguments: Text
     id: Identifier | None = None
     status: ItemStatus | None = None
+    namespace: Name | None = None
+    caller: Caller | None = None
+    async_: bool | None = Field(default=None, alias="async")
 
 
 class FunctionCallOutputItem(Strict):
     type: Literal["function_call_output"]
-    call_id: Identifier
+    call_id: Identifier | None = None
     output: Text | InputParts
     id: Identifier | None = None
     status: ItemStatus | None = None
+    name: FunctionName | None = None
+    namespace: Name | None = None
+    caller: Caller | None = None
+
+
+class CustomToolCallItem(Strict):
+    type: Literal["custom_tool_call"]
+    call_id: Identifier
+    name: FunctionName
+    input: Text
+    id: Identifier | None = None
+    namespace: Name | None = None
+    caller: Caller | None = None
+
+
+class CustomToolCallOutputItem(Strict):
+    type: Literal["custom_tool_call_output"]
+    call_id: Identifier
+    output: Text | InputParts
+    id: Identifier | None = None
+    caller: Caller | None = None
 
 
 class SummaryText(Strict):
@@ -328,16 +570,22 @@ class SummaryText(Strict):
     text: Text
 
 
+class ReasoningText(Strict):
+    type: Literal["reasoning_text"]
+    text: Text
+
+
 class ReasoningItem(Strict):
     type: Literal["reasoning"]
     id: Identifier
     summary: Annotated[list[SummaryText], Field(max_length=MAX_CONTENT_PARTS)]
+    content: Annotated[list[ReasoningText], Field(max_length=MAX_CONTENT_PARTS)] | None = None
     encrypted_content: Text | None = None
     status: ItemStatus | None = None
 
 
 class ItemReference(Strict):
-    type: Literal["item_reference"]
+    type: Literal["item_reference"] | None = None
     id: Identifier
 
 
@@ -347,6 +595,8 @@ def _input_item_kind(value: Any) -> str | None:
         if "role" in value:
             return "assistant" if value["role"] == "assistant" else "message"
         kind = value.get("type")
+        if kind is None and "id" in value:
+            return "item_reference"
         return kind if isinstance(kind, str) else None
     return None
 
@@ -356,6 +606,8 @@ InputItem = Annotated[
     | Annotated[OutputMessage, Tag("assistant")]
     | Annotated[FunctionCallItem, Tag("function_call")]
     | Annotated[FunctionCallOutputItem, Tag("function_call_output")]
+    | Annotated[CustomToolCallItem, Tag("custom_tool_call")]
+    | Annotated[CustomToolCallOutputItem, Tag("custom_tool_call_output")]
     | Annotated[ReasoningItem, Tag("reasoning")]
     | Annotated[ItemReference, Tag("item_reference")],
     Discriminator(
@@ -367,8 +619,12 @@ InputItem = Annotated[
 
 
 class Reasoning(Strict):
-    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    effort: Effort | None = None
     summary: Literal["auto", "concise", "detailed"] | None = None
+    # Deprecated alias of `summary`, still typed by the SDK.
+    generate_summary: Literal["auto", "concise", "detailed"] | None = None
+    context: Literal["auto", "current_turn", "all_turns"] | None = None
+    mode: Name | None = None
 
 
 class ResponsesJsonSchemaFormat(Strict):
@@ -386,7 +642,10 @@ TextFormat = Annotated[
 
 class TextOptions(Strict):
     format: TextFormat | None = None
-    verbosity: Literal["low", "medium", "high"] | None = None
+    verbosity: Verbosity | None = None
+
+
+Callers = Annotated[list[Literal["direct", "programmatic"]], Field(max_length=2)]
 
 
 class FunctionTool(Strict):
@@ -395,6 +654,20 @@ class FunctionTool(Strict):
     description: Text | None = None
     parameters: JsonObject | None = None
     strict: bool | None = None
+    output_schema: JsonObject | None = None
+    defer_loading: bool | None = None
+    allowed_callers: Callers | None = None
+    async_: bool | None = Field(default=None, alias="async")
+
+
+class CustomTool(Strict):
+    type: Literal["custom"]
+    name: FunctionName
+    description: Text | None = None
+    format: Annotated[PlainTextFormat | GrammarFormat, Field(discriminator="type")] | None = None
+    defer_loading: bool | None = None
+    allowed_callers: Callers | None = None
+    async_: bool | None = Field(default=None, alias="async")
 
 
 class UserLocation(Strict):
@@ -410,13 +683,45 @@ class WebSearchFilters(Strict):
 
 
 class WebSearchTool(Strict):
-    type: Literal["web_search", "web_search_preview"]
+    type: Literal["web_search", "web_search_2025_08_26"]
     search_context_size: Literal["low", "medium", "high"] | None = None
     user_location: UserLocation | None = None
     filters: WebSearchFilters | None = None
+    external_web_access: bool | None = None
 
 
-ResponsesTool = Annotated[FunctionTool | WebSearchTool, Field(discriminator="type")]
+class WebSearchPreviewTool(Strict):
+    type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
+    search_context_size: Literal["low", "medium", "high"] | None = None
+    user_location: UserLocation | None = None
+    search_content_types: Annotated[list[Literal["text", "image"]], Field(max_length=2)] | None = (
+        None
+    )
+
+
+def _tool_kind(value: Any) -> str | None:
+    kind = value.get("type") if isinstance(value, dict) else None
+    if kind in ("web_search_2025_08_26",):
+        return "web_search"
+    if kind in ("web_search_preview_2025_03_11",):
+        return "web_search_preview"
+    return kind if isinstance(kind, str) else None
+
+
+ResponsesTool = Annotated[
+    Annotated[FunctionTool, Tag("function")]
+    | Annotated[CustomTool, Tag("custom")]
+    | Annotated[WebSearchTool, Tag("web_search")]
+    | Annotated[WebSearchPreviewTool, Tag("web_search_preview")],
+    Discriminator(
+        _tool_kind,
+        custom_error_type="invalid_tool",
+        custom_error_message=(
+            "Tool `type` must be function, custom, web_search or web_search_preview"
+            " (the relay does not offer the other hosted tools)"
+        ),
+    ),
+]
 
 
 class FunctionToolChoice(Strict):
@@ -424,9 +729,105 @@ class FunctionToolChoice(Strict):
     name: FunctionName
 
 
+class CustomToolChoice(Strict):
+    type: Literal["custom"]
+    name: FunctionName
+
+
+class AllowedToolsChoice(Strict):
+    type: Literal["allowed_tools"]
+    mode: Literal["auto", "required"]
+    tools: Annotated[list[JsonObject], Field(min_length=1, max_length=MAX_TOOLS)]
+
+
 class HostedToolChoice(Strict):
-    # Only the preview tool can be forced by type: OpenAI's tool_choice has no `web_search`.
-    type: Literal["web_search_preview"]
+    # The hosted tools that tool_choice can force by type (SDK: ToolChoiceTypesParam).
+    type: Literal[
+        "file_search",
+        "web_search_preview",
+        "computer",
+        "computer_use_preview",
+        "computer_use",
+        "web_search_preview_2025_03_11",
+        "image_generation",
+        "code_interpreter",
+    ]
+
+
+def _choice_kind(value: Any) -> str | None:
+    kind = value.get("type") if isinstance(value, dict) else None
+    if kind in ("function", "custom", "allowed_tools"):
+        return str(kind)
+    return "hosted" if isinstance(kind, str) else None
+
+
+ResponsesToolChoice = Annotated[
+    Annotated[FunctionToolChoice, Tag("function")]
+    | Annotated[CustomToolChoice, Tag("custom")]
+    | Annotated[AllowedToolsChoice, Tag("allowed_tools")]
+    | Annotated[HostedToolChoice, Tag("hosted")],
+    Discriminator(
+        _choice_kind,
+        custom_error_type="invalid_tool_choice",
+        custom_error_message="tool_choice must be a mode or have a known `type`",
+    ),
+]
+
+Include = Literal[
+    "file_search_call.results",
+    "web_search_call.results",
+    "web_search_call.action.sources",
+    "message.input_image.image_url",
+    "computer_call_output.output.image_url",
+    "code_interpreter_call.outputs",
+    "reasoning.encrypted_content",
+    "message.output_text.logprobs",
+]
+
+
+class Conversation(Strict):
+    id: Identifier
+
+
+PromptVariable = Annotated[
+    Text | Annotated[InputTextPart | InputImagePart | InputFilePart, Field(discriminator="type")],
+    Field(union_mode="left_to_right"),
+]
+
+
+class Prompt(Strict):
+    id: Identifier
+    variables: Annotated[dict[Name, PromptVariable], Field(max_length=MAX_TOOLS)] | None = None
+    version: Name | None = None
+
+
+class ResponsesStreamOptions(Strict):
+    include_obfuscation: bool | None = None
+
+
+class ResponsesPromptCacheOptions(Strict):
+    comparison_response_id: Identifier | None = None
+    mode: Literal["implicit", "explicit"] | None = None
+    prewarm: bool | None = None
+    ttl: Literal["30m", "12h"] | None = None
+
+
+class ContextManagement(Strict):
+    type: Name
+    compact_threshold: Annotated[int, Field(ge=0)] | None = None
+
+
+class BackgroundOptions(Strict):
+    completion_window: Literal["soonest", "2h", "8h"] | None = None
+    continuation_id: Identifier | None = None
+
+
+class AccessPrograms(Strict):
+    cyber: Literal["standard", "daybreak_blue", "daybreak_red"] | None = None
+
+
+class ImageOptions(Strict):
+    context_compression: Literal["auto", "enabled", "disabled"] | None = None
 
 
 class ResponsesRequest(Strict):
@@ -442,12 +843,35 @@ class ResponsesRequest(Strict):
     text: TextOptions | None = None
     # `tools` before `tool_choice`: fields validate in order, and tool_choice's check reads tools.
     tools: Annotated[list[ResponsesTool], Field(max_length=MAX_TOOLS)] | None = None
-    tool_choice: (
-        ToolChoiceMode
-        | Annotated[FunctionToolChoice | HostedToolChoice, Field(discriminator="type")]
-        | None
-    ) = None
+    tool_choice: ToolChoiceMode | ResponsesToolChoice | None = None
     top_p: TopP | None = None
+    parallel_tool_calls: bool | None = None
+    max_tool_calls: Annotated[int, Field(ge=1, le=MAX_TOOLS * 8)] | None = None
+    top_logprobs: TopLogprobs | None = None
+    truncation: Literal["auto", "disabled"] | None = None
+    include: Annotated[list[Include], Field(max_length=MAX_INCLUDES)] | None = None
+    store: bool | None = None
+    background: bool | None = None
+    background_options: BackgroundOptions | None = None
+    metadata: Metadata | None = None
+    user: Name | None = None
+    safety_identifier: Name | None = None
+    service_tier: (
+        Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"] | None
+    ) = None
+    previous_response_id: Identifier | None = None
+    conversation: Identifier | Conversation | None = None
+    prompt: Prompt | None = None
+    prompt_cache_key: Name | None = None
+    prompt_cache_options: ResponsesPromptCacheOptions | None = None
+    prompt_cache_retention: CacheRetention | None = None
+    stream_options: ResponsesStreamOptions | None = None
+    context_management: (
+        Annotated[list[ContextManagement], Field(max_length=MAX_CONTENT_PARTS)] | None
+    ) = None
+    moderation: Moderation | None = None
+    image: ImageOptions | None = None
+    access_programs: AccessPrograms | None = None
 
     # A field validator, not a model validator, so that the error names the parameter.
     @field_validator("tool_choice")

@@ -1,0 +1,234 @@
+"""The accepted request surface matches the pinned `openai` SDK's own request TypedDicts."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, Literal, get_args, get_origin
+
+import pytest
+from openai.types import shared_params
+from openai.types.chat import (
+    chat_completion_assistant_message_param,
+    chat_completion_custom_tool_param,
+    chat_completion_stream_options_param,
+    chat_completion_tool_message_param,
+    chat_completion_user_message_param,
+    completion_create_params,
+)
+from openai.types.responses import (
+    custom_tool_param,
+    function_tool_param,
+    response_conversation_param_param,
+    response_create_params,
+    response_format_text_json_schema_config_param,
+    response_function_tool_call_param,
+    response_input_param,
+    response_prompt_param,
+    response_reasoning_item_param,
+    response_text_config_param,
+    web_search_preview_tool_param,
+    web_search_tool_param,
+)
+from pydantic import BaseModel
+
+from airelay.core import models
+from airelay.core.errors import RelayError
+from airelay.core.validation import validate
+
+# Differences the relay keeps on purpose: (relay model, field) -> why. Keep it short.
+EXCEPTIONS: dict[tuple[str, str], str] = {
+    # The SDK types `stream` on its two subclasses (Streaming/NonStreaming), not on the base.
+    ("ChatCompletionRequest", "stream"): "typed on the SDK's streaming subclasses",
+    ("ResponsesRequest", "stream"): "typed on the SDK's streaming subclasses",
+    # One model serves both of the SDK's input message shapes; EasyInputMessageParam has phase.
+    ("InputMessage", "phase"): "typed on EasyInputMessageParam, which InputMessage also serves",
+}
+
+# (relay model, the SDK TypedDict it mirrors)
+PAIRS: list[tuple[type[BaseModel], Any]] = [
+    (models.ChatCompletionRequest, completion_create_params.CompletionCreateParamsBase),
+    (models.ResponsesRequest, response_create_params.ResponseCreateParamsBase),
+    (models.Reasoning, shared_params.Reasoning),
+    (models.TextOptions, response_text_config_param.ResponseTextConfigParam),
+    (
+        models.ResponsesJsonSchemaFormat,
+        response_format_text_json_schema_config_param.ResponseFormatTextJSONSchemaConfigParam,
+    ),
+    (models.JsonSchemaSpec, shared_params.response_format_json_schema.JSONSchema),
+    (models.StreamOptions, chat_completion_stream_options_param.ChatCompletionStreamOptionsParam),
+    (models.ResponsesStreamOptions, response_create_params.StreamOptions),
+    (models.Prompt, response_prompt_param.ResponsePromptParam),
+    (models.Conversation, response_conversation_param_param.ResponseConversationParamParam),
+    (models.FunctionTool, function_tool_param.FunctionToolParam),
+    (models.FunctionDefinition, shared_params.FunctionDefinition),
+    (models.WebSearchOptions, completion_create_params.WebSearchOptions),
+    (models.Moderation, response_create_params.Moderation),
+    (models.ResponsesPromptCacheOptions, response_create_params.PromptCacheOptions),
+    (models.ChatPromptCacheOptions, completion_create_params.PromptCacheOptions),
+    (models.UserMessage, chat_completion_user_message_param.ChatCompletionUserMessageParam),
+    (
+        models.AssistantMessage,
+        chat_completion_assistant_message_param.ChatCompletionAssistantMessageParam,
+    ),
+    (models.ToolMessage, chat_completion_tool_message_param.ChatCompletionToolMessageParam),
+    (models.ChatCustomDefinition, chat_completion_custom_tool_param.Custom),
+    (models.CustomTool, custom_tool_param.CustomToolParam),
+    (models.WebSearchTool, web_search_tool_param.WebSearchToolParam),
+    (models.WebSearchPreviewTool, web_search_preview_tool_param.WebSearchPreviewToolParam),
+    (models.FunctionCallItem, response_function_tool_call_param.ResponseFunctionToolCallParam),
+    (models.FunctionCallOutputItem, response_input_param.FunctionCallOutput),
+    (models.ReasoningItem, response_reasoning_item_param.ResponseReasoningItemParam),
+    (models.InputMessage, response_input_param.Message),
+]
+
+
+def wire_names(model: type[BaseModel]) -> set[str]:
+    """Return the JSON names `model` accepts."""
+    return {field.alias or name for name, field in model.model_fields.items()}
+
+
+def literal_values(annotation: Any) -> set[str]:
+    """Return every string of the Literals inside `annotation`."""
+    if get_origin(annotation) is Literal:
+        return {v for v in get_args(annotation) if isinstance(v, str)}
+    return {v for arg in get_args(annotation) for v in literal_values(arg)}
+
+
+@pytest.mark.parametrize(("model", "sdk"), PAIRS, ids=[m.__name__ for m, _ in PAIRS])
+def test_the_relay_accepts_exactly_the_sdks_fields(model: type[BaseModel], sdk: Any) -> None:
+    ours = wire_names(model)
+    theirs = set(typing.get_type_hints(sdk))
+    excused = {field for (name, field) in EXCEPTIONS if name == model.__name__}
+    missing = sorted(theirs - ours - excused)
+    extra = sorted(ours - theirs - excused)
+    assert not missing, (
+        f"The pinned openai SDK types {sdk.__name__} fields that {model.__name__} refuses: "
+        f"{missing}. Add them to {model.__name__} in src/airelay/core/models.py with their "
+        "documented types and bounds, or to EXCEPTIONS here with the reason."
+    )
+    assert not extra, (
+        f"{model.__name__} accepts fields the pinned SDK's {sdk.__name__} does not type: "
+        f"{extra}. Remove them, or add them to EXCEPTIONS here with the reason."
+    )
+
+
+def test_every_include_value_of_the_sdk_is_accepted() -> None:
+    theirs = literal_values(
+        typing.get_type_hints(response_create_params.ResponseCreateParamsBase)["include"]
+    )
+    assert literal_values(models.Include) == theirs
+
+
+def test_every_reasoning_effort_of_the_sdk_is_accepted() -> None:
+    assert literal_values(models.Effort) == literal_values(shared_params.ReasoningEffort)
+
+
+def test_every_chat_tool_kind_of_the_sdk_is_accepted() -> None:
+    hints = typing.get_type_hints(completion_create_params.CompletionCreateParamsBase)
+    kinds = {
+        v
+        for tool in get_args(get_args(hints["tools"])[0])
+        for v in literal_values(typing.get_type_hints(tool)["type"])
+    }
+    for kind in kinds:
+        body = {"messages": [{"role": "user", "content": "x"}], "tools": [{"type": kind}]}
+        with pytest.raises(RelayError) as caught:
+            validate(models.ChatCompletionRequest, body)
+        # A known kind fails on its missing fields, not on its type.
+        assert caught.value.code == "missing_required_parameter", kind
+
+
+# Responses tool kinds the relay refuses: hosted tools Workers AI does not run for this model
+# (the upstream would refuse them after a billed round trip). Everything else must pass.
+UNOFFERED_TOOL_KINDS = {
+    "file_search",
+    "computer",
+    "computer_use_preview",
+    "computer_use",
+    "mcp",
+    "code_interpreter",
+    "programmatic_tool_calling",
+    "image_generation",
+    "local_shell",
+    "shell",
+    "namespace",
+    "tool_search",
+    "apply_patch",
+}
+
+
+def test_every_responses_tool_kind_of_the_sdk_is_accepted_or_listed_as_unoffered() -> None:
+    hints = typing.get_type_hints(response_create_params.ResponseCreateParamsBase)
+    kinds = {
+        v
+        for tool in get_args(get_args(hints["tools"])[0])
+        for v in literal_values(typing.get_type_hints(tool)["type"])
+    }
+    accepted = set()
+    for kind in kinds:
+        body = {"input": "x", "tools": [{"type": kind, "name": "f"}]}
+        try:
+            validate(models.ResponsesRequest, body)
+        except RelayError as error:
+            if error.code == "invalid_value" and error.param in ("tools[0]", "tools[0].type"):
+                continue
+        accepted.add(kind)
+    unlisted = kinds - accepted - UNOFFERED_TOOL_KINDS
+    assert not unlisted, (
+        f"The pinned SDK has Responses tool kinds the relay neither accepts nor lists: {unlisted}"
+    )
+    assert not accepted & UNOFFERED_TOOL_KINDS
+
+
+# Responses input items the relay refuses: the calls and outputs of the unoffered hosted tools
+# above, and items of server-side features (compaction, programs, tool search) they imply.
+UNOFFERED_ITEM_KINDS = {
+    "file_search_call",
+    "computer_call",
+    "computer_call_output",
+    "web_search_call",
+    "tool_search_call",
+    "tool_search_output",
+    "additional_tools",
+    "configuration_update",
+    "compaction",
+    "compaction_trigger",
+    "image_generation_call",
+    "code_interpreter_call",
+    "local_shell_call",
+    "local_shell_call_output",
+    "shell_call",
+    "shell_call_output",
+    "apply_patch_call",
+    "apply_patch_call_output",
+    "mcp_list_tools",
+    "mcp_approval_request",
+    "mcp_approval_response",
+    "mcp_call",
+    "program",
+    "program_output",
+}
+
+
+def test_every_responses_input_item_kind_is_accepted_or_listed_as_unoffered() -> None:
+    hints = typing.get_type_hints(response_create_params.ResponseCreateParamsBase)
+    item_types = get_args(get_args(get_args(hints["input"])[1])[0])
+    kinds = {
+        v
+        for item in item_types
+        for v in literal_values(typing.get_type_hints(item).get("type", Literal["message"]))
+    }
+    accepted = set()
+    for kind in kinds:
+        try:
+            validate(models.ResponsesRequest, {"input": [{"type": kind}]})
+        except RelayError as error:
+            if error.param == "input[0]" and error.code == "invalid_value":
+                continue
+        accepted.add(kind)
+    unlisted = kinds - accepted - UNOFFERED_ITEM_KINDS
+    assert not unlisted, (
+        f"The pinned SDK has Responses input item kinds the relay neither accepts nor lists: "
+        f"{sorted(unlisted)}"
+    )
+    assert not accepted & UNOFFERED_ITEM_KINDS
