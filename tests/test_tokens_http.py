@@ -4,6 +4,7 @@ identity provider's JWKS served on loopback, the log of a full cycle, and `airel
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 import sys
 import threading
@@ -245,3 +246,19 @@ def test_airelay_token_refuses_a_bad_ttl(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "duration" in done.stderr
+
+
+def test_readme_minting_snippet_makes_a_token_the_relay_accepts() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"^```py\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)
+    assert snippet is not None
+    assert len(snippet.group(1).splitlines()) < 10
+    namespace: dict[str, object] = {"user_id": "user-42"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOKEN_SECRET", SECRET)
+        exec(snippet.group(1), namespace)
+    token = namespace["token"]
+    assert isinstance(token, str)
+    identity = run(verify_token(token, TokenPolicy(secrets=(SECRET.encode(),)), None))
+    assert identity.subject == "user-42"
+    assert identity.scope.routes == frozenset({"chat"})
