@@ -16,7 +16,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from airelay.cli import build_app
+from airelay.cli import build_app, describe_access, local_env
 from airelay.core.jwks import JWKS_CACHE
 from airelay.core.tokens import TokenPolicy, verify_token
 from tests.client import asgi_sdk
@@ -262,3 +262,9 @@ def test_readme_minting_snippet_makes_a_token_the_relay_accepts() -> None:
     identity = run(verify_token(token, TokenPolicy(secrets=(SECRET.encode(),)), None))
     assert identity.subject == "user-42"
     assert identity.scope.routes == frozenset({"chat"})
+
+
+def test_local_host_with_token_settings_is_not_keyless() -> None:
+    env = local_env({"TOKEN_SECRETS": SECRET})
+    assert env.get("ALLOW_ANONYMOUS", "") == ""
+    assert describe_access(env, "127.0.0.1").startswith("access: signed tokens")

@@ -84,7 +84,8 @@ def token_delay_ms(raw: str, name: str) -> float:
 def local_env(env: Mapping[str, str]) -> dict[str, str]:
     """Return the local host's variables: keyless unless keys are set (README "Local host")."""
     local = dict(env)
-    if local.get("API_KEYS", "").strip():
+    # Keys or trusted tokens configured: the operator wants callers identified.
+    if any(local.get(name, "").strip() for name in ("API_KEYS", "TOKEN_SECRETS", "TOKEN_JWKS_URL")):
         return local
     # Keyless by default; an operator's explicit ALLOW_ANONYMOUS=false stands.
     allow = local.get("ALLOW_ANONYMOUS", "").strip() or "true"
@@ -128,6 +129,9 @@ def describe_access(env: Mapping[str, str], host: str) -> str:
         settings = Settings.from_env(env)
     except RelayError as error:
         return f"warning: {error.message}"
+    if settings.token_policy.enabled and not settings.api_keys:
+        anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
+        return f"access: signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL){anyone}"
     if settings.api_keys:
         keys = len(settings.api_keys)
         anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
