@@ -23,6 +23,7 @@ const els = {
   relay: $("#relay-url"),
   apiKey: $("#api-key"),
   keepKey: $("#keep-key"),
+  keyHint: $("#key-hint"),
   temperature: $("#temperature"),
   temperatureRange: $("#temperature-range"),
   effort: $("#effort"),
@@ -276,6 +277,7 @@ const STATUS_TITLES = {
   429: "Too many requests (429)",
   500: "The relay failed (500)",
   502: "The model failed (502)",
+  503: "The relay is unavailable (503)",
   504: "The model timed out (504)",
 };
 
@@ -289,11 +291,18 @@ async function describeHttpError(response) {
     error = { message: raw.slice(0, 300) };
   }
   const status = response.status;
-  const title = STATUS_TITLES[status] || `HTTP ${status}`;
+  let title = STATUS_TITLES[status] || `HTTP ${status}`;
   let detail = error.message || response.statusText || "No details.";
   if (error.param && !detail.includes(error.param)) detail += ` (parameter: ${error.param})`;
   let hint = "";
-  if (status === 401) {
+  if (status === 401 && error.code === "token_expired") {
+    title = "Your token has expired (401)";
+    hint = `${FRESH_TOKEN_HINT} Then send again: your message is back in the box.`;
+  } else if (status === 401 && isTokenCode(error.code)) {
+    hint = `The relay refused this token. ${FRESH_TOKEN_HINT}`;
+  } else if (status === 403 && error.code === "token_scope") {
+    hint = "This token does not allow this route: switch route, or use a token that allows it.";
+  } else if (status === 401) {
     hint = "Enter a valid API key under Settings (sent as Authorization: Bearer).";
   } else if (status === 429) {
     const after = Number.parseInt(response.headers.get("retry-after") || "", 10);
@@ -306,6 +315,52 @@ async function describeHttpError(response) {
     hint = "This is not your fault; try again shortly.";
   }
   return { title, detail, hint, code: error.code };
+}
+
+// --- Tokens ---------------------------------------------------------------------------------
+
+const FRESH_TOKEN_HINT =
+  "Tokens are short-lived: get a fresh one from your app's backend " +
+  "(locally: airelay token --sub you) and paste it under Settings.";
+const KEY_HINT_TEXT = els.keyHint.textContent;
+
+function isTokenCode(code) {
+  return code === "invalid_token" || String(code || "").startsWith("token_");
+}
+
+/** Return a signed token's claims (unverified: for display only), or null for an API key. */
+function tokenClaims(value) {
+  const parts = value.split(".");
+  if (parts.length !== 3 || !value.startsWith("eyJ")) return null;
+  try {
+    const b64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)));
+    return claims && typeof claims === "object" ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Say under the key field whether it holds a token, whose, and until when. */
+function describeCredential() {
+  const claims = tokenClaims(els.apiKey.value.trim());
+  els.keyHint.classList.remove("expired");
+  if (!claims || typeof claims.exp !== "number") {
+    els.keyHint.textContent = KEY_HINT_TEXT;
+    return;
+  }
+  const until = new Date(claims.exp * 1000);
+  const who = typeof claims.sub === "string" ? ` for ${claims.sub}` : "";
+  if (until.getTime() <= Date.now()) {
+    showTokenExpired();
+    return;
+  }
+  els.keyHint.textContent = `Signed token${who}, valid until ${until.toLocaleTimeString()}.`;
+}
+
+function showTokenExpired() {
+  els.keyHint.textContent = `This token has expired. ${FRESH_TOKEN_HINT}`;
+  els.keyHint.classList.add("expired");
 }
 
 function describeNetworkError(base, error) {
@@ -459,6 +514,7 @@ async function send(promptText) {
       const described = await describeHttpError(response);
       view.fail(described);
       if (response.status === 400) markInvalidSetting(described.detail);
+      if (described.code === "token_expired") showTokenExpired();
       return;
     }
     const type = response.headers.get("content-type") || "";
@@ -500,7 +556,11 @@ async function send(promptText) {
       // Forget the failed turn and give the text back, so it can be fixed and sent again.
       history.pop();
       if (!els.prompt.value) els.prompt.value = promptText;
-      setStatus("The last message was not answered; it is back in the box.");
+      setStatus(
+        els.keyHint.classList.contains("expired")
+          ? "Your token has expired: paste a fresh one under Settings, then send again."
+          : "The last message was not answered; it is back in the box.",
+      );
     } else if (turn === conversation) {
       if (view.text) history.push({ role: "assistant", content: view.text });
       setStatus(outcome === "stopped" ? "Stopped." : "Done.");
@@ -573,9 +633,11 @@ els.relay.addEventListener("change", () => {
 });
 els.relay.placeholder = window.location.origin;
 els.apiKey.addEventListener("change", saveKey);
+els.apiKey.addEventListener("input", describeCredential);
 els.keepKey.addEventListener("change", saveKey);
 
 loadPrefs();
+describeCredential();
 syncControls();
 setBusy(false);
 document.body.dataset.ready = "true";

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fetch what the Pyodide test tier (tests/pyodide) needs besides `npm ci`: the
-# workers-runtime-sdk wheel at the version pyproject.toml pins, into .cache/wheels/.
+# workers-runtime-sdk wheel at the version pyproject.toml pins, and the pinned PyJWT wheel,
+# into .cache/wheels/.
 # Idempotent: with the wheel already there it does nothing and needs no network.
 set -euo pipefail
 
@@ -33,6 +34,29 @@ else
     --dest "$dest" "workers-runtime-sdk==${version}"
   [[ -f "$wheel" ]] || { echo "fetch-pyodide-deps: pip did not produce $wheel" >&2; exit 1; }
   echo "fetch-pyodide-deps: downloaded $wheel"
+fi
+
+# PyJWT, the one pure-Python runtime dependency the glue's token path needs besides the core.
+jwt_version="$("$python" - <<'PY'
+import tomllib
+
+with open("pyproject.toml", "rb") as f:
+    deps = tomllib.load(f)["project"]["dependencies"]
+pins = [d.split("==", 1)[1].strip() for d in deps if d.split("==", 1)[0].strip().lower() == "pyjwt"]
+if len(pins) != 1:
+    raise SystemExit("pyproject.toml: expected one pyjwt==<version> in [project].dependencies")
+print(pins[0])
+PY
+)"
+jwt_wheel="$dest/pyjwt-${jwt_version}-py3-none-any.whl"
+if [[ -f "$jwt_wheel" ]]; then
+  echo "fetch-pyodide-deps: $jwt_wheel already present"
+else
+  mkdir -p "$dest"
+  "$python" -m pip download --quiet --no-deps --only-binary=:all: \
+    --dest "$dest" "pyjwt==${jwt_version}"
+  [[ -f "$jwt_wheel" ]] || { echo "fetch-pyodide-deps: pip did not produce $jwt_wheel" >&2; exit 1; }
+  echo "fetch-pyodide-deps: downloaded $jwt_wheel"
 fi
 
 for runtime in pyodide pyodide-314; do

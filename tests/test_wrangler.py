@@ -69,8 +69,10 @@ def test_dry_run_binds_the_rate_limiter_and_the_page(
 def test_worker_dependencies_are_only_what_it_needs_at_run_time() -> None:
     # pywrangler vendors [project].dependencies into the Worker; everything else stays local.
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    # PyJWT parses and checks signed tokens on the Worker (README "Frontends without keys").
     assert [dep.split(">")[0].split("=")[0] for dep in project["project"]["dependencies"]] == [
-        "pydantic"
+        "pydantic",
+        "pyjwt",
     ]
     assert {"workers-py", "workers-runtime-sdk"} <= {
         dep.split("=")[0] for dep in project["dependency-groups"]["dev"]

@@ -1,4 +1,4 @@
-"""`airelay dev`: serve the core locally with the built-in local model."""
+"""`airelay dev` serves the core locally with the local model; `airelay token` mints a token."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.core.app import handle
 from airelay.core.errors import RelayError
 from airelay.core.settings import Settings
+from airelay.core.tokens import mint_token, parse_duration, parse_secrets
 from airelay.core.types import Platform
 from airelay.hosts.asgi import AsgiApp
+from airelay.hosts.keys import LocalTokenKeys
 from airelay.hosts.static import App, with_static_files
 
 DEFAULT_ENV_FILE = Path(".dev.vars")
@@ -119,7 +121,8 @@ def deadline_seconds(flag: str, raw: str | None, env: Mapping[str, str]) -> floa
 def local_env(env: Mapping[str, str]) -> dict[str, str]:
     """Return the local host's variables: keyless unless keys are set (README "Local host")."""
     local = dict(env)
-    if local.get("API_KEYS", "").strip():
+    # Keys or trusted tokens configured: the operator wants callers identified.
+    if any(local.get(name, "").strip() for name in ("API_KEYS", "TOKEN_SECRETS", "TOKEN_JWKS_URL")):
         return local
     # Keyless by default; an operator's explicit ALLOW_ANONYMOUS=false stands.
     allow = local.get("ALLOW_ANONYMOUS", "").strip() or "true"
@@ -140,7 +143,9 @@ def build_app(
     backend = LocalModel(token_delay=token_delay)
     frozen = local_env(env)
     limiter = _rate_limiter(frozen)
-    platform = Platform(backend=backend, env=frozen, rate_limiter=limiter, log=log)
+    platform = Platform(
+        backend=backend, env=frozen, rate_limiter=limiter, log=log, token_keys=LocalTokenKeys()
+    )
     return with_static_files(AsgiApp(handle, lambda: platform))
 
 
@@ -161,6 +166,9 @@ def describe_access(env: Mapping[str, str], host: str) -> str:
         settings = Settings.from_env(env)
     except RelayError as error:
         return f"warning: {error.message}"
+    if settings.token_policy.enabled and not settings.api_keys:
+        anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
+        return f"access: signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL){anyone}"
     if settings.api_keys:
         keys = len(settings.api_keys)
         anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
@@ -214,6 +222,20 @@ def _parser() -> argparse.ArgumentParser:
             f"(default {DEFAULT_ENV_FILE} in the current directory, if present)"
         ),
     )
+    token = commands.add_parser(
+        "token", help="print a short-lived token signed with the first of TOKEN_SECRETS"
+    )
+    token.add_argument("--sub", required=True, help="the caller's identity (the `sub` claim)")
+    token.add_argument("--ttl", default="10m", help="lifetime: 600, 90s, 10m, 1h (default 10m)")
+    token.add_argument(
+        "--route", action="append", default=None, help="allow only this route (repeatable)"
+    )
+    token.add_argument(
+        "--max-output-tokens", type=int, default=None, metavar="N", help="lower output cap"
+    )
+    token.add_argument(
+        "--env-file", type=Path, default=None, help=f"variables file (default {DEFAULT_ENV_FILE})"
+    )
     _add_check_parser(commands)
     return parser
 
@@ -258,11 +280,38 @@ def _check(args: argparse.Namespace) -> int:
     return run(options)
 
 
+def token_command(args: argparse.Namespace, environ: Mapping[str, str]) -> str:
+    """Return the token `airelay token` prints; raise CliError on a bad argument or secret."""
+    dev_vars = read_dev_vars(args.env_file or DEFAULT_ENV_FILE, required=args.env_file is not None)
+    raw = {**environ, **(dev_vars or {})}.get("TOKEN_SECRETS", "")
+    try:
+        secrets = parse_secrets(raw)
+        ttl = parse_duration(args.ttl)
+        if not secrets:
+            raise ValueError("set TOKEN_SECRETS (in the environment or .dev.vars)")
+        return mint_token(
+            secrets[0],
+            args.sub,
+            ttl,
+            routes=args.route,
+            max_output_tokens=args.max_output_tokens,
+        )
+    except ValueError as error:
+        raise CliError(str(error)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line."""
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "token":
+        try:
+            print(token_command(args, os.environ))
+        except CliError as error:
+            print(f"airelay token: {error}", file=sys.stderr)
+            return 2
+        return 0
     try:
         import uvicorn
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 
-from airelay.core.auth import authenticate
+from airelay.core.auth import identify
 from airelay.core.context import Context
 from airelay.core.errors import RelayError, misconfigured
 from airelay.core.observability import RequestLog, request_id
 from airelay.core.routing import resolve
 from airelay.core.settings import Settings, load_settings
+from airelay.core.tokens import SCOPE_CLAIM
 from airelay.core.types import Platform, Request, Response
 
 logger = logging.getLogger("airelay")
@@ -61,10 +62,19 @@ async def _dispatch(context: Context) -> Response:
     if endpoint.model_route is not None:
         log.model = endpoint.model_route.model.binding_id
     settings = context.settings
-    if not settings.api_keys and not settings.allow_anonymous:
+    if not settings.api_keys and not settings.allow_anonymous and not settings.token_policy.enabled:
         raise misconfigured("set the API_KEYS secret, or ALLOW_ANONYMOUS=true to let anyone in")
-    context.caller = authenticate(request, settings.api_keys, settings.allow_anonymous)
+    context.caller = await identify(request, settings, context.platform.token_keys)
     log.key_id = context.caller.key_id
+    scope = context.caller.scope
+    if scope is not None and endpoint.model_route is not None and not scope.allows(endpoint.name):
+        raise RelayError(
+            403,
+            f"This token may not call the {endpoint.name} route (its '{SCOPE_CLAIM}.routes' "
+            "claim leaves it out).",
+            type="permission_error",
+            code="token_scope",
+        )
     if endpoint.model_route is not None:
         await _check_rate(context)
     return await endpoint.handler(context)

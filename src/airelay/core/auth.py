@@ -1,4 +1,4 @@
-"""API keys: parse them from the `API_KEYS` secret and check a caller's key in constant time."""
+"""Who is calling: an API key (checked in constant time), a signed token, or anonymous."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ import hmac
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from airelay.core.errors import RelayError
-from airelay.core.types import Request
+from airelay.core.tokens import TokenIdentity, TokenScope, looks_like_jwt, verify_token
+from airelay.core.types import Request, TokenKeys
+
+if TYPE_CHECKING:
+    from airelay.core.settings import Settings
 
 ANONYMOUS = "anonymous"
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -42,14 +47,19 @@ def parse_keys(raw: str) -> tuple[bytes, ...]:
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: a key id, or `anonymous` with the client address for rate limits."""
+    """Who is calling: a key id, a token's subject, or `anonymous` with the client address."""
 
     key_id: str
     client: str | None = None
+    # Set for token callers: the non-reversible subject id and what the token narrows.
+    subject_id: str | None = None
+    scope: TokenScope | None = None
 
     @property
     def rate_key(self) -> str:
         """Return the key that rate limits count against."""
+        if self.subject_id is not None:
+            return self.subject_id
         if self.key_id != ANONYMOUS:
             return self.key_id
         return f"ip:{client_network(self.client)}"
@@ -82,6 +92,32 @@ def presented_key(request: Request) -> str | None:
         if value and value.strip():
             return value.strip()
     return None
+
+
+def token_caller(identity: TokenIdentity, client: str | None, subject: str) -> Caller:
+    """Return the caller a verified token speaks for; `subject` is TOKEN_SUBJECT."""
+    shown = f"sub:{identity.subject}" if subject == "raw" else identity.subject_id
+    return Caller(shown, client, identity.subject_id, identity.scope)
+
+
+async def identify(request: Request, settings: Settings, keys: TokenKeys | None) -> Caller:
+    """Return the caller: a matching API key first, else a signed token, else `authenticate`."""
+    policy = settings.token_policy
+    presented = presented_key(request)
+    if (
+        presented is not None
+        and policy.enabled
+        and looks_like_jwt(presented)
+        and not _matches(presented, settings.api_keys)
+    ):
+        identity = await verify_token(presented, policy, keys)
+        return token_caller(identity, request.client, settings.token_subject)
+    return authenticate(request, settings.api_keys, settings.allow_anonymous)
+
+
+def _matches(key: str, digests: tuple[bytes, ...]) -> bool:
+    presented = key_digest(key)
+    return any([hmac.compare_digest(presented, digest) for digest in digests])
 
 
 def authenticate(request: Request, digests: tuple[bytes, ...], anonymous: bool) -> Caller:

@@ -106,8 +106,8 @@ async def _retrieve_model(context: Context) -> Response:
     return json_response(200, model.card())
 
 
-_RELAY_ERRORS = ("400", "401", "404", "405", "413", "415", "429", "500", "502", "504")
-_READ_ERRORS = ("401", "404", "405", "429", "500")
+_RELAY_ERRORS = ("400", "401", "403", "404", "405", "413", "415", "429", "500", "502", "503", "504")
+_READ_ERRORS = ("401", "404", "405", "429", "500", "503")
 _PUBLIC_ERRORS = ("404", "405", "500")
 
 ENDPOINTS: tuple[Endpoint, ...] = (

@@ -192,7 +192,10 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
 _ERRORS = {
     "400": "The body is not valid JSON or breaks the route's schema, or a `cf-aig-*` header is "
     "invalid; `param` names the field or header.",
-    "401": "The API key is missing or wrong (`code`: `invalid_api_key`).",
+    "401": "The API key is missing or wrong (`code`: `invalid_api_key`), or the signed token "
+    "failed a check (`token_expired`, `token_not_yet_valid`, `token_lifetime_too_long`, "
+    "`invalid_token`).",
+    "403": "The signed token does not allow this route (`code`: `token_scope`).",
     "404": "Unknown path or model (`code`: `not_found`, `model_not_found`).",
     "405": "The method is not allowed on this path; `Allow` lists the allowed ones.",
     "413": "The request body is too large.",
@@ -200,6 +203,8 @@ _ERRORS = {
     "429": "Too many requests (`code`: `rate_limit_exceeded`); retry after `Retry-After` seconds.",
     "500": "The relay failed or is misconfigured.",
     "502": "The model failed or answered something malformed.",
+    "503": "The identity provider's signing keys (TOKEN_JWKS_URL) could not be fetched "
+    "(`code`: `jwks_unavailable`); retry after `Retry-After` seconds.",
     "504": "The model did not answer in time.",
 }
 
@@ -235,7 +240,7 @@ def _error_responses() -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, description in _ERRORS.items():
         headers: dict[str, Any] = {"x-request-id": _ref("headers", "x-request-id")}
-        if status == "429":
+        if status in ("429", "503"):
             headers["retry-after"] = _ref("headers", "retry-after")
         if status == "405":
             headers["allow"] = _ref("headers", "allow")
@@ -395,8 +400,9 @@ def document() -> dict[str, Any]:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "`Authorization: Bearer <key>` with one of the operator's "
-                    "API_KEYS (`api-key` and `x-api-key` headers work too); not "
-                    "needed where the operator sets ALLOW_ANONYMOUS=true.",
+                    "API_KEYS, or a short-lived signed token (JWT) where the operator trusts "
+                    "TOKEN_SECRETS or TOKEN_JWKS_URL (`api-key` and `x-api-key` headers work "
+                    "too); not needed where the operator sets ALLOW_ANONYMOUS=true.",
                 },
             },
         },

@@ -40,8 +40,13 @@ async def relay(context: Context) -> Response:
     # The body goes on exactly as sent, bar `model` (the binding's first argument) and the
     # operator's output cap when the caller set none.
     inputs: dict[str, Any] = {key: value for key, value in data.items() if key != "model"}
-    cap = settings.max_output_tokens
-    _apply_output_cap(inputs, cap, route.output_fields, route.max_output_tokens)
+    cap, source = settings.max_output_tokens, "MAX_OUTPUT_TOKENS"
+    scope = context.caller.scope if context.caller is not None else None
+    token_cap = scope.max_output_tokens if scope is not None else None
+    # A token may only lower the operator's cap, never raise it.
+    if token_cap is not None and (cap is None or token_cap < cap):
+        cap, source = token_cap, "this token's max_output_tokens"
+    _apply_output_cap(inputs, cap, route.output_fields, route.max_output_tokens, source)
     key_id = context.caller.key_id if context.caller is not None else ANONYMOUS
     metadata = {"route": context.endpoint.name, "key_id": key_id}
     options = gateway_options(settings, request, metadata)
@@ -68,7 +73,11 @@ async def relay(context: Context) -> Response:
 
 
 def _apply_output_cap(
-    inputs: dict[str, Any], cap: int | None, names: tuple[str, ...], ceiling: int
+    inputs: dict[str, Any],
+    cap: int | None,
+    names: tuple[str, ...],
+    ceiling: int,
+    source: str = "MAX_OUTPUT_TOKENS",
 ) -> None:
     if cap is None:
         return
@@ -78,7 +87,7 @@ def _apply_output_cap(
             raise RelayError(
                 400,
                 f"Invalid value for '{name}': this relay allows at most {cap} output tokens "
-                "(MAX_OUTPUT_TOKENS).",
+                f"({source}).",
                 param=name,
                 code="invalid_value",
             )

@@ -11,9 +11,17 @@ from airelay.core.auth import parse_keys
 from airelay.core.cors import CorsPolicy
 from airelay.core.errors import RelayError, misconfigured
 from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
+from airelay.core.tokens import (
+    DEFAULT_MAX_TTL_SECONDS,
+    MAX_TTL_CEILING_SECONDS,
+    TokenPolicy,
+    parse_duration,
+    parse_secrets,
+)
 from airelay.core.types import Env
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+_LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?/")
 
 
 class Settings(BaseModel):
@@ -57,12 +65,42 @@ class Settings(BaseModel):
         int, Field(alias="AI_GATEWAY_MAX_CALLER_CACHE_TTL", ge=60, le=2_592_000)
     ] = 2_592_000
     log_prompts: Annotated[bool, Field(alias="LOG_PROMPTS")] = False
+    token_secrets: Annotated[tuple[bytes, ...], Field(alias="TOKEN_SECRETS", repr=False)] = ()
+    token_jwks_url: Annotated[str | None, Field(alias="TOKEN_JWKS_URL")] = None
+    token_issuer: Annotated[str | None, Field(alias="TOKEN_ISSUER", max_length=1024)] = None
+    token_audience: Annotated[str | None, Field(alias="TOKEN_AUDIENCE", max_length=1024)] = None
+    token_max_ttl: Annotated[
+        int, Field(alias="TOKEN_MAX_TTL", ge=60, le=MAX_TTL_CEILING_SECONDS)
+    ] = DEFAULT_MAX_TTL_SECONDS
+    # How a token's subject appears in logs and AI Gateway metadata: a non-reversible id, or
+    # as sent (README "Frontends without keys").
+    token_subject: Annotated[Literal["hashed", "raw"], Field(alias="TOKEN_SUBJECT")] = "hashed"
 
     @field_validator("api_keys", mode="before")
     @classmethod
     def _digest_keys(cls, raw: Any) -> Any:
         # Only digests are kept, so no repr, dump or error of Settings can reveal a key.
         return parse_keys(raw) if isinstance(raw, str) else raw
+
+    @field_validator("token_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, raw: Any) -> Any:
+        return parse_secrets(raw) if isinstance(raw, str) else raw
+
+    @field_validator("token_max_ttl", mode="before")
+    @classmethod
+    def _ttl(cls, raw: Any) -> Any:
+        return parse_duration(raw) if isinstance(raw, str) else raw
+
+    @field_validator("token_jwks_url")
+    @classmethod
+    def _jwks_url(cls, url: str | None) -> str | None:
+        # Keys over plain HTTP could be swapped on the way; loopback is for local testing.
+        if url is not None and not (
+            url.startswith("https://") or _LOOPBACK_HTTP.match(url) is not None
+        ):
+            raise ValueError("expected an https:// URL")
+        return url
 
     @field_validator("max_body_bytes", mode="before")
     @classmethod
@@ -92,6 +130,26 @@ class Settings(BaseModel):
                 f"got {bad[0]!r}"
             )
         return CorsPolicy(frozenset(origins))
+
+    @model_validator(mode="after")
+    def _check_jwks(self) -> Settings:
+        if self.token_jwks_url is not None and not (self.token_issuer and self.token_audience):
+            raise ValueError(
+                "TOKEN_JWKS_URL needs TOKEN_ISSUER and TOKEN_AUDIENCE too, so that a token the "
+                "provider issued for another app is refused"
+            )
+        return self
+
+    @property
+    def token_policy(self) -> TokenPolicy:
+        """Return how tokens are trusted, for the pydantic-free verifier."""
+        return TokenPolicy(
+            self.token_secrets,
+            self.token_jwks_url,
+            self.token_issuer,
+            self.token_audience,
+            self.token_max_ttl,
+        )
 
     @model_validator(mode="after")
     def _check_exposure(self) -> Settings:

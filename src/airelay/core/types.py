@@ -175,6 +175,24 @@ class RateLimiter(Protocol):
         ...
 
 
+class KeysUnavailableError(Exception):
+    """The identity provider's key set could not be fetched; the message says why."""
+
+
+class TokenKeys(Protocol):
+    """What the host gives the core to trust identity-provider tokens: fetch a JWKS, verify."""
+
+    async def fetch_jwks(self, url: str) -> bytes:
+        """Return the JSON body at `url`; raise KeysUnavailableError when it cannot be had."""
+        ...
+
+    async def verify(
+        self, alg: str, jwk: Mapping[str, Any], signing_input: bytes, signature: bytes
+    ) -> bool:
+        """Tell whether `signature` is `alg`'s signature of `signing_input` by public key `jwk`."""
+        ...
+
+
 Env = Mapping[str, str]
 
 
@@ -186,6 +204,8 @@ class Platform:
     env: Env
     rate_limiter: RateLimiter | None = None
     log: Callable[[str], None] = print
+    # Only needed when TOKEN_JWKS_URL is set: the JWKS fetch and the asymmetric verify.
+    token_keys: TokenKeys | None = None
 
 
 class Handler(Protocol):

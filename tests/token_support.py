@@ -1,0 +1,105 @@
+"""Keys, key sets and tokens for the token tests: RS256, ES256 and EdDSA signed with
+`cryptography`, HS256 with a test secret; and an in-memory TokenKeys for the core."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
+
+from airelay.core.types import KeysUnavailableError
+from airelay.hosts.keys import LocalTokenKeys
+
+SECRET = "test-secret-0123456789abcdef-0123456789"
+OTHER_SECRET = "another-secret-0123456789abcdef-012345"
+ISSUER = "https://issuer.example/"
+AUDIENCE = "airelay-tests"
+
+
+@dataclass(frozen=True)
+class SigningPair:
+    """A private key, its algorithm, and its public JWK."""
+
+    alg: str
+    kid: str
+    private: Any
+    jwk: dict[str, Any]
+
+
+def _pair(alg: str, kid: str) -> SigningPair:
+    if alg == "RS256":
+        private: Any = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
+    elif alg == "ES256":
+        private = ec.generate_private_key(ec.SECP256R1())
+        jwk = ECAlgorithm.to_jwk(private.public_key(), as_dict=True)
+    else:
+        private = ed25519.Ed25519PrivateKey.generate()
+        jwk = OKPAlgorithm.to_jwk(private.public_key(), as_dict=True)
+    return SigningPair(alg, kid, private, {**jwk, "kid": kid, "use": "sig"})
+
+
+_PAIRS: dict[tuple[str, str], SigningPair] = {}
+
+
+def pair(alg: str, kid: str | None = None) -> SigningPair:
+    """Return a key pair for `alg`, made once per test session and id."""
+    name = kid or f"{alg.lower()}-1"
+    if (alg, name) not in _PAIRS:
+        _PAIRS[alg, name] = _pair(alg, name)
+    return _PAIRS[alg, name]
+
+
+def jwks(*pairs: SigningPair) -> bytes:
+    """Return a JWKS body holding the public keys of `pairs`."""
+    return json.dumps({"keys": [p.jwk for p in pairs]}).encode()
+
+
+def claims(sub: str = "alice", ttl: int = 600, **extra: Any) -> dict[str, Any]:
+    """Return claims issued now, valid `ttl` seconds."""
+    now = int(time.time())
+    return {"sub": sub, "iat": now, "exp": now + ttl, **extra}
+
+
+def idp_claims(sub: str = "alice", ttl: int = 600, **extra: Any) -> dict[str, Any]:
+    """Return claims as the test identity provider issues them."""
+    return claims(sub, ttl, **{"iss": ISSUER, "aud": AUDIENCE, **extra})
+
+
+def sign(payload: Mapping[str, Any], key: SigningPair, **headers: Any) -> str:
+    """Sign `payload` with `key` (its kid in the header unless overridden)."""
+    return jwt.encode(
+        dict(payload), key.private, algorithm=key.alg, headers={"kid": key.kid, **headers}
+    )
+
+
+def hs256(payload: Mapping[str, Any], secret: str = SECRET) -> str:
+    """Sign `payload` with HS256."""
+    return jwt.encode(dict(payload), secret, algorithm="HS256")
+
+
+@dataclass
+class MemoryKeys:
+    """TokenKeys serving a JWKS from memory and counting fetches; verify as the local host."""
+
+    body: bytes | None = None
+    fetches: list[str] = field(default_factory=list)
+
+    async def fetch_jwks(self, url: str) -> bytes:
+        """Return the stored body, or fail when there is none."""
+        self.fetches.append(url)
+        if self.body is None:
+            raise KeysUnavailableError("connection refused")
+        return self.body
+
+    async def verify(
+        self, alg: str, jwk: Mapping[str, Any], signing_input: bytes, signature: bytes
+    ) -> bool:
+        """Verify as the local host does."""
+        return await LocalTokenKeys().verify(alg, jwk, signing_input, signature)
