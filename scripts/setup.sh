@@ -2,8 +2,8 @@
 # Set up this checkout: .venv with the project, exactly as uv.lock pins it, and (with --test)
 # everything the tests use. Needs Python 3.11+ with pip (for uv, see scripts/uv.sh), plus
 # Node 20 with npm for --test. Offline once done: `uv sync --locked` installs nothing while
-# .venv matches uv.lock, and uv.lock must match pyproject.toml (else it fails: run
-# `bash scripts/uv.sh lock` and commit uv.lock).
+# .venv matches uv.lock and takes what it needs from uv's cache; uv.lock must match
+# pyproject.toml (else it fails: run `bash scripts/uv.sh lock` and commit uv.lock).
 #   plain   the project (editable) with its `local` extra; packages the tests installed stay
 #   --test  also the `test` and `lint` groups and the default `dev` group (pywrangler), exactly;
 #           the pinned npm tools; the workers-runtime-sdk wheel; Debian's Chromium and curl
@@ -25,7 +25,12 @@ if [ "$mode" = base ]; then
 else
   sync=(sync --locked --extra local --group test --group lint)
 fi
-if ! bash scripts/uv.sh "${sync[@]}" --quiet; then
+# Offline first: once uv's cache holds what uv.lock pins (the usual case once set up), this needs
+# no network, not even when a pyproject.toml edit makes uv rebuild the editable project (its
+# backend is pinned in [tool.uv], so a cached index page is as good as a fresh one). Only what
+# the cache lacks sends uv to the index.
+if ! bash scripts/uv.sh "${sync[@]}" --quiet --offline 2>/dev/null \
+  && ! bash scripts/uv.sh "${sync[@]}" --quiet; then
   echo "setup: 'uv ${sync[*]}' failed. If uv.lock is out of date with pyproject.toml, run" \
     "'bash scripts/uv.sh lock' (or 'uv lock') and commit uv.lock." >&2
   exit 1

@@ -26,8 +26,10 @@ if [[ ! -x "$uv" ]]; then
   trap - EXIT
 fi
 
-# uv uses this machine's Python and never downloads one; .venv is the project environment.
+# uv uses this machine's Python and never downloads one, and trusts the machine's certificate
+# store as pip does (uv's default is its own bundled roots, which a TLS-inspecting proxy fails).
 export UV_PYTHON_DOWNLOADS=never
+export UV_SYSTEM_CERTS=${UV_SYSTEM_CERTS:-1}
 if [[ -z "${UV_PYTHON:-}" ]]; then
   UV_PYTHON=$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)')
   export UV_PYTHON
