@@ -202,6 +202,11 @@ def test_quick_start_commands_are_the_dev_and_test_scripts() -> None:
     assert re.search(r"^exec bash scripts/test\.sh$", ci, re.M)
 
 
+def test_readme_names_the_pinned_uv() -> None:
+    assert UV_VERSION
+    assert f"pip install --target .cache/uv-{UV_VERSION[1]}`" in section(QUICK_START)
+
+
 def test_readme_sync_commands_are_the_ones_setup_runs() -> None:
     described = re.findall(r"`uv (sync [^`]*)`", section(QUICK_START))
     assert len(described) == 2
