@@ -18,7 +18,8 @@ if [[ ! -x "$uv" ]]; then
   staging="$tools.partial.$$"
   rm -rf "$staging"
   trap 'rm -rf "$staging"' EXIT
-  "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+  # (An environment variable, not --root-user-action, which pip before 22.1 would reject.)
+  PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install --quiet --disable-pip-version-check \
     --no-deps --only-binary=:all: --target "$staging" "uv==$UV_VERSION"
   "$staging/bin/uv" --version >/dev/null
   rm -rf "$tools"
