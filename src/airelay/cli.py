@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import re
@@ -93,7 +94,9 @@ def local_env(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def _log_line(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    # One write per line: print() writes the line and its newline separately.
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def build_app(
@@ -170,7 +173,33 @@ def _parser() -> argparse.ArgumentParser:
             f"(default {DEFAULT_ENV_FILE} in the current directory, if present)"
         ),
     )
+    dev.add_argument(
+        "--http",
+        choices=("auto", "h11", "httptools"),
+        default="auto",
+        help="uvicorn's HTTP parser (default auto: httptools when installed, else h11)",
+    )
+    dev.add_argument(
+        "--loop",
+        choices=("auto", "asyncio", "uvloop"),
+        default="auto",
+        help="event loop (default auto: uvloop when installed, else asyncio)",
+    )
     return parser
+
+
+def server_stack(http: str, loop: str) -> str:
+    """Name the HTTP parser and event loop uvicorn will use, resolving `auto` as uvicorn does."""
+    # uvicorn's `auto` picks httptools and uvloop when they import (uvicorn/config.py).
+    if http == "auto":
+        http = "httptools" if _importable("httptools") else "h11"
+    if loop == "auto":
+        loop = "uvloop" if _importable("uvloop") else "asyncio"
+    return f"{http}+{loop}"
+
+
+def _importable(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,9 +229,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"chat page: http://{host}:{args.port}/", flush=True)
     print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
+    print(f"server: uvicorn on {server_stack(args.http, args.loop)}", flush=True)
     # proxy_headers=False: uvicorn's default trusts X-Forwarded-For/-Proto from loopback peers
     # (forwarded_allow_ips 127.0.0.1) and rewrites the client address with it, so any local
     # caller could name a fresh address per request and escape the per-IP rate limit of
     # keyless callers. The local host sits behind no proxy: the socket's peer is the caller.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
+    # access_log=False: the relay writes its own JSON line per request; uvicorn's would repeat it.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        proxy_headers=False,
+        access_log=False,
+        http=args.http,
+        loop=args.loop,
+    )
     return 0
