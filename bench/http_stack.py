@@ -228,7 +228,9 @@ end
 """
 
 
-def wrk(server: Server, path: str, body: bytes, duration: int, workdir: Path) -> tuple[float, float]:
+def wrk(
+    server: Server, path: str, body: bytes, duration: int, workdir: Path
+) -> tuple[float, float]:
     """Load `server` at c=32; return (req/s, server CPU microseconds per request)."""
     script = workdir / "post.lua"
     script.write_text(WRK_SCRIPT % body.decode(), encoding="utf-8")
