@@ -60,6 +60,7 @@ bash scripts/fetch-pyodide-deps.sh
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq

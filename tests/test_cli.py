@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 
 from airelay import __version__, cli
-from airelay.cli import main, parse_dev_vars
+from airelay.cli import main, parse_dev_vars, server_stack
 from tests.conftest import REPO
 from tests.fakes import run
 from tests.live_server import live_server
@@ -203,6 +203,7 @@ def test_start_prints_the_urls_the_vars_and_who_may_call(
         f"vars: no {Path('.dev.vars').resolve()}; using the process environment only",
         "access: keyless: anyone who can reach 127.0.0.1 may call it "
         "(set API_KEYS to require keys)",
+        f"server: uvicorn on {server_stack('h11', 'auto')}",
     ]
 
 
@@ -329,6 +330,8 @@ def test_uvicorn_runs_without_proxy_headers(served: Served) -> None:
             "port": 9124,
             "log_level": "info",
             "proxy_headers": False,
+            "access_log": False,
+            "loop": "auto",
         }.items()
     )
 

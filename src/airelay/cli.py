@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import re
@@ -133,7 +134,9 @@ def local_env(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def _log_line(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    # One write per line: print() writes the line and its newline separately.
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def build_app(
@@ -222,6 +225,19 @@ def _parser() -> argparse.ArgumentParser:
             f"(default {DEFAULT_ENV_FILE} in the current directory, if present)"
         ),
     )
+    dev.add_argument(
+        "--http",
+        choices=("h11", "httptools"),
+        default="h11",
+        help="uvicorn's HTTP parser: h11 (default) with the header and body deadlines and JSON "
+        "answers to bad HTTP (hosts/guard.py), or httptools, faster but without them",
+    )
+    dev.add_argument(
+        "--loop",
+        choices=("auto", "asyncio", "uvloop"),
+        default="auto",
+        help="event loop (default auto: uvloop when installed, else asyncio)",
+    )
     token = commands.add_parser(
         "token", help="print a short-lived token signed with the first of TOKEN_SECRETS"
     )
@@ -300,6 +316,20 @@ def token_command(args: argparse.Namespace, environ: Mapping[str, str]) -> str:
         raise CliError(str(error)) from None
 
 
+def server_stack(http: str, loop: str) -> str:
+    """Name the HTTP parser and event loop uvicorn will use, resolving `auto` as uvicorn does."""
+    # uvicorn's `auto` picks httptools and uvloop when they import (uvicorn/config.py).
+    if http == "auto":
+        http = "httptools" if _importable("httptools") else "h11"
+    if loop == "auto":
+        loop = "uvloop" if _importable("uvloop") else "asyncio"
+    return f"{http}+{loop}"
+
+
+def _importable(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line."""
     args = _parser().parse_args(argv)
@@ -342,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"chat page: http://{host}:{args.port}/", flush=True)
     print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
+    print(f"server: uvicorn on {server_stack(args.http, args.loop)}", flush=True)
     # proxy_headers=False: uvicorn's default trusts X-Forwarded-For/-Proto from loopback peers
     # (forwarded_allow_ips 127.0.0.1) and rewrites the client address with it, so any local
     # caller could name a fresh address per request and escape the per-IP rate limit of
@@ -356,8 +387,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         proxy_headers=False,
         access_log=False,
         # uvicorn's h11 protocol with header and body deadlines and JSON for bad HTTP
-        # (hosts/guard.py); httptools, if installed, would have neither.
-        http=guarded_protocol(header_s, body_s),
+        # (hosts/guard.py); httptools (--http httptools, for benchmarks) has neither.
+        http=guarded_protocol(header_s, body_s) if args.http == "h11" else args.http,
+        loop=args.loop,
         # uvicorn arms it after each answer; ceil: its Config takes whole seconds.
         timeout_keep_alive=math.ceil(keep_alive_s),
     )

@@ -36,6 +36,13 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def _count(text: str) -> int:
+    """Return len(tokens(text)) without building the list: one token per run of non-space."""
+    # `\s` and str.split() agree on white space (both use str.isspace()).
+    words = len(text.split())
+    return words if words or not text else 1
+
+
 def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -114,7 +121,7 @@ def _compose(
     cap: int | None,
     reasoning: int,
 ) -> Turn:
-    prompt = sum(len(tokens(text)) for text in texts)
+    prompt = sum(_count(text) for text in texts)
     said = " ".join(last_user.split()) or "nothing"
     counted = f"{prompt} prompt token" + ("" if prompt == 1 else "s")
     reply = f"You said: {said} (local {label}; {counted})"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from airelay.core.types import Request
@@ -19,7 +19,8 @@ def request_id(request: Request) -> str:
     # fullmatch: `$` would let a trailing newline through into a response header.
     if theirs is not None and _SANE_ID.fullmatch(theirs):
         return theirs
-    return f"req_{uuid.uuid4().hex}"
+    # 128 random bits, as uuid4 has, without building a UUID object per request.
+    return f"req_{os.urandom(16).hex()}"
 
 
 @dataclass
@@ -44,7 +45,14 @@ class RequestLog:
 
     def line(self) -> str:
         """Render the record as one JSON line, leaving out empty fields."""
-        record = {k: v for k, v in asdict(self).items() if v is not None}
-        return json.dumps(
-            {"event": "request", **record}, ensure_ascii=False, separators=(",", ":"), default=str
-        )
+        # Not dataclasses.asdict: it deep-copies `usage` and `prompt` only to serialise them.
+        record: dict[str, Any] = {"event": "request"}
+        for name in _FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                record[name] = value
+        return _ENCODER.encode(record)
+
+
+_FIELDS = tuple(field.name for field in fields(RequestLog))
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)

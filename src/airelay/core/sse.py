@@ -9,18 +9,19 @@ from typing import Any
 
 _LINE_BREAK = re.compile("\r\n|[\r\n]")  # SSE's line ends, and only those
 _BOM = b"\xef\xbb\xbf"
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def encode(data: Any, event: str | None = None) -> bytes:
     """Encode one event whose data is JSON (or a literal string such as `[DONE]`)."""
-    payload = (
-        data
-        if isinstance(data, str)
-        else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    )
+    payload = data if isinstance(data, str) else _ENCODER.encode(data)
     head = f"event: {event}\n" if event else ""
     # One `data:` line per line: a line break inside a data line would end the field there.
-    lines = "".join(f"data: {line}\n" for line in _LINE_BREAK.split(payload))
+    # Compact JSON has none (json escapes them in strings), so the split is mostly skipped.
+    if "\n" in payload or "\r" in payload:
+        lines = "".join(f"data: {line}\n" for line in _LINE_BREAK.split(payload))
+    else:
+        lines = f"data: {payload}\n"
     return f"{head}{lines}\n".encode()
 
 
