@@ -37,6 +37,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
+from tests.live_server import free_port  # noqa: E402
+
 from airelay.backends.local_model import LocalModel  # noqa: E402
 from airelay.core.app import handle  # noqa: E402
 from airelay.core.endpoints import ENDPOINTS  # noqa: E402
@@ -143,14 +145,6 @@ def chunks_of(scenario: Scenario, prompt: str) -> int:
 
 
 # --- servers -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
