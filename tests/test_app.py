@@ -147,6 +147,16 @@ def test_a_json_answer_is_sent_as_json() -> None:
     assert response.stream is None
 
 
+def test_a_json_answer_with_its_bytes_is_sent_byte_for_byte() -> None:
+    # Spacing and key order are the upstream's: the relay does not encode the answer again.
+    raw = b'{ "object": "chat.completion",  "usage": {"total_tokens": 3}, "id": "c-1" }'
+    result = JsonResult(json.loads(raw), body=raw)
+    response = CoreClient(backend=answering(result)).post(CHAT_PATH, json=HELLO)
+    assert response.status == 200
+    assert response.header("content-type") == "application/json"
+    assert response.body == raw
+
+
 @pytest.mark.parametrize(
     "result", [JsonResult({"ok": 1}, "log-1"), StreamResult(object(), "log-1")]
 )

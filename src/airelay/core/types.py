@@ -137,12 +137,14 @@ class Response:
 
 @dataclass(frozen=True)
 class JsonResult:
-    """A backend answer that arrived as parsed JSON."""
+    """A backend answer that arrived as JSON: parsed, and its bytes when the backend has them."""
 
     data: Any
     gateway_log_id: str | None = None
     # AI Gateway's `cf-aig-cache-status` (HIT or MISS) for this very call.
     cache_status: str | None = None
+    # The answer exactly as it arrived: sent on as it is rather than encoded again from `data`.
+    body: bytes | None = None
 
 
 @dataclass(frozen=True)
