@@ -96,7 +96,8 @@ def canned(scenario: Scenario, prompt: str) -> BackendResult:
         if isinstance(result, StreamResult):
             stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
             return StreamResult([event async for event in stream])
-        return result
+        # As the Worker glue hands it over: parsed, with the bytes that arrived.
+        return JsonResult(result.data, body=json.dumps(result.data, separators=(",", ":")).encode())
 
     return asyncio.run(answer())
 

@@ -77,6 +77,12 @@ def test_each_call_gets_a_fresh_dict() -> None:
     assert gateway_options(settings)["gateway"]["id"] == "default"
 
 
+def test_each_call_gets_fresh_retries() -> None:
+    settings = Settings.from_env({"AI_GATEWAY_MAX_ATTEMPTS": "2"})
+    gateway_options(settings)["gateway"]["retries"]["maxAttempts"] = 5
+    assert gateway_options(settings)["gateway"]["retries"] == {"maxAttempts": 2}
+
+
 # --- caller headers (tests/test_gateway_headers.py covers them in full) ----------------------
 
 

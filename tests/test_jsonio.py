@@ -116,6 +116,18 @@ def test_nesting_past_the_limit_is_refused_before_parsing() -> None:
     assert str(jsonio.MAX_JSON_DEPTH) in error.reason
 
 
+def test_many_brackets_that_do_not_nest_are_read() -> None:
+    # More opening brackets than the limit, in strings and side by side: still shallow.
+    text = json.dumps({"text": "[{" * 100, "lists": [[]] * 100})
+    assert jsonio.loads(text) == {"text": "[{" * 100, "lists": [[]] * 100}
+
+
+def test_deep_nesting_mixed_with_many_shallow_brackets_is_refused() -> None:
+    depth = jsonio.MAX_JSON_DEPTH + 1
+    error = reason_of('["[[[[", ' + "[" * depth + "]" * depth + "]")
+    assert error.too_deep
+
+
 def test_nesting_at_the_limit_is_read() -> None:
     depth = jsonio.MAX_JSON_DEPTH
     value = jsonio.loads("[" * depth + "]" * depth)

@@ -112,7 +112,7 @@ async def identify(request: Request, settings: Settings, keys: TokenKeys | None)
     ):
         identity = await verify_token(presented, policy, keys)
         return token_caller(identity, request.client, settings.token_subject)
-    return authenticate(request, settings.api_keys, settings.allow_anonymous)
+    return _key_caller(presented, request, settings.api_keys, settings.allow_anonymous)
 
 
 def _matches(key: str, digests: tuple[bytes, ...]) -> bool:
@@ -122,10 +122,15 @@ def _matches(key: str, digests: tuple[bytes, ...]) -> bool:
 
 def authenticate(request: Request, digests: tuple[bytes, ...], anonymous: bool) -> Caller:
     """Return the caller, or raise 401; every configured key is compared, match or not."""
+    return _key_caller(presented_key(request), request, digests, anonymous)
+
+
+def _key_caller(
+    key: str | None, request: Request, digests: tuple[bytes, ...], anonymous: bool
+) -> Caller:
     # The host sets `client`: the Worker glue from CF-Connecting-IP, which Cloudflare writes;
     # the local host from the socket, since there the header is the caller's to forge.
     client = request.client
-    key = presented_key(request)
     if key is not None and digests:
         presented = key_digest(key)
         matched: bytes | None = None

@@ -40,11 +40,13 @@ def text_depth(text: str) -> int:
 def loads(text: str) -> Any:
     """Parse JSON text strictly: bounded nesting, finite numbers only; raise JsonError."""
     # json.loads recurses once per level: CPython raises RecursionError near 1,000 levels,
-    # but Pyodide overflows the JS stack first and the whole runtime dies. So count first.
-    if text_depth(text) > MAX_JSON_DEPTH:
+    # but Pyodide overflows the JS stack first and the whole runtime dies. So count first;
+    # text with no more opening brackets than the limit cannot nest deeper, and counting two
+    # characters costs a fraction of the scan.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and text_depth(text) > MAX_JSON_DEPTH:
         raise JsonError(f"nests deeper than the limit of {MAX_JSON_DEPTH} levels", too_deep=True)
     try:
-        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        value = _DECODER.decode(text)
     except JsonError:
         raise
     except json.JSONDecodeError as exc:
@@ -55,7 +57,7 @@ def loads(text: str) -> Any:
         # int() refuses literals over sys.get_int_max_str_digits() digits.
         raise JsonError("holds a number too long to read") from None
     # Paired escapes (an emoji as \ud83d\ude00) are fine; only then is the value re-encoded.
-    if _SURROGATE_ESCAPE.search(text) is not None and not _encodable(value):
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None and not _encodable(value):
         raise JsonError("is not valid JSON: it holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)")
     return value
 
@@ -80,6 +82,10 @@ def _finite_float(literal: str) -> float:
     if not math.isfinite(value):
         raise JsonError(f"is not valid JSON: {literal[:32]} is out of range for a number")
     return value
+
+
+# Built once: json.loads with hooks builds a decoder and its scanner on every call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
 def dumps(data: Any) -> bytes:

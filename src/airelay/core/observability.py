@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from airelay.core.types import Request
@@ -46,13 +46,11 @@ class RequestLog:
     def line(self) -> str:
         """Render the record as one JSON line, leaving out empty fields."""
         # Not dataclasses.asdict: it deep-copies `usage` and `prompt` only to serialise them.
+        # The instance dict keeps the fields in their declared order (dataclass __init__ sets
+        # them in that order, and later assignments keep a key's place).
         record: dict[str, Any] = {"event": "request"}
-        for name in _FIELDS:
-            value = getattr(self, name)
-            if value is not None:
-                record[name] = value
+        record.update({name: value for name, value in vars(self).items() if value is not None})
         return _ENCODER.encode(record)
 
 
-_FIELDS = tuple(field.name for field in fields(RequestLog))
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)

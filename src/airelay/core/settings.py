@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from airelay.core.auth import parse_keys
 from airelay.core.cors import CorsPolicy
 from airelay.core.errors import RelayError, misconfigured
+from airelay.core.gateway import operator_options
 from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
 from airelay.core.tokens import (
     DEFAULT_MAX_TTL_SECONDS,
@@ -140,7 +142,12 @@ class Settings(BaseModel):
             )
         return self
 
-    @property
+    @cached_property
+    def gateway_defaults(self) -> dict[str, Any]:
+        """Return the gateway options these settings give every call (copy before changing)."""
+        return operator_options(self)
+
+    @cached_property
     def token_policy(self) -> TokenPolicy:
         """Return how tokens are trusted, for the pydantic-free verifier."""
         return TokenPolicy(
@@ -176,13 +183,13 @@ class Settings(BaseModel):
 
 _NAMES = tuple(field.alias for field in Settings.model_fields.values() if field.alias)
 _CACHE_SIZE = 16
-_cache: dict[tuple[tuple[str, str], ...], Settings | RelayError] = {}
+_cache: dict[tuple[str | None, ...], Settings | RelayError] = {}
 
 
 def load_settings(env: Env) -> Settings | RelayError:
     """Return the settings of `env`, parsed once per distinct set of values, or their error."""
     # Keyed on the raw values: a Worker's vars rarely change, a test's often do.
-    key = tuple((name, env[name]) for name in _NAMES if name in env)
+    key = tuple(map(env.get, _NAMES))
     found = _cache.get(key)
     if found is None:
         try:

@@ -5,7 +5,7 @@ This module must not import pydantic: the Worker glue imports it in Pyodide.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,6 +40,10 @@ class Headers(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._map)
+
+    def names(self) -> KeysView[str]:
+        """Return the lower-cased names present, as a set-like view."""
+        return self._map.keys()
 
     def raw(self) -> tuple[tuple[str, str], ...]:
         """Return the headers as received, names lower-cased, repeats kept."""
