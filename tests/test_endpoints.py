@@ -10,7 +10,7 @@ from airelay.backends.local_model import LocalModel
 from airelay.core import openapi
 from airelay.core.catalog import MODELS
 from airelay.core.endpoints import ENDPOINTS, model_endpoint, route_of_model
-from airelay.core.routing import resolve
+from airelay.core.routing import match, resolve
 from airelay.core.types import JsonResult
 from tests.client import CoreClient
 from tests.fakes import run
@@ -21,6 +21,13 @@ def test_every_endpoint_is_routed_by_its_own_path_and_methods(endpoint: Any) -> 
     path = endpoint.path.replace("{model}", "gpt-5.4-mini")
     for method in endpoint.methods:
         assert resolve(method, path) == (endpoint, "gpt-5.4-mini" if endpoint.has_parameter else "")
+
+
+def test_no_parameterised_path_matches_a_plain_one() -> None:
+    # Routing looks plain paths up first (core/routing.py): only sound while none is shadowed.
+    plain = [e.path for e in ENDPOINTS if not e.has_parameter]
+    for endpoint in (e for e in ENDPOINTS if e.has_parameter):
+        assert [path for path in plain if match(endpoint, path) is not None] == []
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)

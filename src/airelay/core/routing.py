@@ -16,16 +16,33 @@ def match(endpoint: Endpoint, path: str) -> str | None:
     return "" if path == endpoint.path else None
 
 
+# Plain paths by path: the model routes are found by one lookup, not a walk of the table.
+# (No parameterised path in the table matches a plain one: tests/test_endpoints.py.)
+_PLAIN = {e.path: e for e in reversed(ENDPOINTS) if not e.has_parameter}
+_ALLOWED = {e.name: e.allowed() for e in ENDPOINTS}
+
+
+def find(path: str) -> tuple[Endpoint, str] | None:
+    """Return the endpoint whose path `path` is, and its path parameter; None if none."""
+    plain = _PLAIN.get(path)
+    if plain is not None:
+        return plain, ""
+    for endpoint in ENDPOINTS:
+        param = match(endpoint, path)
+        if param is not None:
+            return endpoint, param
+    return None
+
+
 def resolve(method: str, path: str) -> tuple[Endpoint, str]:
     """Return the endpoint for `method` and `path` and its path parameter, or raise 404/405."""
-    normalized = path.rstrip("/") or "/"
-    for endpoint in ENDPOINTS:
-        param = match(endpoint, normalized)
-        if param is None:
-            continue
-        if method in endpoint.allowed():
+    found = find(path.rstrip("/") or "/")
+    if found is not None:
+        endpoint, param = found
+        allowed = _ALLOWED[endpoint.name]
+        if method in allowed:
             return endpoint, param
-        allow = ", ".join(endpoint.allowed())
+        allow = ", ".join(allowed)
         raise RelayError(
             405,
             f"Method {method} is not allowed on {path}; use {allow}.",

@@ -18,12 +18,14 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_map", "_pairs")
 
     def __init__(self, pairs: HeaderPairs = ()) -> None:
-        self._pairs = tuple((name.lower(), value) for name, value in pairs)
-        joined: dict[str, str] = {}
-        for name, value in self._pairs:
+        self._pairs = tuple([(name.lower(), value) for name, value in pairs])
+        joined = dict(self._pairs)
+        if len(joined) < len(self._pairs):
             # The Fetch standard's rule (Headers.get), which is what the Worker sees already:
             # both hosts then read a repeated header alike.
-            joined[name] = f"{joined[name]}, {value}" if name in joined else value
+            joined = {}
+            for name, value in self._pairs:
+                joined[name] = f"{joined[name]}, {value}" if name in joined else value
         self._map = joined
 
     def __getitem__(self, name: str) -> str:
