@@ -472,16 +472,17 @@ def worker_estimate(args: argparse.Namespace) -> None:
             # The core's own code in both interpreters: what its microseconds cost in Pyodide.
             factor = float(workload["pyodide"]) / float(workload["cpython"])
             print(f"    core-code factor {factor:.1f} (the core's pydantic-free steps, both runs)")
+            print(f"    glue factor {glue_factor:.1f} (JS crossings and awaits: an upper bound)")
         else:
             factor = glue_factor
-        print(f"    glue factor {glue_factor:.1f} (JS crossings and awaits: an upper bound)")
+            print(f"    glue factor {glue_factor:.1f}")
         for name, micros in core.items():
             estimate = micros * factor + glue_us
-            bound = micros * glue_factor + glue_us
-            print(
-                f"    {name:<22}{estimate / 1000:>6.2f} ms = core x {factor:.1f} + glue"
-                f"   (at most {bound / 1000:.2f} ms = core x {glue_factor:.1f} + glue)"
-            )
+            line = f"    {name:<22}{estimate / 1000:>6.2f} ms = core x {factor:.1f} + glue"
+            if workload:
+                bound = micros * glue_factor + glue_us
+                line += f"   (at most {bound / 1000:.2f} ms = core x {glue_factor:.1f} + glue)"
+            print(line)
 
 
 def machine_load() -> str:
@@ -496,7 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per figure (medians)")
     parser.add_argument("--requests", type=int, default=300, help="c=1 requests per round")
-    parser.add_argument("--stacks", default=",".join(STACKS), help="comma-separated stacks")
+    parser.add_argument(
+        "--stacks", default=",".join(STACKS), help="comma-separated stacks, or none"
+    )
     parser.add_argument("--core-requests", type=int, default=2000, help="core calls per round")
     parser.add_argument(
         "--pyodide-requests", type=int, default=300, help="glue calls per round (0 skips)"
@@ -507,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"airelay HTTP stack benchmark: Python {sys.version.split()[0]}; {machine_load()}")
     with tempfile.TemporaryDirectory() as tmp:
-        for stack in args.stacks.split(","):
+        for stack in [s for s in args.stacks.split(",") if s and s != "none"]:
             missing = [m for m in stack.split("+") if m in ("httptools", "uvloop")]
             if any(importlib.util.find_spec(m) is None for m in missing):
                 print(f"\n{stack}: n/a (install uvicorn[standard])")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO
+from tests.pyodide.runner_client import PYODIDE_RUNTIMES, Pieces, locate
 
 
 @pytest.mark.e2e
@@ -25,3 +27,20 @@ def test_http_stack_benchmark_prints_every_route_and_the_worker_estimate() -> No
     for line in ("chat stream", "responses stream", "CPU us/chunk", "first byte ms (c=1)"):
         assert line in result.stdout
     assert "core chat" in result.stdout
+
+
+@pytest.mark.pyodide
+def test_http_stack_benchmark_estimates_the_worker_on_both_pyodide_runtimes() -> None:
+    missing = [p for p in map(locate, PYODIDE_RUNTIMES) if not isinstance(p, Pieces)]
+    if missing and os.environ.get("AIRELAY_REQUIRE_PYODIDE") != "1":
+        pytest.skip(str(missing[0]))
+    command = [sys.executable, str(REPO / "bench" / "http_stack.py"), "--stacks", "none"]
+    command += ["--core-requests", "3", "--pyodide-requests", "3"]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, check=False, cwd=REPO
+    )
+    assert result.returncode == 0, result.stderr
+    for version in PYODIDE_RUNTIMES:
+        assert f"Pyodide {version}: glue" in result.stdout, result.stdout
+    estimates = [line for line in result.stdout.splitlines() if "ms = core x" in line]
+    assert len(estimates) == len(PYODIDE_RUNTIMES) * 3, result.stdout

@@ -35,7 +35,7 @@ def read_json_object(body: bytes, content_type: str | None) -> dict[str, Any]:
             f"Unsupported content type {media_type!r}: send application/json.",
             code="unsupported_media_type",
         )
-    if not body.strip():
+    if not body or body.isspace():
         raise RelayError(400, "The request body is empty: send a JSON object.", code="invalid_json")
     try:
         text = body.decode("utf-8")
