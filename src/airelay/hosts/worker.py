@@ -8,11 +8,12 @@ wheel offline.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import js
 from pyodide.ffi import JsException, JsProxy, jsnull, to_js
@@ -46,6 +47,22 @@ _TIMEOUT_NAMES = ("TimeoutError", "AbortError")
 logger = logging.getLogger("airelay")
 
 
+class _JsFunctions(NamedTuple):
+    array_from: Any
+    json_parse: Any
+    is_response: Any
+
+
+@functools.cache
+def _js() -> _JsFunctions:
+    """Return the JS functions the glue calls per request, looked up once."""
+    # Each `js.X.y` lookup is a JS crossing, so they are kept; but on first use, not at import:
+    # workerd snapshots the module's globals after import, and its serialiser takes only some
+    # JS values (cloudflare/workerd src/pyodide/internal/snapshot.ts, getHiwireSerializer).
+    # A Response made through a subclass or a Proxy of the class has the same prototype.
+    return _JsFunctions(js.Array.from_, js.JSON.parse, js.Response.prototype.isPrototypeOf)
+
+
 async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
     """Answer one Worker fetch: convert the request, run the core, convert the response."""
     raw_env = unwrap(env)
@@ -77,7 +94,7 @@ def json_to_js(value: Any) -> Any:
     """Hand JSON data to JS exactly as JSON: nulls kept, big integers as JS numbers."""
     # A caller's body must reach the binding as sent: to_js would need None dropped (it makes
     # `undefined`) and turns integers past 2**53 into BigInts, which JSON.stringify refuses.
-    return js.JSON.parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
+    return _js().json_parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -108,16 +125,18 @@ async def to_core_request(request: Any) -> Request:
     path, query = split_url(str(raw.url))
     # A Headers object iterates as [name, value] pairs, names lower-cased, repeats joined
     # (Fetch standard, "sort and combine"); one JS call and one conversion bring them all over.
-    headers = Headers(js.Array.from_(raw.headers).to_py())
-    stream = raw.body
+    headers = Headers(_js().array_from(raw.headers).to_py())
 
     async def read(limit: int) -> bytes:
-        if _is_missing(stream):
-            return b""
         try:
             if parse_byte_count(headers.get("content-length")) is not None:
-                # The core has checked the declared length against its limit already.
+                # The core has checked the declared length against its limit already; a
+                # declared length needs no look at `body` (a JS crossing): a null body reads
+                # as an empty ArrayBuffer (Fetch, "consume body").
                 return bytes((await raw.arrayBuffer()).to_bytes())
+            stream = raw.body
+            if _is_missing(stream):
+                return b""
             return await _read_at_most(stream, limit + 1)
         except JsException as exc:
             raise BodyError(str(exc)) from exc
@@ -165,7 +184,7 @@ def to_workers_response(response: Response) -> JsProxy:
         body = _body_to_js(response)
     # Status and headers cross as one JSON text: one JS call instead of a Headers object
     # plus one `append` crossing per header. A list of pairs keeps repeated names.
-    init = js.JSON.parse(json.dumps({"status": response.status, "headers": response.headers}))
+    init = _js().json_parse(json.dumps({"status": response.status, "headers": response.headers}))
     js_response: JsProxy = js.Response.new(body, init)
     return js_response
 
@@ -356,14 +375,9 @@ def json_answer(text: str) -> dict[str, Any]:
     return data
 
 
-# Looked up once: `js.Response.prototype.isPrototypeOf` is three JS crossings per call. A
-# Response made by a subclass or a Proxy of the class still has this prototype in its chain.
-_RESPONSE_PROTOTYPE_OF = js.Response.prototype.isPrototypeOf
-
-
 def is_response(value: Any) -> bool:
     """Tell whether `value` is a JS Response."""
-    return isinstance(value, JsProxy) and bool(_RESPONSE_PROTOTYPE_OF(value))
+    return isinstance(value, JsProxy) and bool(_js().is_response(value))
 
 
 def _header(get: Any, name: str) -> str | None:
