@@ -106,7 +106,7 @@ class _Items:
     def __init__(self, items: Any) -> None:
         self._items = list(items)
 
-    def to_py(self) -> list[Any]:
+    def to_py(self, depth: int = -1) -> list[Any]:
         return [list(item) for item in self._items]
 
 
@@ -162,6 +162,7 @@ def install() -> None:
     js.Object = _ns(  # type: ignore[attr-defined]
         fromEntries=dict,
         keys=lambda obj: [k for k in vars(obj) if not k.startswith("_")],
+        entries=lambda obj: _Items((k, v) for k, v in vars(obj).items() if not k.startswith("_")),
         getPrototypeOf=lambda obj: _OBJECT_PROTOTYPE if isinstance(obj, dict) else None,
         prototype=_OBJECT_PROTOTYPE,
     )

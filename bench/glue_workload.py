@@ -66,8 +66,10 @@ async def measure(make_request: Callable[[], Any], env: Any, n: int) -> dict[str
     from airelay.hosts.worker import AiBinding, serve, to_core_request, to_workers_response
 
     async def handle(request: Request, platform: Platform) -> Response:
-        # Core work is left out: the body read (the glue's reader), one backend call, a
-        # ready-made answer.
+        # Core work is left out; what the core asks of the glue stays: the env's vars (read
+        # whole to key the settings cache), the body (the glue's reader), one backend call.
+        settings_key = tuple(platform.env.items())
+        assert settings_key
         await request.read_body(1 << 20)
         result = await platform.backend.run(MODEL, INPUTS, OPTIONS)
         assert isinstance(result, JsonResult)

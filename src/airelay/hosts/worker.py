@@ -51,6 +51,10 @@ class _JsFunctions(NamedTuple):
     array_from: Any
     json_parse: Any
     is_response: Any
+    object_entries: Any
+    is_array: Any
+    prototype_of: Any
+    object_prototype: Any
 
 
 @functools.cache
@@ -60,7 +64,15 @@ def _js() -> _JsFunctions:
     # workerd snapshots the module's globals after import, and its serialiser takes only some
     # JS values (cloudflare/workerd src/pyodide/internal/snapshot.ts, getHiwireSerializer).
     # A Response made through a subclass or a Proxy of the class has the same prototype.
-    return _JsFunctions(js.Array.from_, js.JSON.parse, js.Response.prototype.isPrototypeOf)
+    return _JsFunctions(
+        js.Array.from_,
+        js.JSON.parse,
+        js.Response.prototype.isPrototypeOf,
+        js.Object.entries,
+        js.Array.isArray,
+        js.Object.getPrototypeOf,
+        js.Object.prototype,
+    )
 
 
 async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
@@ -210,11 +222,13 @@ class EnvVars(Mapping[str, str]):
         self._vars: dict[str, str] | None = None
 
     def _read(self) -> dict[str, str]:
-        # Read once per request: every lookup on `env` is a call across the JS boundary.
+        # Read once per request, all entries in one crossing: every lookup on `env` is a call
+        # across the JS boundary. depth=2 converts the array and its [key, value] pairs; the
+        # values stay JS objects unless primitive (Pyodide's to_py `depth`).
         if self._vars is None:
             self._vars = {}
-            for key in js.Object.keys(self._env):
-                text = _var_text(getattr(self._env, key))
+            for key, value in _js().object_entries(self._env).to_py(depth=2):
+                text = _var_text(value)
                 if text is not None:
                     self._vars[str(key)] = text
         return self._vars
@@ -234,8 +248,9 @@ def _var_text(value: Any) -> str | None:
         return value
     if isinstance(value, bool | int | float):
         return json.dumps(value)
+    functions = _js()
     if isinstance(value, JsProxy) and (
-        js.Array.isArray(value) or js.Object.getPrototypeOf(value) == js.Object.prototype
+        functions.is_array(value) or functions.prototype_of(value) == functions.object_prototype
     ):
         return str(js.JSON.stringify(value))
     # Bindings (class instances, RPC stubs) are not vars; JSON.stringify may even throw on them.
