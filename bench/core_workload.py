@@ -9,7 +9,6 @@ file's text to real Pyodide and imports it in CPython.
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -93,13 +92,14 @@ def steps() -> dict[str, Callable[[], Any]]:
     return found
 
 
-def measure(n: int) -> dict[str, float]:
-    """Return microseconds per call of each step (median of 3 rounds after a warm-up round)."""
-    rounds: dict[str, list[float]] = {}
-    for _ in range(4):
-        for name, step in steps().items():
+def measure(n: int, rounds: int = 4) -> dict[str, list[float]]:
+    """Return microseconds per call of each step, one figure per round."""
+    found = steps()
+    times: dict[str, list[float]] = {name: [] for name in found}
+    for _ in range(rounds):
+        for name, step in found.items():
             start = time.perf_counter()
             for _ in range(n):
                 step()
-            rounds.setdefault(name, []).append((time.perf_counter() - start) / n * 1e6)
-    return {name: statistics.median(times[1:]) for name, times in rounds.items()}
+            times[name].append((time.perf_counter() - start) / n * 1e6)
+    return times

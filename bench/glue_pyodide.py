@@ -22,9 +22,12 @@ import asyncio
 import base64
 import json
 import platform
+import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -45,7 +48,8 @@ from tests.pyodide.runner_client import (  # noqa: E402
 # Writes the two workload modules into Pyodide's file system and imports them. PyJWT, which
 # core/auth.py imports, goes in as the test tier installs it (tests/pyodide/test_tokens_glue.py):
 # npm's Pyodide ships `ssl` unvendored, and PyJWT imports it only for a type annotation.
-PYODIDE_DRIVER = """
+# Modules outlive a snippet, so the env and the request maker wait in `bench_state`.
+PYODIDE_SETUP = """
 import base64, io, json, pathlib, site, sys, types, zipfile
 import stand_ins
 
@@ -65,23 +69,26 @@ if {pyjwt!r}:
 import core_workload
 import glue_workload
 
-env = stand_ins.makeEnv('{{"AI_GATEWAY_ID": "default"}}', '{{"rateLimiter": false}}')
-env.AI.answerJsonAlways(json.dumps(glue_workload.ANSWER))
+state = types.ModuleType("bench_state")
+state.env = stand_ins.makeEnv('{{"AI_GATEWAY_ID": "default"}}', '{{"rateLimiter": false}}')
+state.env.AI.answerJsonAlways(json.dumps(glue_workload.ANSWER))
 headers = json.dumps(glue_workload.REQUEST_HEADERS)
 body = base64.b64encode(glue_workload.REQUEST_BODY).decode()
+state.make_request = lambda: stand_ins.makeRequest(
+    "POST", "https://relay.example/v1/chat/completions", headers, body
+)
+sys.modules["bench_state"] = state
+"""
 
-
-def make_request():
-    return stand_ins.makeRequest(
-        "POST", "https://relay.example/v1/chat/completions", headers, body
-    )
-
-
+PYODIDE_ROUND = """
+import bench_state, core_workload, glue_workload
 {{
-    "glue": await glue_workload.measure(make_request, env, {n}),
-    "core": core_workload.measure({n}),
+    "glue": await glue_workload.measure(bench_state.make_request, bench_state.env, {n}, 1),
+    "core": core_workload.measure({n}, 1),
 }}
 """
+
+Rounds = dict[str, list[float]]
 
 
 def _pyjwt_wheel() -> str:
@@ -90,24 +97,8 @@ def _pyjwt_wheel() -> str:
     return base64.b64encode(wheels[-1].read_bytes()).decode() if wheels else ""
 
 
-def in_pyodide(pieces: Pieces, n: int) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
-    """Time both workloads in real Pyodide: {"glue": steps, "core": steps}."""
-    sources = {
-        name: (BENCH / f"{name}.py").read_text() for name in ("glue_workload", "core_workload")
-    }
-    driver = PYODIDE_DRIVER.format(sources=sources, pyjwt=_pyjwt_wheel(), n=n)
-    with tempfile.TemporaryFile() as stderr:
-        runner = PyodideRunner(pieces, stderr)
-        try:
-            timings = runner.run(driver, timeout=600)
-        finally:
-            runner.close()
-    versions = {k: str(runner.info[k]) for k in ("pyodide", "python", "node")}
-    return timings, versions
-
-
-def in_cpython(n: int) -> dict[str, float]:
-    """Time the glue workload in this CPython, over the pure-Python stand-ins."""
+def cpython_round() -> Callable[[int], dict[str, Rounds]]:
+    """Set up the glue over the pure-Python stand-ins; return one timed round in this CPython."""
     fake_runtime.install()
     env = fake_runtime.Env(AI=fake_runtime.Ai(glue_workload.ANSWER), AI_GATEWAY_ID="default")
 
@@ -119,7 +110,49 @@ def in_cpython(n: int) -> dict[str, float]:
             glue_workload.REQUEST_BODY,
         )
 
-    return asyncio.run(glue_workload.measure(make_request, env, n))
+    def one_round(n: int) -> dict[str, Rounds]:
+        glue = asyncio.run(glue_workload.measure(make_request, env, n, 1))
+        return {"glue": glue, "core": core_workload.measure(n, 1)}
+
+    return one_round
+
+
+def measure_both(pieces: Pieces, n: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """Time both workloads in Pyodide and in CPython, rounds interleaved; return medians."""
+    # Interleaved, a load that comes and goes on the machine weighs on both sides alike, so
+    # the ratios hold better than the absolute figures. The first round only warms up.
+    sources = {
+        name: (BENCH / f"{name}.py").read_text() for name in ("glue_workload", "core_workload")
+    }
+    cpython = cpython_round()
+    collected: dict[str, dict[str, Rounds]] = {"pyodide": {}, "cpython": {}}
+    with tempfile.TemporaryFile() as stderr:
+        runner = PyodideRunner(pieces, stderr)
+        try:
+            runner.run(PYODIDE_SETUP.format(sources=sources, pyjwt=_pyjwt_wheel()), timeout=120)
+            for index in range(4):
+                got = {
+                    "pyodide": runner.run(PYODIDE_ROUND.format(n=n), timeout=600),
+                    "cpython": cpython(n),
+                }
+                if index == 0:
+                    continue
+                for side, workloads in got.items():
+                    for workload, steps in workloads.items():
+                        into = collected[side].setdefault(workload, {})
+                        for step, times in steps.items():
+                            into.setdefault(step, []).extend(times)
+        finally:
+            runner.close()
+    versions = {k: str(runner.info[k]) for k in ("pyodide", "python", "node")}
+    medians = {
+        side: {
+            workload: {step: statistics.median(times) for step, times in steps.items()}
+            for workload, steps in workloads.items()
+        }
+        for side, workloads in collected.items()
+    }
+    return medians["pyodide"], medians["cpython"], versions
 
 
 def main() -> int:
@@ -134,10 +167,9 @@ def main() -> int:
     if not isinstance(pieces, Pieces):
         print(f"glue_pyodide: {pieces}", file=sys.stderr)
         return 2
-    timings, versions = in_pyodide(pieces, args.requests)
-    pyodide_us, core_pyodide = timings["glue"], timings["core"]
-    cpython_us = in_cpython(args.requests)
-    core_cpython = core_workload.measure(args.requests)
+    in_pyodide, in_cpython, versions = measure_both(pieces, args.requests)
+    pyodide_us, core_pyodide = in_pyodide["glue"], in_pyodide["core"]
+    cpython_us, core_cpython = in_cpython["glue"], in_cpython["core"]
     # Only steps both sides ran: `auth` needs PyJWT in Pyodide.
     core_steps = [step for step in core_cpython if step in core_pyodide]
     core_us = {
@@ -161,7 +193,8 @@ def main() -> int:
         }
         print(json.dumps(figures))
         return 0
-    print(f"Worker glue, microseconds per request (median of 3 rounds of {args.requests}, one run)")
+    rounds = f"median of 3 rounds of {args.requests}, Pyodide and CPython rounds interleaved"
+    print(f"Worker glue, microseconds per request ({rounds}, one run)")
     print(
         f"  Pyodide {versions['pyodide']} (Python {versions['python']}, Node {versions['node']})"
         f" vs CPython {platform.python_version()} with pure-Python js/pyodide/workers stand-ins"
