@@ -7,7 +7,6 @@ import json
 import sys
 import types
 from typing import Any
-from urllib.parse import urlsplit
 
 
 class JsProxy:
@@ -60,6 +59,9 @@ class Headers(JsProxy):
     def entries(self) -> list[tuple[str, str]]:
         return sorted(self._pairs)
 
+    def __iter__(self) -> Any:
+        return iter(self.entries())
+
     def get(self, name: str) -> str | None:
         wanted = name.lower()
         values = [value for key, value in self._pairs if key == wanted]
@@ -100,18 +102,11 @@ class Env(JsProxy):
         self.__dict__.update(bindings)
 
 
-class _Url:
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.pathname = parts.path or "/"
-        self.search = f"?{parts.query}" if parts.query else ""
-
-
 class _Items:
     def __init__(self, items: Any) -> None:
         self._items = list(items)
 
-    def to_py(self) -> list[Any]:
+    def to_py(self, depth: int = -1) -> list[Any]:
         return [list(item) for item in self._items]
 
 
@@ -131,7 +126,10 @@ class JsResponse(JsProxy):
     """A JS Response: keeps its body and init."""
 
     def __init__(self, body: Any, init: dict[str, Any]) -> None:
-        self.body, self.status, self.headers = body, init["status"], init["headers"]
+        headers = init["headers"]
+        if not isinstance(headers, Headers):
+            headers = Headers([(name, value) for name, value in headers])
+        self.body, self.status, self.headers = body, init["status"], headers
 
     @classmethod
     def new(cls, body: Any, init: dict[str, Any]) -> JsResponse:
@@ -156,7 +154,6 @@ class WorkersResponse:
 def install() -> None:
     """Register the stand-ins as `js`, `pyodide`, `pyodide.ffi` and `workers`."""
     js = types.ModuleType("js")
-    js.URL = _ns(new=_Url)  # type: ignore[attr-defined]
     js.Array = _ns(from_=_Items, isArray=lambda v: isinstance(v, list))  # type: ignore[attr-defined]
     js.Headers = Headers  # type: ignore[attr-defined]
     js.Response = JsResponse  # type: ignore[attr-defined]
@@ -165,6 +162,7 @@ def install() -> None:
     js.Object = _ns(  # type: ignore[attr-defined]
         fromEntries=dict,
         keys=lambda obj: [k for k in vars(obj) if not k.startswith("_")],
+        entries=lambda obj: _Items((k, v) for k, v in vars(obj).items() if not k.startswith("_")),
         getPrototypeOf=lambda obj: _OBJECT_PROTOTYPE if isinstance(obj, dict) else None,
         prototype=_OBJECT_PROTOTYPE,
     )

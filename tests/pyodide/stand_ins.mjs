@@ -147,8 +147,11 @@ export class Ai {
     return answer.id;
   }
 
+  // For the benchmark: one chunk, as a real upstream's ~500-byte JSON answer arrives; the
+  // 7-byte default would time ~60 stream pulls of this stand-in instead of the glue.
   answerJsonAlways(jsonText) {
-    this.defaultAnswer = { ...this.defaultAnswer, body: jsonText };
+    const chunkSize = Math.max(1, encoder.encode(jsonText).length);
+    this.defaultAnswer = { ...this.defaultAnswer, body: jsonText, chunkSize };
     this.record = false;
   }
 

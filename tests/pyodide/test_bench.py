@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -14,10 +16,11 @@ from tests.pyodide.runner_client import PyodideRunner
 pytestmark = pytest.mark.pyodide
 
 
-def test_glue_benchmark_measures_every_step_in_both_runtimes(pyodide: PyodideRunner) -> None:
+@functools.cache
+def _bench_figures(version: str) -> dict[str, Any]:
+    """Run the benchmark briefly on Pyodide `version`; return its --json figures."""
     # The session runner's fixture proves the pieces are installed; the bench starts its own,
     # on the same Pyodide version.
-    version = pyodide.info["pyodide"]
     bench = REPO / "bench" / "glue_pyodide.py"
     result = subprocess.run(
         [sys.executable, str(bench), "--requests", "2", "--json", "--pyodide", version],
@@ -28,9 +31,31 @@ def test_glue_benchmark_measures_every_step_in_both_runtimes(pyodide: PyodideRun
         cwd=REPO,
     )
     assert result.returncode == 0, result.stderr
-    figures = json.loads(result.stdout)
+    figures: dict[str, Any] = json.loads(result.stdout)
+    return figures
+
+
+def test_glue_benchmark_measures_every_step_in_both_runtimes(pyodide: PyodideRunner) -> None:
+    version = pyodide.info["pyodide"]
+    figures = _bench_figures(version)
     assert figures["pyodide"] == version
     steps = {"serve", "to_core_request", "AiBinding.run", "to_workers_response"}
     for runtime in ("pyodide_us", "cpython_us"):
         assert set(figures[runtime]) == steps
         assert all(value > 0 for value in figures[runtime].values())
+
+
+def test_glue_benchmark_reports_the_core_factor_from_the_core_workload(
+    pyodide: PyodideRunner,
+) -> None:
+    figures = _bench_figures(pyodide.info["pyodide"])
+    core = figures["core_workload_us"]
+    assert set(core) == {"pyodide", "cpython"}
+    assert figures["core_factor"] == pytest.approx(core["pyodide"] / core["cpython"])
+    assert figures["glue_factor"] > 0
+    steps = figures["core_steps_us"]
+    # The same steps on both sides, the real core modules' (auth included: PyJWT goes in).
+    assert set(steps["pyodide"]) == set(steps["cpython"])
+    assert {"jsonio.loads body", "request_id + log line", "auth key compare"} <= set(
+        steps["cpython"]
+    )

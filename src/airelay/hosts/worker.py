@@ -1,6 +1,6 @@
 """The Worker glue: the one module that touches `js`, `pyodide` and `workers`.
 
-JS Request -> core Request, `env.AI` -> core Backend, core Response -> `workers.Response`.
+JS Request -> core Request, `env.AI` -> core Backend, core Response -> JS Response.
 It must not import pydantic: it is tested on its own in real Pyodide, which has no pydantic
 wheel offline.
 """
@@ -8,15 +8,15 @@ wheel offline.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import js
 from pyodide.ffi import JsException, JsProxy, jsnull, to_js
-from workers import Response as WorkersResponse
 
 from airelay.core import jsonio
 from airelay.core.errors import (
@@ -47,7 +47,35 @@ _TIMEOUT_NAMES = ("TimeoutError", "AbortError")
 logger = logging.getLogger("airelay")
 
 
-async def serve(request: Any, env: Any, handle: Handler) -> WorkersResponse:
+class _JsFunctions(NamedTuple):
+    array_from: Any
+    json_parse: Any
+    is_response: Any
+    object_entries: Any
+    is_array: Any
+    prototype_of: Any
+    object_prototype: Any
+
+
+@functools.cache
+def _js() -> _JsFunctions:
+    """Return the JS functions the glue calls per request, looked up once."""
+    # Each `js.X.y` lookup is a JS crossing, so they are kept; but on first use, not at import:
+    # workerd snapshots the module's globals after import, and its serialiser takes only some
+    # JS values (cloudflare/workerd src/pyodide/internal/snapshot.ts, getHiwireSerializer).
+    # A Response made through a subclass or a Proxy of the class has the same prototype.
+    return _JsFunctions(
+        js.Array.from_,
+        js.JSON.parse,
+        js.Response.prototype.isPrototypeOf,
+        js.Object.entries,
+        js.Array.isArray,
+        js.Object.getPrototypeOf,
+        js.Object.prototype,
+    )
+
+
+async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
     """Answer one Worker fetch: convert the request, run the core, convert the response."""
     raw_env = unwrap(env)
     limiter = getattr(raw_env, "RATE_LIMITER", None)
@@ -78,7 +106,24 @@ def json_to_js(value: Any) -> Any:
     """Hand JSON data to JS exactly as JSON: nulls kept, big integers as JS numbers."""
     # A caller's body must reach the binding as sent: to_js would need None dropped (it makes
     # `undefined`) and turns integers past 2**53 into BigInts, which JSON.stringify refuses.
-    return js.JSON.parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
+    return _js().json_parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """Return the path and the query (no "?") of a serialised absolute http(s) URL."""
+    # The runtime hands over `request.url` serialised by the WHATWG URL parser, so it is cheaper
+    # to split the string here than to build a JS URL (three JS crossings). In that form an
+    # http(s) URL's path starts at the first "/" after "//" and is at least "/"; the host cannot
+    # hold "/", "?" or "#" (forbidden host code points), userinfo percent-encodes them, the path
+    # percent-encodes "?" and "#", and the query percent-encodes "#" (URL Standard: forbidden
+    # host code points; the userinfo, path and query percent-encode sets; URL serializer). So
+    # the first "?" starts the query and the first "#" the fragment.
+    rest = url.partition("://")[2] or url
+    slash = rest.find("/")
+    rest = rest[slash:] if slash >= 0 else "/"
+    rest = rest.partition("#")[0]
+    path, _, query = rest.partition("?")
+    return path or "/", query
 
 
 def _is_missing(value: Any) -> bool:
@@ -89,27 +134,30 @@ def _is_missing(value: Any) -> bool:
 async def to_core_request(request: Any) -> Request:
     """Wrap a JS (or workers.Request) request as a core Request; the core reads the body."""
     raw = unwrap(request)
-    url = js.URL.new(raw.url)
-    pairs = js.Array.from_(raw.headers.entries()).to_py()
-    headers = Headers((str(name), str(value)) for name, value in pairs)
-    stream = raw.body
+    path, query = split_url(str(raw.url))
+    # A Headers object iterates as [name, value] pairs, names lower-cased, repeats joined
+    # (Fetch standard, "sort and combine"); one JS call and one conversion bring them all over.
+    headers = Headers(_js().array_from(raw.headers).to_py())
 
     async def read(limit: int) -> bytes:
-        if _is_missing(stream):
-            return b""
         try:
             if parse_byte_count(headers.get("content-length")) is not None:
-                # The core has checked the declared length against its limit already.
+                # The core has checked the declared length against its limit already; a
+                # declared length needs no look at `body` (a JS crossing): a null body reads
+                # as an empty ArrayBuffer (Fetch, "consume body").
                 return bytes((await raw.arrayBuffer()).to_bytes())
+            stream = raw.body
+            if _is_missing(stream):
+                return b""
             return await _read_at_most(stream, limit + 1)
         except JsException as exc:
             raise BodyError(str(exc)) from exc
 
     return Request(
         method=str(raw.method).upper(),
-        path=str(url.pathname),
+        path=path,
         headers=headers,
-        query=str(url.search)[1:],
+        query=query,
         client=headers.get("cf-connecting-ip"),
         reader=read,
     )
@@ -132,21 +180,38 @@ async def _read_at_most(stream: Any, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def to_workers_response(response: Response) -> WorkersResponse:
-    """Build a workers.Response; a stream body is handed over as the very same JS object."""
-    headers = js.Headers.new()
-    for name, value in response.headers:
-        headers.append(name, value)
-    body: Any = response.stream if response.stream is not None else to_js(response.body)
+def to_workers_response(response: Response) -> JsProxy:
+    """Build the JS Response; a stream body is handed over as the very same JS object."""
+    # The JS Response itself, not a workers.Response: workerd passes what `fetch` returns
+    # through the SDK's python_to_rpc, which hands a JsProxy over as its JS object and
+    # unwraps a workers.Response to that same object through `.js_object` (workerd
+    # src/pyodide/internal/introspection.py wrapper_func; workers-runtime-sdk 1.9.5
+    # workers/rpc.py python_to_rpc), so the wrapper would be built only to be taken apart.
+    body: Any
     if response.status in (204, 304):
-        # 204/304 must not carry a body per the Fetch spec.
-        body = None
-    # Build the JS Response here and let the SDK wrap it: its own constructor lends `bytes`
-    # to JS through a buffer proxy and converts keyword options, about twice the CPU.
-    init = to_js(
-        {"status": response.status, "headers": headers}, dict_converter=js.Object.fromEntries
-    )
-    return WorkersResponse(js.Response.new(body, init))
+        body = None  # 204/304 must not carry a body per the Fetch spec.
+    elif response.stream is not None:
+        body = response.stream
+    else:
+        body = _body_to_js(response)
+    # Status and headers cross as one JSON text: one JS call instead of a Headers object
+    # plus one `append` crossing per header. A list of pairs keeps repeated names.
+    init = _js().json_parse(json.dumps({"status": response.status, "headers": response.headers}))
+    js_response: JsProxy = js.Response.new(body, init)
+    return js_response
+
+
+def _body_to_js(response: Response) -> Any:
+    body = response.body
+    # A str body crosses as one JS string, cheaper than a Uint8Array copy, and the Response
+    # encodes it back to the same UTF-8 bytes. Only with a content-type of the core's own:
+    # a string body without one gets `text/plain;charset=UTF-8` (Fetch, "extract a body").
+    if body and any(name.lower() == "content-type" for name, _ in response.headers):
+        try:
+            return body.decode()
+        except UnicodeDecodeError:
+            pass
+    return to_js(body)
 
 
 class EnvVars(Mapping[str, str]):
@@ -157,11 +222,13 @@ class EnvVars(Mapping[str, str]):
         self._vars: dict[str, str] | None = None
 
     def _read(self) -> dict[str, str]:
-        # Read once per request: every lookup on `env` is a call across the JS boundary.
+        # Read once per request, all entries in one crossing: every lookup on `env` is a call
+        # across the JS boundary. depth=2 converts the array and its [key, value] pairs; the
+        # values stay JS objects unless primitive (Pyodide's to_py `depth`).
         if self._vars is None:
             self._vars = {}
-            for key in js.Object.keys(self._env):
-                text = _var_text(getattr(self._env, key))
+            for key, value in _js().object_entries(self._env).to_py(depth=2):
+                text = _var_text(value)
                 if text is not None:
                     self._vars[str(key)] = text
         return self._vars
@@ -181,8 +248,9 @@ def _var_text(value: Any) -> str | None:
         return value
     if isinstance(value, bool | int | float):
         return json.dumps(value)
+    functions = _js()
     if isinstance(value, JsProxy) and (
-        js.Array.isArray(value) or js.Object.getPrototypeOf(value) == js.Object.prototype
+        functions.is_array(value) or functions.prototype_of(value) == functions.object_prototype
     ):
         return str(js.JSON.stringify(value))
     # Bindings (class instances, RPC stubs) are not vars; JSON.stringify may even throw on them.
@@ -209,9 +277,10 @@ class AiBinding:
         # Every call asks for the upstream Response itself (see read_raw_response).
         # Options go as given, nulls included: AI Gateway's metadata allows null values, and
         # the relay leaves unset options out rather than nulling them (core/gateway.py).
-        call_options = {**options, "returnRawResponse": True}
+        # Inputs and options cross as one JSON text: one parse instead of two.
+        args = json_to_js([inputs, {**options, "returnRawResponse": True}])
         try:
-            raw = await self._ai.run(model, json_to_js(inputs), json_to_js(call_options))
+            raw = await self._ai.run(model, args[0], args[1])
         except JsException as exc:
             raise binding_error(exc) from exc
         return await read_raw_response(raw)
@@ -277,27 +346,31 @@ async def read_raw_response(raw: Any) -> BackendResult:
     """Turn the binding's raw upstream Response into a result, or raise the relay's answer."""
     if not is_response(raw):
         raise _malformed("The Workers AI binding did not return the upstream response.")
-    headers = raw.headers
+    get = raw.headers.get  # bound once: each attribute read is a JS crossing
     status = int(raw.status)
-    log_id = _gateway_header(headers, "cf-aig-log-id")
-    cache_status = _gateway_header(headers, "cf-aig-cache-status")
+    log_id = _gateway_header(get, "cf-aig-log-id")
+    cache_status = _gateway_header(get, "cf-aig-cache-status")
     if not 200 <= status <= 299:
         body = await _error_text(raw)
-        error = upstream_failure(status, body, _header(headers, "retry-after"))
+        error = upstream_failure(status, body, _header(get, "retry-after"))
         raise _with_log_id(error, log_id)
-    content_type = _header(headers, "content-type") or ""
+    content_type = _header(get, "content-type") or ""
     media_type = content_type.split(";")[0].strip().lower()
     if "text/event-stream" in content_type.lower() and not _is_missing(raw.body):
         # The very stream object goes on: Python never touches a chunk.
         return StreamResult(raw.body, log_id, cache_status)
     if media_type == "application/json" or media_type.endswith("+json"):
         try:
-            data = json_answer(str(await raw.text()))
+            text = str(await raw.text())
+            data = json_answer(text)
         except JsException as exc:
             raise _with_log_id(binding_error(exc), log_id) from exc
         except BackendError as failure:
             raise _with_log_id(failure, log_id) from None
-        return JsonResult(data, log_id, cache_status)
+        # The answer goes on as read: the core sends these bytes instead of encoding `data`
+        # again. They are the upstream's bytes whenever those are UTF-8 without a BOM; else
+        # what `text()` decoded (Fetch's UTF-8 decode), which is also what `data` holds.
+        return JsonResult(data, log_id, cache_status, body=text.encode())
     await _discard(raw)
     error = _malformed(
         f"The model answered {status} with content-type {content_type or '(none)'!r}, "
@@ -319,16 +392,16 @@ def json_answer(text: str) -> dict[str, Any]:
 
 def is_response(value: Any) -> bool:
     """Tell whether `value` is a JS Response."""
-    return isinstance(value, JsProxy) and bool(js.Response.prototype.isPrototypeOf(value))
+    return isinstance(value, JsProxy) and bool(_js().is_response(value))
 
 
-def _header(headers: Any, name: str) -> str | None:
-    value = headers.get(name)
+def _header(get: Any, name: str) -> str | None:
+    value = get(name)
     return value if isinstance(value, str) else None  # JS null may arrive as `jsnull`
 
 
-def _gateway_header(headers: Any, name: str) -> str | None:
-    value = _header(headers, name)
+def _gateway_header(get: Any, name: str) -> str | None:
+    value = _header(get, name)
     return value if value is not None and _GATEWAY_VALUE.fullmatch(value) else None
 
 
