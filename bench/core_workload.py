@@ -54,6 +54,8 @@ GATEWAY_SETTINGS = SimpleNamespace(
     retry_delay_ms=None,
     backoff=None,
 )
+# Settings keep these computed once (a cached property); so does the stand-in.
+GATEWAY_SETTINGS.gateway_defaults = {"id": "default", "cacheTtl": 3600, "collectLog": True}
 
 
 def steps() -> dict[str, Callable[[], Any]]:
