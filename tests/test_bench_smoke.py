@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from airelay.core import settings
 from tests.conftest import REPO
 from tests.pyodide.runner_client import PYODIDE_RUNTIMES, Pieces, locate
 
@@ -44,3 +45,12 @@ def test_http_stack_benchmark_estimates_the_worker_on_both_pyodide_runtimes() ->
         assert f"Pyodide {version}: glue" in result.stdout, result.stdout
     estimates = [line for line in result.stdout.splitlines() if "ms = core x" in line]
     assert len(estimates) == len(PYODIDE_RUNTIMES) * 3, result.stdout
+
+
+def test_the_glue_benchmark_looks_up_every_variable_the_core_reads() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import glue_workload
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    assert glue_workload.SETTINGS_VARIABLES == settings._NAMES

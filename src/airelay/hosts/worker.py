@@ -236,6 +236,14 @@ class EnvVars(Mapping[str, str]):
     def __getitem__(self, name: str) -> str:
         return self._read()[name]
 
+    # The core looks up every variable name per request, most of them unset: the dict's own
+    # `get` spares Mapping.get's KeyError per missing name.
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._read().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._read()
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._read())
 
