@@ -235,14 +235,16 @@ class LocalModel:
                     ],
                 }
             yield sse.encode(completion.chunk(first, None, include_usage, index))
+            # Each token's chunk is this one with the token in the slot, encoded once.
+            delta: dict[str, Any] = (
+                {"content": sse.slot(0)}
+                if call is None
+                else {"tool_calls": [{"index": 0, "function": {"arguments": sse.slot(0)}}]}
+            )
+            token_chunk = sse.Template(completion.chunk(delta, None, include_usage, index))
             for piece in completion.turn.reply:
                 await self._pause()
-                delta: dict[str, Any] = (
-                    {"content": piece}
-                    if call is None
-                    else {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}
-                )
-                yield sse.encode(completion.chunk(delta, None, include_usage, index))
+                yield token_chunk(piece)
             yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage, index))
         if include_usage:
             yield sse.encode(
@@ -308,6 +310,11 @@ class LocalModel:
             sequence += 1
             return sse.encode(payload, event=kind)
 
+        def per_token(kind: str, **fields: Any) -> sse.Template:
+            # Each token's event is this one with its number and its token (slot 1) filled in.
+            payload = {"type": kind, "sequence_number": sse.slot(0), **fields}
+            return sse.Template(payload, event=kind)
+
         started = response.body(final=False)
         yield event("response.created", response=started)
         yield event("response.in_progress", response=started)
@@ -320,9 +327,13 @@ class LocalModel:
                 "response.output_item.added", output_index=1, item=response.call_item(final=False)
             )
             where_call = {"item_id": response.call_item_id, "output_index": 1}
+            arguments_delta = per_token(
+                "response.function_call_arguments.delta", **where_call, delta=sse.slot(1)
+            )
             for piece in response.turn.reply:
                 await self._pause()
-                yield event("response.function_call_arguments.delta", **where_call, delta=piece)
+                yield arguments_delta(sequence, piece)
+                sequence += 1
             arguments = "".join(response.turn.reply)
             yield event("response.function_call_arguments.done", **where_call, arguments=arguments)
             yield event(
@@ -335,9 +346,13 @@ class LocalModel:
         )
         where = {"item_id": message_id, "output_index": 1, "content_index": 0}
         yield event("response.content_part.added", **where, part=response.text_part(""))
+        text_delta = per_token(
+            "response.output_text.delta", **where, delta=sse.slot(1), logprobs=[]
+        )
         for piece in response.turn.reply:
             await self._pause()
-            yield event("response.output_text.delta", **where, delta=piece, logprobs=[])
+            yield text_delta(sequence, piece)
+            sequence += 1
         text = "".join(response.turn.reply)
         yield event("response.output_text.done", **where, text=text, logprobs=[])
         yield event("response.content_part.done", **where, part=response.text_part(text))
