@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 from airelay.backends.local_model import LocalModel, tokens
 from airelay.core import sse
 from airelay.core.catalog import MINI, PRO
-from airelay.core.types import StreamResult
+from airelay.core.responses import json_response
+from airelay.core.types import JsonResult, StreamResult
 
 AWKWARD = 'café ☕ 𝄞 "quoted" \\ back \u2028 \u2029 \t %s %% {} {0} \x01 end'
 WEATHER = {
@@ -163,3 +165,28 @@ def test_any_responses_prompt_streams_generically_encoded_events(prompt: str, ca
     if call:
         inputs |= {"tools": RESPONSES_TOOLS, "tool_choice": "required"}
     assert_generically_encoded(stream_chunks(PRO.binding_id, inputs))
+
+
+def answer_body(model: str, inputs: Mapping[str, Any]) -> JsonResult:
+    """Return the local model's non-streamed answer."""
+    result = asyncio.run(LocalModel().run(model, inputs, {}))
+    assert isinstance(result, JsonResult)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("model", "inputs"),
+    [(MINI.binding_id, i) for i in CHAT_INPUTS.values()]
+    + [(PRO.binding_id, i) for i in RESPONSES_INPUTS.values()],
+)
+def test_a_json_answer_carries_the_bytes_the_core_would_encode(
+    model: str, inputs: dict[str, Any]
+) -> None:
+    result = answer_body(model, inputs)
+    assert result.body == json_response(200, result.data).body
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
+def test_tokens_split_any_text_as_the_token_pattern_does(text: str) -> None:
+    assert tokens(text) == re.findall(r"\s*\S+\s*|\s+", text)

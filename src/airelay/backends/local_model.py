@@ -28,12 +28,25 @@ from airelay.core.types import BackendResult, JsonResult, StreamResult
 MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
 PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
+# Built once rather than per json.dumps call: its defaults, and the wire's compact form.
+_SEED_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_WIRE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 64}
 
 
 def tokens(text: str) -> list[str]:
     """Split `text` into the local model's tokens; they concatenate back to `text`."""
-    return _TOKEN.findall(text)
+    if text[:1] == " " or "  " in text or _OTHER_SPACE.search(text):
+        return _TOKEN.findall(text)
+    # The usual reply: words and single spaces, so each token is a word and its space; this
+    # is what the pattern finds, several times faster.
+    words = text.split(" ")
+    last = words.pop()
+    pieces = [word + " " for word in words]
+    if last:
+        pieces.append(last)
+    return pieces
 
 
 def _count(text: str) -> int:
@@ -148,10 +161,15 @@ def _compose(
     truncated = room is not None and room < len(pieces)
     if room is not None:
         pieces = pieces[:room]
-    seed = hashlib.sha256(json.dumps([label, texts], ensure_ascii=False).encode()).hexdigest()
+    seed = hashlib.sha256(_SEED_ENCODER.encode([label, texts]).encode()).hexdigest()
     return Turn(
         prompt, pieces, min(reasoning, cap) if cap else reasoning, truncated, seed, call, stopped
     )
+
+
+def _json_result(data: dict[str, Any]) -> JsonResult:
+    # The bytes the core would encode from `data` (core/responses.py), encoded here at once.
+    return JsonResult(data, body=_WIRE_ENCODER.encode(data).encode())
 
 
 class LocalModel:
@@ -211,7 +229,7 @@ class LocalModel:
         if inputs.get("stream"):
             include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
             return StreamResult(self._chat_stream(completion, include_usage))
-        return JsonResult(completion.body())
+        return _json_result(completion.body())
 
     async def _chat_stream(
         self, completion: ChatCompletion, include_usage: bool
@@ -299,7 +317,7 @@ class LocalModel:
         response = ResponseObject(turn, inputs, effort, self._clock())
         if inputs.get("stream"):
             return StreamResult(self._responses_stream(response))
-        return JsonResult(response.body(final=True))
+        return _json_result(response.body(final=True))
 
     async def _responses_stream(self, response: ResponseObject) -> AsyncIterator[bytes]:
         sequence = 0
