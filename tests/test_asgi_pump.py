@@ -14,6 +14,9 @@ from tests.client import CoreClient
 from tests.fakes import answering, run
 
 BODY = json.dumps({"messages": [{"role": "user", "content": "Hi"}], "stream": True}).encode()
+# Turns a host that never notices the client leaving into a failure instead of a hang; never
+# waited out when the host behaves.
+HANG = 10.0
 SCOPE: Scope = {
     "type": "http",
     "method": "POST",
@@ -120,6 +123,35 @@ def test_a_server_cancelling_the_request_still_cancels_it_and_closes_the_produce
 
     assert run(scenario())
     assert closed == ["closed"]
+
+
+def test_a_client_leaving_before_the_first_chunk_stops_a_waiting_producer() -> None:
+    closed: list[str] = []
+    sent: list[Message] = []
+
+    async def waits_first() -> AsyncIterator[bytes]:
+        try:
+            await asyncio.Event().wait()  # an upstream that never sends its first token
+            yield b"data: never\n\n"
+        finally:
+            closed.append("closed")
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def scenario() -> bool:
+        leaves = asyncio.Event()
+        leaves.set()
+        app = app_streaming(waits_first())
+        # Not wait_for: its own cancellation would close the producer and hide a deaf host.
+        task = asyncio.ensure_future(app(SCOPE, receiver(leaves), send))
+        done, _ = await asyncio.wait({task}, timeout=HANG)
+        task.cancel()
+        return bool(done)
+
+    assert run(scenario()), "the host kept waiting on a producer after the client left"
+    assert closed == ["closed"]
+    assert [m["type"] for m in sent] == ["http.response.start"]
 
 
 def test_no_watcher_task_outlives_a_finished_stream() -> None:

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Any
 
 from airelay.backends.schema_instance import instance
@@ -133,6 +134,7 @@ def _compose(
     plan: Plan,
     cap: int | None,
     reasoning: int,
+    seed: str,
 ) -> Turn:
     prompt = sum(_count(text) for text in texts)
     said = " ".join(last_user.split()) or "nothing"
@@ -161,10 +163,24 @@ def _compose(
     truncated = room is not None and room < len(pieces)
     if room is not None:
         pieces = pieces[:room]
-    seed = hashlib.sha256(_SEED_ENCODER.encode([label, texts]).encode()).hexdigest()
     return Turn(
         prompt, pieces, min(reasoning, cap) if cap else reasoning, truncated, seed, call, stopped
     )
+
+
+def _seed(label: str, texts: list[str]) -> str:
+    """Return the hex digest that names this conversation's answer (its ids derive from it)."""
+    return hashlib.sha256(_SEED_ENCODER.encode([label, texts]).encode()).hexdigest()
+
+
+def _answer(plan: Plan, stream: bool, compose: Callable[[], Turn]) -> Callable[[], Turn]:
+    """Return `compose`, or its result at once unless it can wait for a stream's first event."""
+    # A stream's first events need only the ids: the reply is composed after they are out. A
+    # reply from a schema instance is composed at once, so that it fails before any event.
+    if stream and plan.call is None and plan.schema is None:
+        return compose
+    turn = compose()
+    return lambda: turn
 
 
 def _json_result(data: dict[str, Any]) -> JsonResult:
@@ -224,9 +240,14 @@ class LocalModel:
             name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
             if name is not None:
                 plan = Plan(call=(name, functions[name]))
-        turn = _compose(texts, last_user, MINI.short_id, plan, cap, 0)
-        completion = ChatCompletion(turn, self._clock(), inputs.get("n") or 1)
-        if inputs.get("stream"):
+        seed = _seed(MINI.short_id, texts)
+        stream = bool(inputs.get("stream"))
+        compose = partial(_compose, texts, last_user, MINI.short_id, plan, cap, 0, seed)
+        call = plan.call[0] if plan.call is not None else None
+        completion = ChatCompletion(
+            seed, call, _answer(plan, stream, compose), self._clock(), inputs.get("n") or 1
+        )
+        if stream:
             include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
             return StreamResult(self._chat_stream(completion, include_usage))
         return _json_result(completion.body())
@@ -234,7 +255,7 @@ class LocalModel:
     async def _chat_stream(
         self, completion: ChatCompletion, include_usage: bool
     ) -> AsyncIterator[bytes]:
-        call = completion.turn.call
+        call = completion.call
         for index in range(completion.n):
             if call is None:
                 first: dict[str, Any] = {"role": "assistant", "content": "", "refusal": None}
@@ -306,16 +327,23 @@ class LocalModel:
             if name is not None:
                 plan = Plan(call=(name, functions[name]))
         effort = (inputs.get("reasoning") or {}).get("effort") or "medium"
-        turn = _compose(
+        seed = _seed(PRO.short_id, texts)
+        stream = bool(inputs.get("stream"))
+        compose = partial(
+            _compose,
             texts,
             last_user,
             PRO.short_id,
             plan,
             inputs.get("max_output_tokens"),
             _REASONING_TOKENS.get(effort, 16),
+            seed,
         )
-        response = ResponseObject(turn, inputs, effort, self._clock())
-        if inputs.get("stream"):
+        call = plan.call[0] if plan.call is not None else None
+        response = ResponseObject(
+            seed, call, _answer(plan, stream, compose), inputs, effort, self._clock()
+        )
+        if stream:
             return StreamResult(self._responses_stream(response))
         return _json_result(response.body(final=True))
 
@@ -340,7 +368,7 @@ class LocalModel:
         yield event("response.output_item.added", output_index=0, item=reasoning)
         yield event("response.output_item.done", output_index=0, item=reasoning)
         message_id = response.message_id
-        if response.turn.call is not None:
+        if response.call is not None:
             yield event(
                 "response.output_item.added", output_index=1, item=response.call_item(final=False)
             )
@@ -383,14 +411,27 @@ class LocalModel:
 
 
 class ChatCompletion:
-    """One chat.completion, in its object and its chunk forms."""
+    """One chat.completion, in its object and its chunk forms; `answer` composes its turn."""
 
-    def __init__(self, turn: Turn, created: float, n: int = 1) -> None:
-        self.turn = turn
+    def __init__(
+        self,
+        seed: str,
+        call: str | None,
+        answer: Callable[[], Turn],
+        created: float,
+        n: int = 1,
+    ) -> None:
         self.n = n
-        self.id = f"chatcmpl-local{turn.seed[:24]}"
-        self.call_id = f"call_local{turn.seed[24:48]}"
+        self.id = f"chatcmpl-local{seed[:24]}"
+        self.call_id = f"call_local{seed[24:48]}"
+        self.call = call
         self.created = int(created)
+        self._answer = answer
+
+    @cached_property
+    def turn(self) -> Turn:
+        """Return the turn, composed on first use."""
+        return self._answer()
 
     def finish_reason(self) -> str:
         """Return why generation stopped."""
@@ -467,16 +508,30 @@ class ChatCompletion:
 class ResponseObject:
     """One Responses API `response`, shaped like the recorded gpt-5.4-pro examples."""
 
-    def __init__(self, turn: Turn, inputs: Mapping[str, Any], effort: str, created: float) -> None:
-        self.turn = turn
+    def __init__(
+        self,
+        seed: str,
+        call: str | None,
+        answer: Callable[[], Turn],
+        inputs: Mapping[str, Any],
+        effort: str,
+        created: float,
+    ) -> None:
+        self.call = call
         self.inputs = inputs
         self.effort = effort
         self.created = int(created)
-        self.id = f"resp_local{turn.seed[:40]}"
-        self.reasoning_id = f"rs_local{turn.seed[8:48]}"
-        self.message_id = f"msg_local{turn.seed[16:56]}"
-        self.call_item_id = f"fc_local{turn.seed[24:64]}"
-        self.call_id = f"call_local{turn.seed[32:56]}"
+        self.id = f"resp_local{seed[:40]}"
+        self.reasoning_id = f"rs_local{seed[8:48]}"
+        self.message_id = f"msg_local{seed[16:56]}"
+        self.call_item_id = f"fc_local{seed[24:64]}"
+        self.call_id = f"call_local{seed[32:56]}"
+        self._answer = answer
+
+    @cached_property
+    def turn(self) -> Turn:
+        """Return the turn, composed on first use."""
+        return self._answer()
 
     def call_item(self, final: bool) -> dict[str, Any]:
         """Return the function_call output item, without arguments while in progress."""
@@ -484,7 +539,7 @@ class ResponseObject:
             "arguments": "".join(self.turn.reply) if final else "",
             "call_id": self.call_id,
             "id": self.call_item_id,
-            "name": self.turn.call,
+            "name": self.call,
             "status": "completed" if final else "in_progress",
             "type": "function_call",
         }

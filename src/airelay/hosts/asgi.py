@@ -123,13 +123,14 @@ async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> N
     """Send each chunk as it comes; stop the producer as soon as the client disconnects."""
     # The chunks are forwarded in the request's own task, so the first one leaves in the same
     # event-loop step as the headers; one watcher task cancels that forwarding when the client
-    # leaves, even while the producer waits between chunks. (Starlette's StreamingResponse runs
-    # the sending and a disconnect listener as two tasks; ASGI spec 2.4's OSError from `send`
-    # would only tell at the next chunk.) A producer ends its own failures in its own format
-    # (airelay.core.streams); one that still raises is cut off and logged here.
+    # leaves, even while the producer waits before or between chunks. (Starlette's
+    # StreamingResponse runs the sending and a disconnect listener as two tasks; ASGI spec 2.4's
+    # OSError from `send` would only tell at the next chunk.) A producer ends its own failures
+    # in its own format (airelay.core.streams); one that still raises is cut off and logged here.
     task = asyncio.current_task()
     assert task is not None
     left = False
+    watcher: asyncio.Task[None] | None = None
 
     async def watch() -> None:
         nonlocal left
@@ -138,7 +139,13 @@ async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> N
         left = True
         task.cancel()
 
-    watcher = asyncio.ensure_future(watch())
+    def start_watching() -> None:
+        nonlocal watcher
+        watcher = asyncio.ensure_future(watch())
+
+    # The watcher starts on the loop's next turn, which comes as soon as the forwarding waits:
+    # a stream that never waits is sent whole without one, and none delays the first byte.
+    starting = asyncio.get_running_loop().call_soon(start_watching)
     try:
         while True:
             try:
@@ -159,7 +166,9 @@ async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> N
     finally:
         # Synchronously, before the next await: a watcher cancelled here can no longer cancel
         # this task (Task.cancel on a task about to resume throws into it instead).
-        watcher.cancel()
+        starting.cancel()
+        if watcher is not None:
+            watcher.cancel()
         # Even when sending failed, the producer must stop and free what it holds.
         await _close(stream)
 
