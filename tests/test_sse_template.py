@@ -93,3 +93,11 @@ def test_a_slot_used_twice_is_refused() -> None:
 def test_slots_out_of_order_are_refused() -> None:
     with pytest.raises(ValueError, match="slot 1"):
         Template({"a": slot(1), "b": slot(0)})
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_any_number_of_slots_is_filled_in_order(count: int) -> None:
+    values = [f"v{index}" if index % 2 else index for index in range(count)]
+    data = {f"k{index}": slot(index) for index in range(count)}
+    filled = {f"k{index}": value for index, value in enumerate(values)}
+    assert Template(data, event="e")(*values) == encode(filled, event="e")

@@ -212,10 +212,6 @@ class LocalModel:
             return StreamResult(ending_in_error(stream, route.stream_error))
         return result
 
-    async def _pause(self) -> None:
-        if self.token_delay > 0:
-            await asyncio.sleep(self.token_delay)
-
     # --- Chat Completions -------------------------------------------------------------------
 
     def _chat(self, inputs: Mapping[str, Any]) -> BackendResult:
@@ -282,7 +278,8 @@ class LocalModel:
             )
             token_chunk = sse.Template(completion.chunk(delta, None, include_usage, index))
             for piece in completion.turn.reply:
-                await self._pause()
+                if self.token_delay > 0:
+                    await asyncio.sleep(self.token_delay)
                 yield token_chunk(piece)
             yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage, index))
         if include_usage:
@@ -377,7 +374,8 @@ class LocalModel:
                 "response.function_call_arguments.delta", **where_call, delta=sse.slot(1)
             )
             for piece in response.turn.reply:
-                await self._pause()
+                if self.token_delay > 0:
+                    await asyncio.sleep(self.token_delay)
                 yield arguments_delta(sequence, piece)
                 sequence += 1
             arguments = "".join(response.turn.reply)
@@ -396,7 +394,8 @@ class LocalModel:
             "response.output_text.delta", **where, delta=sse.slot(1), logprobs=[]
         )
         for piece in response.turn.reply:
-            await self._pause()
+            if self.token_delay > 0:
+                await asyncio.sleep(self.token_delay)
             yield text_delta(sequence, piece)
             sequence += 1
         text = "".join(response.turn.reply)
