@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airelay.backends.local_model import LocalModel, tokens
+from airelay.backends.local_model import LocalModel, _count, tokens
 from airelay.core import sse
 from airelay.core.catalog import MINI, PRO
 from airelay.core.responses import json_response
@@ -190,3 +190,10 @@ def test_a_json_answer_carries_the_bytes_the_core_would_encode(
 @given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
 def test_tokens_split_any_text_as_the_token_pattern_does(text: str) -> None:
     assert tokens(text) == re.findall(r"\s*\S+\s*|\s+", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
+def test_the_token_count_is_the_number_of_tokens(text: str) -> None:
+    # The answer's length is counted without splitting it (local_model._count).
+    assert _count(text) == len(tokens(text))

@@ -74,13 +74,20 @@ class Turn:
     """What the local model read from a request and what it will answer."""
 
     prompt_tokens: int
-    reply: list[str]
+    # The answer and its length in tokens (the function's arguments when it calls one).
+    text: str
+    count: int
     reasoning_tokens: int
     truncated: bool
     seed: str
-    # The function it calls instead of answering in text; `reply` is then its arguments.
+    # The function it calls instead of answering in text.
     call: str | None = None
     stopped: bool = False
+
+    @cached_property
+    def reply(self) -> list[str]:
+        """Return the answer's tokens, split only for a stream that sends them one by one."""
+        return tokens(self.text)
 
 
 @dataclass(frozen=True)
@@ -158,13 +165,21 @@ def _compose(
         if cuts:
             reply = reply[: min(cuts)]
             stopped = True
-    pieces = tokens(reply)
+    # One token per run of non-space (see `_count`): counted without splitting the text.
+    count = _count(reply)
     room = None if cap is None else max(cap - reasoning, 0)
-    truncated = room is not None and room < len(pieces)
-    if room is not None:
-        pieces = pieces[:room]
+    truncated = False
+    if room is not None and room < count:
+        reply, count, truncated = "".join(tokens(reply)[:room]), room, True
     return Turn(
-        prompt, pieces, min(reasoning, cap) if cap else reasoning, truncated, seed, call, stopped
+        prompt,
+        reply,
+        count,
+        min(reasoning, cap) if cap else reasoning,
+        truncated,
+        seed,
+        call,
+        stopped,
     )
 
 
@@ -378,7 +393,7 @@ class LocalModel:
                     await asyncio.sleep(self.token_delay)
                 yield arguments_delta(sequence, piece)
                 sequence += 1
-            arguments = "".join(response.turn.reply)
+            arguments = response.turn.text
             yield event("response.function_call_arguments.done", **where_call, arguments=arguments)
             yield event(
                 "response.output_item.done", output_index=1, item=response.call_item(final=True)
@@ -398,7 +413,7 @@ class LocalModel:
                 await asyncio.sleep(self.token_delay)
             yield text_delta(sequence, piece)
             sequence += 1
-        text = "".join(response.turn.reply)
+        text = response.turn.text
         yield event("response.output_text.done", **where, text=text, logprobs=[])
         yield event("response.content_part.done", **where, part=response.text_part(text))
         yield event(
@@ -451,7 +466,7 @@ class ChatCompletion:
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object."""
-        completion = len(self.turn.reply) * self.n
+        completion = self.turn.count * self.n
         return {
             "prompt_tokens": self.turn.prompt_tokens,
             "completion_tokens": completion,
@@ -467,7 +482,7 @@ class ChatCompletion:
 
     def body(self) -> dict[str, Any]:
         """Return the non-streamed chat.completion object."""
-        text = "".join(self.turn.reply)
+        text = self.turn.text
         message: dict[str, Any] = {
             "role": "assistant",
             "content": text if self.turn.call is None else None,
@@ -535,7 +550,7 @@ class ResponseObject:
     def call_item(self, final: bool) -> dict[str, Any]:
         """Return the function_call output item, without arguments while in progress."""
         return {
-            "arguments": "".join(self.turn.reply) if final else "",
+            "arguments": self.turn.text if final else "",
             "call_id": self.call_id,
             "id": self.call_item_id,
             "name": self.call,
@@ -554,7 +569,7 @@ class ResponseObject:
     def message_item(self, final: bool) -> dict[str, Any]:
         """Return the assistant message item, empty while in progress."""
         status = ("incomplete" if self.turn.truncated else "completed") if final else "in_progress"
-        content = [self.text_part("".join(self.turn.reply))] if final else []
+        content = [self.text_part(self.turn.text)] if final else []
         return {
             "content": content,
             "id": self.message_id,
@@ -566,7 +581,7 @@ class ResponseObject:
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object; output tokens include reasoning tokens, as upstream."""
-        output = len(self.turn.reply) + self.turn.reasoning_tokens
+        output = self.turn.count + self.turn.reasoning_tokens
         return {
             "input_tokens": self.turn.prompt_tokens,
             "input_tokens_details": {"cached_tokens": 0},
