@@ -170,7 +170,7 @@ def build_app(
 ) -> App:
     """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
     backend = LocalModel(token_delay=token_delay)
-    log = log or LogLines()
+    log = log if log is not None else LogLines()
     frozen = local_env(env)
     limiter = _rate_limiter(frozen)
     platform = Platform(
