@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import atexit
 import importlib.util
 import math
 import os
@@ -133,17 +135,42 @@ def local_env(env: Mapping[str, str]) -> dict[str, str]:
     return local
 
 
-def _log_line(line: str) -> None:
-    # One write per line: print() writes the line and its newline separately.
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+class LogLines:
+    """Write log lines to stderr after the answers of the event-loop step that logged them."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+        # A line still pending when the loop stops without another step is not lost.
+        atexit.register(self.flush)
+
+    def __call__(self, line: str) -> None:
+        """Write `line` soon: once this loop step's answers are out, with the step's others."""
+        # The core logs before the host sends the answer; writing here would put a system call
+        # (more, to a terminal) before the first byte, and one per request under load.
+        if not self._pending:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:
+                self._pending.append(line)
+                self.flush()
+                return
+        self._pending.append(line)
+
+    def flush(self) -> None:
+        """Write the pending lines now, in one write."""
+        if not self._pending:
+            return
+        lines, self._pending = self._pending, []
+        sys.stderr.write("".join(f"{line}\n" for line in lines))
+        sys.stderr.flush()
 
 
 def build_app(
-    env: Mapping[str, str], token_delay: float = 0.0, log: Callable[[str], None] = _log_line
+    env: Mapping[str, str], token_delay: float = 0.0, log: Callable[[str], None] | None = None
 ) -> App:
     """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
     backend = LocalModel(token_delay=token_delay)
+    log = log if log is not None else LogLines()
     frozen = local_env(env)
     limiter = _rate_limiter(frozen)
     platform = Platform(

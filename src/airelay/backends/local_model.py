@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Any
 
 from airelay.backends.schema_instance import instance
@@ -28,12 +29,25 @@ from airelay.core.types import BackendResult, JsonResult, StreamResult
 MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
 PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
+# Built once rather than per json.dumps call: its defaults, and the wire's compact form.
+_SEED_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_WIRE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 64}
 
 
 def tokens(text: str) -> list[str]:
     """Split `text` into the local model's tokens; they concatenate back to `text`."""
-    return _TOKEN.findall(text)
+    if text[:1] == " " or "  " in text or _OTHER_SPACE.search(text):
+        return _TOKEN.findall(text)
+    # The usual reply: words and single spaces, so each token is a word and its space; this
+    # is what the pattern finds, several times faster.
+    words = text.split(" ")
+    last = words.pop()
+    pieces = [word + " " for word in words]
+    if last:
+        pieces.append(last)
+    return pieces
 
 
 def _count(text: str) -> int:
@@ -60,13 +74,20 @@ class Turn:
     """What the local model read from a request and what it will answer."""
 
     prompt_tokens: int
-    reply: list[str]
+    # The answer and its length in tokens (the function's arguments when it calls one).
+    text: str
+    count: int
     reasoning_tokens: int
     truncated: bool
     seed: str
-    # The function it calls instead of answering in text; `reply` is then its arguments.
+    # The function it calls instead of answering in text.
     call: str | None = None
     stopped: bool = False
+
+    @cached_property
+    def reply(self) -> list[str]:
+        """Return the answer's tokens, split only for a stream that sends them one by one."""
+        return tokens(self.text)
 
 
 @dataclass(frozen=True)
@@ -120,6 +141,7 @@ def _compose(
     plan: Plan,
     cap: int | None,
     reasoning: int,
+    seed: str,
 ) -> Turn:
     prompt = sum(_count(text) for text in texts)
     said = " ".join(last_user.split()) or "nothing"
@@ -143,15 +165,42 @@ def _compose(
         if cuts:
             reply = reply[: min(cuts)]
             stopped = True
-    pieces = tokens(reply)
+    # One token per run of non-space (see `_count`): counted without splitting the text.
+    count = _count(reply)
     room = None if cap is None else max(cap - reasoning, 0)
-    truncated = room is not None and room < len(pieces)
-    if room is not None:
-        pieces = pieces[:room]
-    seed = hashlib.sha256(json.dumps([label, texts], ensure_ascii=False).encode()).hexdigest()
+    truncated = False
+    if room is not None and room < count:
+        reply, count, truncated = "".join(tokens(reply)[:room]), room, True
     return Turn(
-        prompt, pieces, min(reasoning, cap) if cap else reasoning, truncated, seed, call, stopped
+        prompt,
+        reply,
+        count,
+        min(reasoning, cap) if cap else reasoning,
+        truncated,
+        seed,
+        call,
+        stopped,
     )
+
+
+def _seed(label: str, texts: list[str]) -> str:
+    """Return the hex digest that names this conversation's answer (its ids derive from it)."""
+    return hashlib.sha256(_SEED_ENCODER.encode([label, texts]).encode()).hexdigest()
+
+
+def _answer(plan: Plan, stream: bool, compose: Callable[[], Turn]) -> Callable[[], Turn]:
+    """Return `compose`, or its result at once unless it can wait for a stream's first event."""
+    # A stream's first events need only the ids: the reply is composed after they are out. A
+    # reply from a schema instance is composed at once, so that it fails before any event.
+    if stream and plan.call is None and plan.schema is None:
+        return compose
+    turn = compose()
+    return lambda: turn
+
+
+def _json_result(data: dict[str, Any]) -> JsonResult:
+    # The bytes the core would encode from `data` (core/responses.py), encoded here at once.
+    return JsonResult(data, body=_WIRE_ENCODER.encode(data).encode())
 
 
 class LocalModel:
@@ -178,10 +227,6 @@ class LocalModel:
             return StreamResult(ending_in_error(stream, route.stream_error))
         return result
 
-    async def _pause(self) -> None:
-        if self.token_delay > 0:
-            await asyncio.sleep(self.token_delay)
-
     # --- Chat Completions -------------------------------------------------------------------
 
     def _chat(self, inputs: Mapping[str, Any]) -> BackendResult:
@@ -206,17 +251,22 @@ class LocalModel:
             name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
             if name is not None:
                 plan = Plan(call=(name, functions[name]))
-        turn = _compose(texts, last_user, MINI.short_id, plan, cap, 0)
-        completion = ChatCompletion(turn, self._clock(), inputs.get("n") or 1)
-        if inputs.get("stream"):
+        seed = _seed(MINI.short_id, texts)
+        stream = bool(inputs.get("stream"))
+        compose = partial(_compose, texts, last_user, MINI.short_id, plan, cap, 0, seed)
+        call = plan.call[0] if plan.call is not None else None
+        completion = ChatCompletion(
+            seed, call, _answer(plan, stream, compose), self._clock(), inputs.get("n") or 1
+        )
+        if stream:
             include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
             return StreamResult(self._chat_stream(completion, include_usage))
-        return JsonResult(completion.body())
+        return _json_result(completion.body())
 
     async def _chat_stream(
         self, completion: ChatCompletion, include_usage: bool
     ) -> AsyncIterator[bytes]:
-        call = completion.turn.call
+        call = completion.call
         for index in range(completion.n):
             if call is None:
                 first: dict[str, Any] = {"role": "assistant", "content": "", "refusal": None}
@@ -235,14 +285,17 @@ class LocalModel:
                     ],
                 }
             yield sse.encode(completion.chunk(first, None, include_usage, index))
+            # Each token's chunk is this one with the token in the slot, encoded once.
+            delta: dict[str, Any] = (
+                {"content": sse.slot(0)}
+                if call is None
+                else {"tool_calls": [{"index": 0, "function": {"arguments": sse.slot(0)}}]}
+            )
+            token_chunk = sse.Template(completion.chunk(delta, None, include_usage, index))
             for piece in completion.turn.reply:
-                await self._pause()
-                delta: dict[str, Any] = (
-                    {"content": piece}
-                    if call is None
-                    else {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}
-                )
-                yield sse.encode(completion.chunk(delta, None, include_usage, index))
+                if self.token_delay > 0:
+                    await asyncio.sleep(self.token_delay)
+                yield token_chunk(piece)
             yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage, index))
         if include_usage:
             yield sse.encode(
@@ -286,18 +339,25 @@ class LocalModel:
             if name is not None:
                 plan = Plan(call=(name, functions[name]))
         effort = (inputs.get("reasoning") or {}).get("effort") or "medium"
-        turn = _compose(
+        seed = _seed(PRO.short_id, texts)
+        stream = bool(inputs.get("stream"))
+        compose = partial(
+            _compose,
             texts,
             last_user,
             PRO.short_id,
             plan,
             inputs.get("max_output_tokens"),
             _REASONING_TOKENS.get(effort, 16),
+            seed,
         )
-        response = ResponseObject(turn, inputs, effort, self._clock())
-        if inputs.get("stream"):
+        call = plan.call[0] if plan.call is not None else None
+        response = ResponseObject(
+            seed, call, _answer(plan, stream, compose), inputs, effort, self._clock()
+        )
+        if stream:
             return StreamResult(self._responses_stream(response))
-        return JsonResult(response.body(final=True))
+        return _json_result(response.body(final=True))
 
     async def _responses_stream(self, response: ResponseObject) -> AsyncIterator[bytes]:
         sequence = 0
@@ -308,6 +368,11 @@ class LocalModel:
             sequence += 1
             return sse.encode(payload, event=kind)
 
+        def per_token(kind: str, **fields: Any) -> sse.Template:
+            # Each token's event is this one with its number and its token (slot 1) filled in.
+            payload = {"type": kind, "sequence_number": sse.slot(0), **fields}
+            return sse.Template(payload, event=kind)
+
         started = response.body(final=False)
         yield event("response.created", response=started)
         yield event("response.in_progress", response=started)
@@ -315,15 +380,20 @@ class LocalModel:
         yield event("response.output_item.added", output_index=0, item=reasoning)
         yield event("response.output_item.done", output_index=0, item=reasoning)
         message_id = response.message_id
-        if response.turn.call is not None:
+        if response.call is not None:
             yield event(
                 "response.output_item.added", output_index=1, item=response.call_item(final=False)
             )
             where_call = {"item_id": response.call_item_id, "output_index": 1}
+            arguments_delta = per_token(
+                "response.function_call_arguments.delta", **where_call, delta=sse.slot(1)
+            )
             for piece in response.turn.reply:
-                await self._pause()
-                yield event("response.function_call_arguments.delta", **where_call, delta=piece)
-            arguments = "".join(response.turn.reply)
+                if self.token_delay > 0:
+                    await asyncio.sleep(self.token_delay)
+                yield arguments_delta(sequence, piece)
+                sequence += 1
+            arguments = response.turn.text
             yield event("response.function_call_arguments.done", **where_call, arguments=arguments)
             yield event(
                 "response.output_item.done", output_index=1, item=response.call_item(final=True)
@@ -335,10 +405,15 @@ class LocalModel:
         )
         where = {"item_id": message_id, "output_index": 1, "content_index": 0}
         yield event("response.content_part.added", **where, part=response.text_part(""))
+        text_delta = per_token(
+            "response.output_text.delta", **where, delta=sse.slot(1), logprobs=[]
+        )
         for piece in response.turn.reply:
-            await self._pause()
-            yield event("response.output_text.delta", **where, delta=piece, logprobs=[])
-        text = "".join(response.turn.reply)
+            if self.token_delay > 0:
+                await asyncio.sleep(self.token_delay)
+            yield text_delta(sequence, piece)
+            sequence += 1
+        text = response.turn.text
         yield event("response.output_text.done", **where, text=text, logprobs=[])
         yield event("response.content_part.done", **where, part=response.text_part(text))
         yield event(
@@ -350,14 +425,27 @@ class LocalModel:
 
 
 class ChatCompletion:
-    """One chat.completion, in its object and its chunk forms."""
+    """One chat.completion, in its object and its chunk forms; `answer` composes its turn."""
 
-    def __init__(self, turn: Turn, created: float, n: int = 1) -> None:
-        self.turn = turn
+    def __init__(
+        self,
+        seed: str,
+        call: str | None,
+        answer: Callable[[], Turn],
+        created: float,
+        n: int = 1,
+    ) -> None:
         self.n = n
-        self.id = f"chatcmpl-local{turn.seed[:24]}"
-        self.call_id = f"call_local{turn.seed[24:48]}"
+        self.id = f"chatcmpl-local{seed[:24]}"
+        self.call_id = f"call_local{seed[24:48]}"
+        self.call = call
         self.created = int(created)
+        self._answer = answer
+
+    @cached_property
+    def turn(self) -> Turn:
+        """Return the turn, composed on first use."""
+        return self._answer()
 
     def finish_reason(self) -> str:
         """Return why generation stopped."""
@@ -378,7 +466,7 @@ class ChatCompletion:
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object."""
-        completion = len(self.turn.reply) * self.n
+        completion = self.turn.count * self.n
         return {
             "prompt_tokens": self.turn.prompt_tokens,
             "completion_tokens": completion,
@@ -394,7 +482,7 @@ class ChatCompletion:
 
     def body(self) -> dict[str, Any]:
         """Return the non-streamed chat.completion object."""
-        text = "".join(self.turn.reply)
+        text = self.turn.text
         message: dict[str, Any] = {
             "role": "assistant",
             "content": text if self.turn.call is None else None,
@@ -434,24 +522,38 @@ class ChatCompletion:
 class ResponseObject:
     """One Responses API `response`, shaped like the recorded gpt-5.4-pro examples."""
 
-    def __init__(self, turn: Turn, inputs: Mapping[str, Any], effort: str, created: float) -> None:
-        self.turn = turn
+    def __init__(
+        self,
+        seed: str,
+        call: str | None,
+        answer: Callable[[], Turn],
+        inputs: Mapping[str, Any],
+        effort: str,
+        created: float,
+    ) -> None:
+        self.call = call
         self.inputs = inputs
         self.effort = effort
         self.created = int(created)
-        self.id = f"resp_local{turn.seed[:40]}"
-        self.reasoning_id = f"rs_local{turn.seed[8:48]}"
-        self.message_id = f"msg_local{turn.seed[16:56]}"
-        self.call_item_id = f"fc_local{turn.seed[24:64]}"
-        self.call_id = f"call_local{turn.seed[32:56]}"
+        self.id = f"resp_local{seed[:40]}"
+        self.reasoning_id = f"rs_local{seed[8:48]}"
+        self.message_id = f"msg_local{seed[16:56]}"
+        self.call_item_id = f"fc_local{seed[24:64]}"
+        self.call_id = f"call_local{seed[32:56]}"
+        self._answer = answer
+
+    @cached_property
+    def turn(self) -> Turn:
+        """Return the turn, composed on first use."""
+        return self._answer()
 
     def call_item(self, final: bool) -> dict[str, Any]:
         """Return the function_call output item, without arguments while in progress."""
         return {
-            "arguments": "".join(self.turn.reply) if final else "",
+            "arguments": self.turn.text if final else "",
             "call_id": self.call_id,
             "id": self.call_item_id,
-            "name": self.turn.call,
+            "name": self.call,
             "status": "completed" if final else "in_progress",
             "type": "function_call",
         }
@@ -467,7 +569,7 @@ class ResponseObject:
     def message_item(self, final: bool) -> dict[str, Any]:
         """Return the assistant message item, empty while in progress."""
         status = ("incomplete" if self.turn.truncated else "completed") if final else "in_progress"
-        content = [self.text_part("".join(self.turn.reply))] if final else []
+        content = [self.text_part(self.turn.text)] if final else []
         return {
             "content": content,
             "id": self.message_id,
@@ -479,7 +581,7 @@ class ResponseObject:
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object; output tokens include reasoning tokens, as upstream."""
-        output = len(self.turn.reply) + self.turn.reasoning_tokens
+        output = self.turn.count + self.turn.reasoning_tokens
         return {
             "input_tokens": self.turn.prompt_tokens,
             "input_tokens_details": {"cached_tokens": 0},

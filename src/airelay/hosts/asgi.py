@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 from airelay.core.errors import RelayError
-from airelay.core.types import BodyError, Handler, Platform, Request, Response
+from airelay.core.types import BodyError, Handler, Headers, Platform, Request, Response
 
 logger = logging.getLogger("airelay")
 Scope = MutableMapping[str, Any]
@@ -38,7 +37,9 @@ class AsgiApp:
         request = Request(
             method=scope["method"].upper(),
             path=scope["path"],
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+            headers=Headers(
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
+            ),
             query=scope.get("query_string", b"").decode("latin-1"),
             client=(scope.get("client") or (None,))[0],
             reader=body.read,
@@ -60,6 +61,9 @@ class _BodyReader:
         self.disconnected = False
 
     async def read(self, limit: int) -> bytes:
+        if self._deadline is None:
+            # No deadline (another protocol, or the whole body came with the headers).
+            return await self._read(limit)
         try:
             async with asyncio.timeout_at(self._deadline):
                 return await self._read(limit)
@@ -117,11 +121,32 @@ async def _send_response(
 
 async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> None:
     """Send each chunk as it comes; stop the producer as soon as the client disconnects."""
+    # The chunks are forwarded in the request's own task, so the first one leaves in the same
+    # event-loop step as the headers; one watcher task cancels that forwarding when the client
+    # leaves, even while the producer waits before or between chunks. (Starlette's
+    # StreamingResponse runs the sending and a disconnect listener as two tasks; ASGI spec 2.4's
+    # OSError from `send` would only tell at the next chunk.) A producer ends its own failures
+    # in its own format (airelay.core.streams); one that still raises is cut off and logged here.
+    task = asyncio.current_task()
+    assert task is not None
+    left = False
+    watcher: asyncio.Task[None] | None = None
 
-    # After Starlette's StreamingResponse: a send loop and a disconnect listener, and whichever
-    # ends first cancels the other. A producer ends its own failures in its own format
-    # (airelay.core.streams); one that still raises is cut off and logged here.
-    async def forward() -> None:
+    async def watch() -> None:
+        nonlocal left
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        left = True
+        task.cancel()
+
+    def start_watching() -> None:
+        nonlocal watcher
+        watcher = asyncio.ensure_future(watch())
+
+    # The watcher starts on the loop's next turn, which comes as soon as the forwarding waits:
+    # a stream that never waits is sent whole without one, and none delays the first byte.
+    starting = asyncio.get_running_loop().call_soon(start_watching)
+    try:
         while True:
             try:
                 chunk = await anext(stream)
@@ -133,25 +158,19 @@ async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> N
             # A failed send is the client's connection, not the stream: it propagates.
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-    async def disconnected() -> None:
-        while (await receive())["type"] != "http.disconnect":
-            pass
-
-    forwarding = asyncio.ensure_future(forward())
-    watching = asyncio.ensure_future(disconnected())
-    try:
-        await asyncio.wait((forwarding, watching), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        if not left:
+            raise
+        # The watcher's own cancellation, not the server's: the request ends quietly.
+        task.uncancel()
     finally:
-        for task in (forwarding, watching):
-            task.cancel()
-        try:
-            for task in (forwarding, watching):
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        finally:
-            # Even when sending failed, the producer must stop and free what it holds.
-            await _close(stream)
+        # Synchronously, before the next await: a watcher cancelled here can no longer cancel
+        # this task (Task.cancel on a task about to resume throws into it instead).
+        starting.cancel()
+        if watcher is not None:
+            watcher.cancel()
+        # Even when sending failed, the producer must stop and free what it holds.
+        await _close(stream)
 
 
 async def _close(stream: object) -> None:

@@ -1,0 +1,199 @@
+"""The local model's streams, byte for byte: each event is exactly the generic encoding of its data.
+
+Token events are spliced into pre-encoded templates (core/sse.py `Template`); these tests
+check every event of many streams against `sse.encode` of the same data, as the model sent
+all of them before the templates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from airelay.backends.local_model import LocalModel, _count, tokens
+from airelay.core import sse
+from airelay.core.catalog import MINI, PRO
+from airelay.core.responses import json_response
+from airelay.core.types import JsonResult, StreamResult
+
+AWKWARD = 'café ☕ 𝄞 "quoted" \\ back \u2028 \u2029 \t %s %% {} {0} \x01 end'
+WEATHER = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
+    "required": ["city", "days"],
+}
+CHAT_TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": WEATHER}}]
+RESPONSES_TOOLS = [{"type": "function", "name": "get_weather", "parameters": WEATHER}]
+
+
+def user(text: str) -> list[dict[str, Any]]:
+    """Return one user turn."""
+    return [{"role": "user", "content": text}]
+
+
+CHAT_INPUTS = {
+    "plain": {"messages": user("Tell me about the sea")},
+    "unicode": {"messages": user(AWKWARD)},
+    "n=3": {"messages": user("Three answers, please"), "n": 3},
+    "usage": {"messages": user("Count me"), "stream_options": {"include_usage": True}},
+    "n=2 usage": {
+        "messages": user("Two with usage"),
+        "n": 2,
+        "stream_options": {"include_usage": True},
+    },
+    "truncated": {"messages": user("A long reply is cut short here"), "max_tokens": 3},
+    "json mode": {"messages": user(AWKWARD), "response_format": {"type": "json_object"}},
+    "json schema": {
+        "messages": user("weather"),
+        "response_format": {"type": "json_schema", "json_schema": {"schema": WEATHER}},
+    },
+    "tool call": {"messages": user("Weather?"), "tools": CHAT_TOOLS, "tool_choice": "required"},
+    "tool call n=2 usage": {
+        "messages": user("Weather?"),
+        "tools": CHAT_TOOLS,
+        "tool_choice": "required",
+        "n": 2,
+        "stream_options": {"include_usage": True},
+    },
+    "tool result": {
+        "messages": [
+            *user("Weather?"),
+            {"role": "tool", "tool_call_id": "call_1", "content": f"Sunny {AWKWARD}"},
+        ]
+    },
+    "stop": {"messages": user("You said what"), "stop": ["said"]},
+}
+RESPONSES_INPUTS = {
+    "plain": {"input": "Tell me about the sea"},
+    "unicode": {"input": AWKWARD, "instructions": AWKWARD},
+    "truncated": {"input": "A long reply is cut short here", "max_output_tokens": 20},
+    "tool call": {"input": user("Weather?"), "tools": RESPONSES_TOOLS, "tool_choice": "required"},
+    "tool result": {
+        "input": [
+            *user("Weather?"),
+            {"type": "function_call_output", "call_id": "call_1", "output": AWKWARD},
+        ],
+        "tools": RESPONSES_TOOLS,
+    },
+    "json schema": {
+        "input": AWKWARD,
+        "text": {"format": {"type": "json_schema", "name": "w", "schema": WEATHER}},
+    },
+}
+
+
+def stream_chunks(model: str, inputs: Mapping[str, Any]) -> list[bytes]:
+    """Return the chunks of the local model's stream for `inputs`, as the host sends them."""
+
+    async def drain() -> list[bytes]:
+        result = await LocalModel(clock=lambda: 1_795_000_000.0).run(
+            model, {**inputs, "stream": True}, {}
+        )
+        assert isinstance(result, StreamResult)
+        stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
+        return [chunk async for chunk in stream]
+
+    return asyncio.run(drain())
+
+
+def assert_generically_encoded(chunks: list[bytes]) -> list[sse.Event]:
+    """Assert each chunk is one event equal to `sse.encode` of its own data; return them."""
+    events = []
+    for chunk in chunks:
+        decoder = sse.Decoder()
+        (event,) = decoder.decode(chunk) + decoder.flush()
+        name = None if event.event == "message" else event.event
+        data = event.data if event.data == "[DONE]" else json.loads(event.data)
+        assert chunk == sse.encode(data, event=name)
+        events.append(event)
+    return events
+
+
+@pytest.mark.parametrize("inputs", CHAT_INPUTS.values(), ids=CHAT_INPUTS.keys())
+def test_every_chat_stream_event_is_its_data_encoded_generically(inputs: dict[str, Any]) -> None:
+    events = assert_generically_encoded(stream_chunks(MINI.binding_id, inputs))
+    assert events[-1].data == "[DONE]"
+    error = [e for e in events if '"error"' in e.data]
+    assert error == []
+
+
+@pytest.mark.parametrize("inputs", RESPONSES_INPUTS.values(), ids=RESPONSES_INPUTS.keys())
+def test_every_responses_stream_event_is_its_data_encoded_generically(
+    inputs: dict[str, Any],
+) -> None:
+    events = assert_generically_encoded(stream_chunks(PRO.binding_id, inputs))
+    numbers = [json.loads(e.data)["sequence_number"] for e in events]
+    assert numbers == list(range(len(events)))
+    assert events[-1].event in ("response.completed", "response.incomplete")
+
+
+def test_chat_token_chunks_carry_the_tokens_in_order() -> None:
+    events = assert_generically_encoded(stream_chunks(MINI.binding_id, {"messages": user(AWKWARD)}))
+    contents = [json.loads(e.data)["choices"][0]["delta"].get("content") for e in events[1:-2]]
+    words = AWKWARD.split()
+    reply = f"You said: {' '.join(words)} (local {MINI.short_id}; {len(words)} prompt tokens)"
+    assert contents == tokens(reply)
+
+
+PROMPTS = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(prompt=PROMPTS, n=st.integers(1, 2), usage=st.booleans(), call=st.booleans())
+def test_any_chat_prompt_streams_generically_encoded_events(
+    prompt: str, n: int, usage: bool, call: bool
+) -> None:
+    inputs: dict[str, Any] = {"messages": user(prompt), "n": n}
+    if usage:
+        inputs["stream_options"] = {"include_usage": True}
+    if call:
+        inputs |= {"tools": CHAT_TOOLS, "tool_choice": "required"}
+    assert_generically_encoded(stream_chunks(MINI.binding_id, inputs))
+
+
+@settings(max_examples=60, deadline=None)
+@given(prompt=PROMPTS, call=st.booleans())
+def test_any_responses_prompt_streams_generically_encoded_events(prompt: str, call: bool) -> None:
+    inputs: dict[str, Any] = {"input": prompt}
+    if call:
+        inputs |= {"tools": RESPONSES_TOOLS, "tool_choice": "required"}
+    assert_generically_encoded(stream_chunks(PRO.binding_id, inputs))
+
+
+def answer_body(model: str, inputs: Mapping[str, Any]) -> JsonResult:
+    """Return the local model's non-streamed answer."""
+    result = asyncio.run(LocalModel().run(model, inputs, {}))
+    assert isinstance(result, JsonResult)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("model", "inputs"),
+    [(MINI.binding_id, i) for i in CHAT_INPUTS.values()]
+    + [(PRO.binding_id, i) for i in RESPONSES_INPUTS.values()],
+)
+def test_a_json_answer_carries_the_bytes_the_core_would_encode(
+    model: str, inputs: dict[str, Any]
+) -> None:
+    result = answer_body(model, inputs)
+    assert result.body == json_response(200, result.data).body
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
+def test_tokens_split_any_text_as_the_token_pattern_does(text: str) -> None:
+    assert tokens(text) == re.findall(r"\s*\S+\s*|\s+", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
+def test_the_token_count_is_the_number_of_tokens(text: str) -> None:
+    # The answer's length is counted without splitting it (local_model._count).
+    assert _count(text) == len(tokens(text))
