@@ -414,7 +414,8 @@ def core_cpu(scenario: Scenario, rounds: int, n: int) -> float:
             times.append((time.process_time_ns() - started) / n / 1e3)
         return times[1:]  # the first round warms up
 
-    return statistics.median(asyncio.run(measure()))
+    # The least-disturbed round, as for the glue (bench/glue_pyodide.py).
+    return min(asyncio.run(measure()))
 
 
 def pyodide_runtimes() -> list[str | None]:
@@ -450,7 +451,7 @@ def glue(runtime: str | None, requests: int) -> dict[str, Any] | str:
 
 def worker_estimate(args: argparse.Namespace) -> None:
     """Print the core's CPython CPU per route and the Worker estimate per Pyodide runtime."""
-    core = {s.name: core_cpu(s, 3, args.core_requests) for s in SCENARIOS}
+    core = {s.name: core_cpu(s, 5, args.core_requests) for s in SCENARIOS}
     print("\nWorker CPU estimate (core: in process, canned backend, CPython; glue: Pyodide)")
     for name, micros in core.items():
         print(f"  core {name:<20}{micros:>8.0f} us CPython")
