@@ -14,27 +14,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-MODEL = "openai/gpt-5.4-mini"
-REQUEST_BODY = json.dumps(
-    {
-        "model": "gpt-5.4-mini",
-        "messages": [
-            {"role": "system", "content": "You are terse."},
-            {"role": "user", "content": "Name three prime numbers, and say why 1 is not one."},
-        ],
-        "temperature": 0.2,
-        "max_completion_tokens": 256,
-    }
-).encode()
-REQUEST_HEADERS = [
-    ("content-type", "application/json"),
-    ("content-length", str(len(REQUEST_BODY))),
-    ("authorization", "Bearer sk-relay-0123456789"),
-    ("accept", "application/json"),
-    ("user-agent", "OpenAI/Python 3.54.0"),
-    ("cf-connecting-ip", "203.0.113.9"),
-    ("x-stainless-lang", "python"),
-]
+# The glue's workload's request: that file goes to Pyodide beside this one.
+from glue_workload import MODEL, REQUEST_BODY, REQUEST_HEADERS
+
 USAGE = {"prompt_tokens": 31, "completion_tokens": 21, "total_tokens": 52}
 CHUNK = {
     "id": "chatcmpl-0123456789",

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
 from airelay.core.types import StreamResult
-from airelay.hosts.asgi import AsgiApp, Message, Scope
+from airelay.hosts.asgi import AsgiApp, Message
 from tests.client import CoreClient
 from tests.fakes import answering, run
+from tests.test_asgi import ASGI_SCOPE as SCOPE
+from tests.test_asgi import receiver  # the body once, then a disconnect once the event is set
 
-BODY = json.dumps({"messages": [{"role": "user", "content": "Hi"}], "stream": True}).encode()
 # Turns a host that never notices the client leaving into a failure instead of a hang; never
 # waited out when the host behaves.
 HANG = 10.0
-SCOPE: Scope = {
-    "type": "http",
-    "method": "POST",
-    "path": "/v1/chat/completions",
-    "query_string": b"",
-    "headers": [(b"content-type", b"application/json")],
-    "client": ("127.0.0.1", 50000),
-}
 
 
 def app_streaming(stream: AsyncIterator[bytes]) -> AsgiApp:
@@ -32,22 +24,19 @@ def app_streaming(stream: AsyncIterator[bytes]) -> AsgiApp:
     return CoreClient(backend=answering(StreamResult(stream))).asgi_app()
 
 
-def receiver(leaves: asyncio.Event) -> Callable[[], Awaitable[Message]]:
-    """Return an ASGI receive: the body once, then a disconnect once `leaves` is set."""
-    pending = [{"type": "http.request", "body": BODY}]
-
-    async def receive() -> Message:
-        if pending:
-            return pending.pop()
-        await leaves.wait()
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
 async def two_chunks() -> AsyncIterator[bytes]:
     yield b"data: one\n\n"
     yield b"data: [DONE]\n\n"
+
+
+async def waits_forever(closed: list[str]) -> AsyncIterator[bytes]:
+    """Send one chunk, then wait for good; note in `closed` when closed."""
+    try:
+        yield b"data: one\n\n"
+        await asyncio.Event().wait()
+        yield b"data: never\n\n"
+    finally:
+        closed.append("closed")
 
 
 def test_the_first_chunk_follows_the_headers_in_the_same_event_loop_step() -> None:
@@ -71,14 +60,6 @@ def test_the_first_chunk_follows_the_headers_in_the_same_event_loop_step() -> No
 def test_a_disconnect_ends_the_request_without_leaving_it_cancelled() -> None:
     closed: list[str] = []
 
-    async def waits_forever() -> AsyncIterator[bytes]:
-        try:
-            yield b"data: one\n\n"
-            await asyncio.Event().wait()
-            yield b"data: never\n\n"
-        finally:
-            closed.append("closed")
-
     async def scenario() -> int:
         leaves = asyncio.Event()
 
@@ -86,7 +67,7 @@ def test_a_disconnect_ends_the_request_without_leaving_it_cancelled() -> None:
             if message.get("body"):
                 leaves.set()
 
-        await app_streaming(waits_forever())(SCOPE, receiver(leaves), send)
+        await app_streaming(waits_forever(closed))(SCOPE, receiver(leaves), send)
         task = asyncio.current_task()
         assert task is not None
         await asyncio.sleep(0)  # would raise CancelledError if a cancellation were pending
@@ -100,20 +81,12 @@ def test_a_server_cancelling_the_request_still_cancels_it_and_closes_the_produce
     closed: list[str] = []
     first_out = asyncio.Event()
 
-    async def waits_forever() -> AsyncIterator[bytes]:
-        try:
-            yield b"data: one\n\n"
-            await asyncio.Event().wait()
-            yield b"data: never\n\n"
-        finally:
-            closed.append("closed")
-
     async def send(message: Message) -> None:
         if message.get("body"):
             first_out.set()
 
     async def scenario() -> bool:
-        app = app_streaming(waits_forever())
+        app = app_streaming(waits_forever(closed))
         task = asyncio.ensure_future(app(SCOPE, receiver(asyncio.Event()), send))
         await first_out.wait()
         task.cancel()
