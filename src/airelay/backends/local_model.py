@@ -19,7 +19,7 @@ from functools import cached_property, partial
 from typing import Any
 
 from airelay.backends.schema_instance import instance
-from airelay.core import sse
+from airelay.core import jsonio, sse
 from airelay.core.catalog import MINI, PRO
 from airelay.core.endpoints import route_of_model
 from airelay.core.errors import BackendError
@@ -30,9 +30,9 @@ MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
 PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 _OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
-# Built once rather than per json.dumps call: its defaults, and the wire's compact form.
+# Built once rather than per json.dumps call, with json.dumps's own separators: the seeds,
+# and so every id, stay what they were.
 _SEED_ENCODER = json.JSONEncoder(ensure_ascii=False)
-_WIRE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 64}
 
 
@@ -199,8 +199,8 @@ def _answer(plan: Plan, stream: bool, compose: Callable[[], Turn]) -> Callable[[
 
 
 def _json_result(data: dict[str, Any]) -> JsonResult:
-    # The bytes the core would encode from `data` (core/responses.py), encoded here at once.
-    return JsonResult(data, body=_WIRE_ENCODER.encode(data).encode())
+    # Encoded here, as the core would encode `data` (core/responses.py): the same bytes.
+    return JsonResult(data, body=jsonio.dumps(data))
 
 
 class LocalModel:

@@ -88,6 +88,16 @@ def _finite_float(literal: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
+# The one form of JSON the relay writes: compact, characters as they are. Built once:
+# json.dumps with options builds an encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode(data: Any) -> str:
+    """Serialise `data` as compact JSON text."""
+    return _ENCODER.encode(data)
+
+
 def dumps(data: Any) -> bytes:
     """Serialise `data` compactly as UTF-8 JSON."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(data).encode()

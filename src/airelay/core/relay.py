@@ -9,7 +9,7 @@ from airelay.core.context import Context
 from airelay.core.errors import RelayError
 from airelay.core.gateway import gateway_options
 from airelay.core.limits import too_large
-from airelay.core.responses import JSON_TYPE, json_response, stream_response
+from airelay.core.responses import json_response, stream_response
 from airelay.core.types import BodyError, BodyTooLargeError, JsonResult, Response
 from airelay.core.validation import read_json_object, validate
 
@@ -68,9 +68,7 @@ async def relay(context: Context) -> Response:
             )
         usage = result.data.get("usage")
         log.usage = usage if isinstance(usage, dict) else None
-        if result.body is not None:
-            return Response(200, [("content-type", JSON_TYPE), *headers], result.body)
-        return json_response(200, result.data, headers)
+        return json_response(200, result.data, headers, result.body)
     return stream_response(result.stream, headers)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from airelay.core import jsonio
 from airelay.core.types import Response
 
 JSON_TYPE = "application/json"
@@ -17,10 +17,15 @@ SSE_HEADERS = (
 )
 
 
-def json_response(status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> Response:
-    """Serialise `data` as a JSON response."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(status, [("content-type", JSON_TYPE), *(headers or [])], body)
+def json_response(
+    status: int,
+    data: Any,
+    headers: list[tuple[str, str]] | None = None,
+    body: bytes | None = None,
+) -> Response:
+    """Serialise `data` as a JSON response; `body`, when given, is its encoding already."""
+    encoded = jsonio.dumps(data) if body is None else body
+    return Response(status, [("content-type", JSON_TYPE), *(headers or [])], encoded)
 
 
 def stream_response(stream: object, headers: list[tuple[str, str]] | None = None) -> Response:

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
+from airelay.core import jsonio
+
 _LINE_BREAK = re.compile("\r\n|[\r\n]")  # SSE's line ends, and only those
 _BOM = b"\xef\xbb\xbf"
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def encode(data: Any, event: str | None = None) -> bytes:
     """Encode one event whose data is JSON (or a literal string such as `[DONE]`)."""
-    payload = data if isinstance(data, str) else _ENCODER.encode(data)
+    payload = data if isinstance(data, str) else jsonio.encode(data)
     head = f"event: {event}\n" if event else ""
     # One `data:` line per line: a line break inside a data line would end the field there.
     # Compact JSON has none (json escapes them in strings), so the split is mostly skipped.
@@ -42,7 +43,7 @@ class Template:
         text = whole.replace("%", "%%")
         at = 0
         index = 0
-        while (marker := _ENCODER.encode(slot(index))) in whole:
+        while (marker := jsonio.encode(slot(index))) in whole:
             if whole.count(marker) != 1 or text.find(marker) < at:
                 raise ValueError(f"slot {index} must appear once, after the slots before it")
             at = text.find(marker)
@@ -70,7 +71,7 @@ def _json(value: Any) -> str:
         return encode_basestring(value)
     if kind is int:
         return int.__repr__(value)
-    return _ENCODER.encode(value)
+    return jsonio.encode(value)
 
 
 @dataclass(frozen=True)
