@@ -196,7 +196,7 @@ def to_workers_response(response: Response) -> JsProxy:
         body = _body_to_js(response)
     # Status and headers cross as one JSON text: one JS call instead of a Headers object
     # plus one `append` crossing per header. A list of pairs keeps repeated names.
-    init = _js().json_parse(json.dumps({"status": response.status, "headers": response.headers}))
+    init = json_to_js({"status": response.status, "headers": response.headers})
     js_response: JsProxy = js.Response.new(body, init)
     return js_response
 
@@ -206,7 +206,7 @@ def _body_to_js(response: Response) -> Any:
     # A str body crosses as one JS string, cheaper than a Uint8Array copy, and the Response
     # encodes it back to the same UTF-8 bytes. Only with a content-type of the core's own:
     # a string body without one gets `text/plain;charset=UTF-8` (Fetch, "extract a body").
-    if body and any(name.lower() == "content-type" for name, _ in response.headers):
+    if body and response.header("content-type") is not None:
         try:
             return body.decode()
         except UnicodeDecodeError:
