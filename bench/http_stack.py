@@ -37,7 +37,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-from tests.live_server import free_port  # noqa: E402
+from tests.live_server import free_port, stop  # noqa: E402
 
 from airelay.backends.local_model import LocalModel  # noqa: E402
 from airelay.core.app import handle  # noqa: E402
@@ -96,8 +96,9 @@ def canned(scenario: Scenario, prompt: str) -> BackendResult:
         if isinstance(result, StreamResult):
             stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
             return StreamResult([event async for event in stream])
-        # As the Worker glue hands it over: parsed, with the bytes that arrived.
-        return JsonResult(result.data, body=json.dumps(result.data, separators=(",", ":")).encode())
+        # Parsed and with its bytes, as the Worker glue hands an answer over too.
+        assert result.body is not None
+        return result
 
     return asyncio.run(answer())
 
@@ -130,7 +131,8 @@ def answers_file(directory: Path, prompt: str) -> Path:
         result = canned(scenario, prompt)
         key = f"{scenario.path} {scenario.stream}"
         if isinstance(result, JsonResult):
-            answers[key] = {"json": json.dumps(result.data, separators=(",", ":"))}
+            assert result.body is not None
+            answers[key] = {"json": result.body.decode()}
         else:
             events: list[bytes] = result.stream  # type: ignore[assignment]
             answers[key] = {"events": [event.decode() for event in events]}
@@ -200,12 +202,7 @@ def serve(name: str, stack: str, workdir: Path, answers: Path) -> Iterator[Serve
             time.sleep(0.05)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 # --- load: wrk at c=32, a blocking-socket client at c=1 ------------------------------------------
