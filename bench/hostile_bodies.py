@@ -144,7 +144,7 @@ def encode(data: dict[str, Any], size: int) -> bytes:
 
 def cpu_seconds(body: bytes, repeat: int) -> tuple[float, int, str]:
     """Return the least CPU time of `repeat` answers to `body`, its status and error code."""
-    platform = Platform(_InstantBackend(), {"ALLOW_ANONYMOUS": "true"}, log=lambda _: None)
+    platform = Platform(_InstantBackend(), {"ALLOW_ANONYMOUS": "true"}, log=lambda record: None)
     headers = [("content-type", "application/json")]
     best = float("inf")
     status, code = 0, ""

@@ -45,6 +45,7 @@ from airelay.core.endpoints import ENDPOINTS  # noqa: E402
 from airelay.core.types import (  # noqa: E402
     BackendResult,
     JsonResult,
+    LogRecord,
     Platform,
     Request,
     StreamResult,
@@ -391,7 +392,8 @@ def core_cpu(scenario: Scenario, rounds: int, n: int) -> float:
     """Return the core's CPU microseconds per request on CPython: in process, no HTTP."""
     result = canned(scenario, LONG)
     env = {"API_KEYS": KEY, "AI_GATEWAY_ID": "default"}
-    platform = Platform(backend=CannedBackend(result), env=env, log=lambda line: None)
+    # The line is rendered, as the Worker's log (print_line) renders it, and then dropped.
+    platform = Platform(backend=CannedBackend(result), env=env, log=LogRecord.line)
     body = scenario.body(LONG)
     headers = (
         ("content-type", "application/json"),

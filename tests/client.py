@@ -19,7 +19,7 @@ import httpx2
 import openai
 
 from airelay.core.app import handle
-from airelay.core.types import Headers, Platform, RateLimiter, Request, Response
+from airelay.core.types import Headers, LogRecord, Platform, RateLimiter, Request, Response
 from airelay.hosts.asgi import AsgiApp
 from tests.fakes import FakeBackend, run
 from tests.live_server import LiveServer
@@ -87,7 +87,11 @@ class CoreClient:
     @property
     def platform(self) -> Platform:
         """Return the platform the core runs on."""
-        return Platform(self.backend, self.env, self.rate_limiter, self.lines.append)
+        return Platform(self.backend, self.env, self.rate_limiter, self.log)
+
+    def log(self, record: LogRecord) -> None:
+        """Keep `record`'s line, rendered as the core hands it over."""
+        self.lines.append(record.line())
 
     @property
     def records(self) -> list[dict[str, Any]]:

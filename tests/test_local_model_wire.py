@@ -186,6 +186,18 @@ def test_a_json_answer_carries_the_bytes_the_core_would_encode(
     assert result.body == json_response(200, result.data).body
 
 
+@settings(max_examples=100, deadline=None)
+@given(prompt=PROMPTS, cap=st.none() | st.integers(1, 4), n=st.sampled_from([1, 2]))
+def test_any_chat_answer_carries_the_bytes_the_core_would_encode(
+    prompt: str, cap: int | None, n: int
+) -> None:
+    # The usual answer's bytes come from a template (local_model._TEXT_ANSWER), the others'
+    # from the encoder: a cap makes some answers stop for "length".
+    inputs: dict[str, Any] = {"messages": user(prompt), "n": n, "max_completion_tokens": cap}
+    result = answer_body(MINI.binding_id, inputs)
+    assert result.body == json_response(200, result.data).body
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
 def test_tokens_split_any_text_as_the_token_pattern_does(text: str) -> None:

@@ -381,7 +381,7 @@ class TokenClient(CoreClient):
 
     @property
     def platform(self) -> Platform:
-        return Platform(self.backend, self.env, self.rate_limiter, self.lines.append, self.keys)
+        return Platform(self.backend, self.env, self.rate_limiter, self.log, self.keys)
 
 
 HS_ENV = {"TOKEN_SECRETS": SECRET}

@@ -21,7 +21,7 @@ from airelay.core.app import handle
 from airelay.core.errors import RelayError
 from airelay.core.settings import Settings
 from airelay.core.tokens import mint_token, parse_duration, parse_secrets
-from airelay.core.types import Platform
+from airelay.core.types import LogRecord, Platform
 from airelay.hosts.asgi import AsgiApp
 from airelay.hosts.keys import LocalTokenKeys
 from airelay.hosts.static import App, with_static_files
@@ -136,32 +136,33 @@ def local_env(env: Mapping[str, str]) -> dict[str, str]:
 
 
 class LogLines:
-    """Write log lines to stderr after the answers of the event-loop step that logged them."""
+    """Write log records to stderr after the answers of the event-loop step that logged them."""
 
     def __init__(self) -> None:
-        self._pending: list[str] = []
-        # A line still pending when the loop stops without another step is not lost.
+        self._pending: list[LogRecord] = []
+        # A record still pending when the loop stops without another step is not lost.
         atexit.register(self.flush)
 
-    def __call__(self, line: str) -> None:
-        """Write `line` soon: once this loop step's answers are out, with the step's others."""
-        # The core logs before the host sends the answer; writing here would put a system call
-        # (more, to a terminal) before the first byte, and one per request under load.
+    def __call__(self, record: LogRecord) -> None:
+        """Write `record` soon: once this loop step's answers are out, with the step's others."""
+        # The core logs before the host sends the answer; rendering and writing here would
+        # put the JSON encoding and a system call (more, to a terminal) before the first byte,
+        # and a write per request under load. Nothing changes a record once it is logged.
         if not self._pending:
             try:
                 asyncio.get_running_loop().call_soon(self.flush)
             except RuntimeError:
-                self._pending.append(line)
+                self._pending.append(record)
                 self.flush()
                 return
-        self._pending.append(line)
+        self._pending.append(record)
 
     def flush(self) -> None:
-        """Write the pending lines now, in one write."""
+        """Render and write the pending records now, in one write."""
         if not self._pending:
             return
-        lines, self._pending = self._pending, []
-        sys.stderr.write("".join(f"{line}\n" for line in lines))
+        records, self._pending = self._pending, []
+        sys.stderr.write("".join(f"{record.line()}\n" for record in records))
         sys.stderr.flush()
 
 
@@ -170,13 +171,22 @@ def build_app(
 ) -> App:
     """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
     backend = LocalModel(token_delay=token_delay)
-    log = log if log is not None else LogLines()
+    write = LogLines() if log is None else _rendered(log)
     frozen = local_env(env)
     limiter = _rate_limiter(frozen)
     platform = Platform(
-        backend=backend, env=frozen, rate_limiter=limiter, log=log, token_keys=LocalTokenKeys()
+        backend=backend, env=frozen, rate_limiter=limiter, log=write, token_keys=LocalTokenKeys()
     )
     return with_static_files(AsgiApp(handle, lambda: platform))
+
+
+def _rendered(write_line: Callable[[str], None]) -> Callable[[LogRecord], None]:
+    """Return a log that hands each record's line to `write_line` at once."""
+
+    def write(record: LogRecord) -> None:
+        write_line(record.line())
+
+    return write
 
 
 def _rate_limiter(env: Mapping[str, str]) -> LocalRateLimiter | None:

@@ -30,9 +30,6 @@ MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
 PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 _OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
-# Built once rather than per json.dumps call, with json.dumps's own separators: the seeds,
-# and so every id, stay what they were.
-_SEED_ENCODER = json.JSONEncoder(ensure_ascii=False)
 _REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 64}
 
 
@@ -69,7 +66,7 @@ def _text_of(content: Any) -> str:
     return ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Turn:
     """What the local model read from a request and what it will answer."""
 
@@ -99,6 +96,10 @@ class Plan:
     tool_result: str | None = None
     call: tuple[str, Mapping[str, Any]] | None = None
     stop: tuple[str, ...] = ()
+
+
+# What most requests ask for: a plain text answer.
+_PLAIN = Plan()
 
 
 def _functions(tools: Any, chat: bool) -> dict[str, Mapping[str, Any]]:
@@ -185,7 +186,7 @@ def _compose(
 
 def _seed(label: str, texts: list[str]) -> str:
     """Return the hex digest that names this conversation's answer (its ids derive from it)."""
-    return hashlib.sha256(_SEED_ENCODER.encode([label, texts]).encode()).hexdigest()
+    return hashlib.sha256(jsonio.dumps([label, texts])).hexdigest()
 
 
 def _answer(plan: Plan, stream: bool, compose: Callable[[], Turn]) -> Callable[[], Turn]:
@@ -219,8 +220,8 @@ class LocalModel:
             raise BackendError(
                 502, f"No such model: {model}", type="api_error", code="upstream_error"
             )
-        formats = {"chat.completions": self._chat, "responses": self._responses}
-        result = formats[route.api](inputs)
+        answer = self._chat if route.api == "chat.completions" else self._responses
+        result = answer(inputs)
         if isinstance(result, StreamResult):
             # Like a real upstream, the stream reports its own failure in its own format.
             stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
@@ -230,24 +231,31 @@ class LocalModel:
     # --- Chat Completions -------------------------------------------------------------------
 
     def _chat(self, inputs: Mapping[str, Any]) -> BackendResult:
-        messages = inputs.get("messages") or []
-        texts = [_text_of(m.get("content")) for m in messages]
-        users = [t for m, t in zip(messages, texts, strict=True) if m.get("role") == "user"]
+        messages = inputs.get("messages") or ()
+        texts: list[str] = []
+        last_user = ""
+        for message in messages:
+            text = _text_of(message.get("content"))
+            texts.append(text)
+            if message.get("role") == "user":
+                last_user = text
         response_format = inputs.get("response_format") or {}
         cap = inputs.get("max_completion_tokens") or inputs.get("max_tokens")
-        last_user = users[-1] if users else ""
-        last = messages[-1] if messages else {}
-        functions = _functions(inputs.get("tools"), chat=True)
         stop = inputs.get("stop")
-        plan = Plan(
-            json_mode=response_format.get("type") == "json_object",
-            schema=(response_format.get("json_schema") or {}).get("schema") or {"type": "object"}
-            if response_format.get("type") == "json_schema"
-            else None,
-            tool_result=texts[-1] if last.get("role") == "tool" else None,
-            stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
-        )
-        if plan.tool_result is None:
+        tool_result = texts[-1] if messages and messages[-1].get("role") == "tool" else None
+        plan = _PLAIN
+        if response_format or stop or tool_result is not None:
+            plan = Plan(
+                json_mode=response_format.get("type") == "json_object",
+                schema=(response_format.get("json_schema") or {}).get("schema")
+                or {"type": "object"}
+                if response_format.get("type") == "json_schema"
+                else None,
+                tool_result=tool_result,
+                stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
+            )
+        if tool_result is None and inputs.get("tools"):
+            functions = _functions(inputs.get("tools"), chat=True)
             name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
             if name is not None:
                 plan = Plan(call=(name, functions[name]))
@@ -261,7 +269,7 @@ class LocalModel:
         if stream:
             include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
             return StreamResult(self._chat_stream(completion, include_usage))
-        return _json_result(completion.body())
+        return completion.answer()
 
     async def _chat_stream(
         self, completion: ChatCompletion, include_usage: bool
@@ -441,11 +449,15 @@ class ChatCompletion:
         self.call = call
         self.created = int(created)
         self._answer = answer
+        self._turn: Turn | None = None
 
-    @cached_property
+    @property
     def turn(self) -> Turn:
         """Return the turn, composed on first use."""
-        return self._answer()
+        # Not functools.cached_property: on Python 3.11 it takes a lock on every first read.
+        if self._turn is None:
+            self._turn = self._answer()
+        return self._turn
 
     def finish_reason(self) -> str:
         """Return why generation stopped."""
@@ -455,58 +467,53 @@ class ChatCompletion:
 
     def envelope(self, kind: str) -> dict[str, Any]:
         """Return the fields every object of this completion shares."""
-        return {
-            "id": self.id,
-            "object": kind,
-            "created": self.created,
-            "model": MINI_SNAPSHOT,
-            "service_tier": "default",
-            "system_fingerprint": None,
-        }
+        return _chat_envelope(self.id, kind, self.created)
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object."""
-        completion = self.turn.count * self.n
-        return {
-            "prompt_tokens": self.turn.prompt_tokens,
-            "completion_tokens": completion,
-            "total_tokens": self.turn.prompt_tokens + completion,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {
-                "reasoning_tokens": 0,
-                "audio_tokens": 0,
-                "accepted_prediction_tokens": 0,
-                "rejected_prediction_tokens": 0,
-            },
-        }
+        prompt, completion = self.turn.prompt_tokens, self.turn.count * self.n
+        return _chat_usage(prompt, completion, prompt + completion)
 
-    def body(self) -> dict[str, Any]:
-        """Return the non-streamed chat.completion object."""
+    def answer(self) -> JsonResult:
+        """Return the non-streamed chat.completion object, with its bytes."""
+        turn = self.turn
+        if turn.call is not None or self.n != 1:
+            return _json_result(self._body())
+        # The usual answer, one choice of text: its bytes come from a template.
+        finish, prompt, count = self.finish_reason(), turn.prompt_tokens, turn.count
+        usage = _chat_usage(prompt, count, prompt + count)
+        data = _chat_object(self.id, self.created, [_text_choice(turn.text, finish)], usage)
+        body = _TEXT_ANSWER(self.id, self.created, turn.text, finish, prompt, count, prompt + count)
+        return JsonResult(data, body=body.encode())
+
+    def _body(self) -> dict[str, Any]:
         text = self.turn.text
-        message: dict[str, Any] = {
-            "role": "assistant",
-            "content": text if self.turn.call is None else None,
-            "refusal": None,
-            "annotations": [],
-        }
-        if self.turn.call is not None:
-            message["tool_calls"] = [
-                {
-                    "id": self.call_id,
-                    "type": "function",
-                    "function": {"name": self.turn.call, "arguments": text},
-                }
-            ]
-        choices = [
-            {
-                "index": index,
-                "message": message,
-                "logprobs": None,
-                "finish_reason": self.finish_reason(),
+        if self.turn.call is None:
+            choices = [_text_choice(text, self.finish_reason(), index) for index in range(self.n)]
+        else:
+            message = {
+                "role": "assistant",
+                "content": None,
+                "refusal": None,
+                "annotations": [],
+                "tool_calls": [
+                    {
+                        "id": self.call_id,
+                        "type": "function",
+                        "function": {"name": self.turn.call, "arguments": text},
+                    }
+                ],
             }
-            for index in range(self.n)
-        ]
-        return {**self.envelope("chat.completion"), "choices": choices, "usage": self.usage()}
+            choices = [
+                {
+                    "index": index,
+                    "message": message,
+                    "logprobs": None,
+                    "finish_reason": self.finish_reason(),
+                }
+                for index in range(self.n)
+            ]
+        return _chat_object(self.id, self.created, choices, self.usage())
 
     def chunk(
         self, delta: dict[str, Any], finish_reason: str | None, include_usage: bool, index: int = 0
@@ -517,6 +524,59 @@ class ChatCompletion:
         if include_usage:
             body["usage"] = None
         return body
+
+
+def _chat_envelope(ident: Any, kind: str, created: Any) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "object": kind,
+        "created": created,
+        "model": MINI_SNAPSHOT,
+        "service_tier": "default",
+        "system_fingerprint": None,
+    }
+
+
+def _chat_object(
+    ident: Any, created: Any, choices: list[dict[str, Any]], usage: dict[str, Any]
+) -> dict[str, Any]:
+    return {**_chat_envelope(ident, "chat.completion", created), "choices": choices, "usage": usage}
+
+
+def _text_choice(text: Any, finish_reason: Any, index: int = 0) -> dict[str, Any]:
+    return {
+        "index": index,
+        "message": {"role": "assistant", "content": text, "refusal": None, "annotations": []},
+        "logprobs": None,
+        "finish_reason": finish_reason,
+    }
+
+
+def _chat_usage(prompt: Any, completion: Any, total: Any) -> dict[str, Any]:
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": total,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+# The usual answer, encoded once: id, created, text, finish reason and the three token counts
+# are spliced in; `ChatCompletion.answer` builds the same object from the same parts.
+_TEXT_ANSWER = jsonio.Template(
+    _chat_object(
+        jsonio.slot(0),
+        jsonio.slot(1),
+        [_text_choice(jsonio.slot(2), jsonio.slot(3))],
+        _chat_usage(jsonio.slot(4), jsonio.slot(5), jsonio.slot(6)),
+    )
+)
 
 
 class ResponseObject:

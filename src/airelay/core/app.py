@@ -47,7 +47,7 @@ async def handle(request: Request, platform: Platform) -> Response:
         response.headers.extend(settings.cors.headers(request))
     log.status = response.status
     log.duration_ms = round((time.monotonic() - started) * 1000, 1)
-    platform.log(log.line())
+    platform.log(log)
     return response
 
 

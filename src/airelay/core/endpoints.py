@@ -204,14 +204,12 @@ RELAY_ERRORS = _RELAY_ERRORS
 
 def route_of_model(binding_id: str) -> ModelRoute | None:
     """Return the model route of the model named `binding_id`, if the relay serves it."""
-    return next(
-        (
-            e.model_route
-            for e in ENDPOINTS
-            if e.model_route is not None and e.model_route.model.binding_id == binding_id
-        ),
-        None,
-    )
+    return _ROUTES_BY_MODEL.get(binding_id)
+
+
+_ROUTES_BY_MODEL = {
+    e.model_route.model.binding_id: e.model_route for e in ENDPOINTS if e.model_route is not None
+}
 
 
 def model_endpoint(model: ModelInfo) -> Endpoint:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from airelay.core import jsonio
 from airelay.core.types import Request
 
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -50,7 +50,8 @@ class RequestLog:
         # them in that order, and later assignments keep a key's place).
         record: dict[str, Any] = {"event": "request"}
         record.update({name: value for name, value in vars(self).items() if value is not None})
-        return _ENCODER.encode(record)
+        return _encode(record)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+# str() for what JSON lacks: a prompt logged as sent is JSON already, so only in theory.
+_encode = jsonio.compact_encoder(default=str)

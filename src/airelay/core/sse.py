@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any
 
 from airelay.core import jsonio
@@ -27,51 +26,23 @@ def encode(data: Any, event: str | None = None) -> bytes:
     return f"{head}{lines}\n".encode()
 
 
-def slot(index: int) -> str:
-    """Return the placeholder for value `index` of a `Template`."""
-    return f"\x00airelay-slot-{index}\x00"
+slot = jsonio.slot
 
 
-class Template:
+class Template(jsonio.Template):
     """Encode events that differ only in some values: the rest is encoded once, up front."""
 
-    __slots__ = ("_format",)
+    __slots__ = ()
 
     def __init__(self, data: dict[str, Any], event: str | None = None) -> None:
-        whole = encode(data, event).decode()
-        # The slots become %s fields, in order; the text's own % signs are doubled.
-        text = whole.replace("%", "%%")
-        at = 0
-        index = 0
-        while (marker := jsonio.encode(slot(index))) in whole:
-            if whole.count(marker) != 1 or text.find(marker) < at:
-                raise ValueError(f"slot {index} must appear once, after the slots before it")
-            at = text.find(marker)
-            text = text.replace(marker, "%s")
-            index += 1
-        self._format = text
+        # Compact JSON has no raw line break (strings escape them): one `data:` line, as
+        # `encode` writes it.
+        head = f"event: {event}\n" if event else ""
+        super().__init__(data, before=f"{head}data: ", after="\n\n")
 
-    def __call__(self, *values: Any) -> bytes:
+    def __call__(self, *values: Any) -> bytes:  # type: ignore[override]
         """Return `encode(data, event)` with each `slot(i)` in `data` replaced by `values[i]`."""
-        # A JSON object's encoding is its members' encodings joined, and compact JSON has no
-        # raw line break to split on (strings escape them), so splicing each value's own
-        # encoding into the rest gives exactly the bytes `encode` would.
-        # One and two values are what streams fill in per token: spelled out, they cost half.
-        if len(values) == 1:
-            return (self._format % _json(values[0])).encode()
-        if len(values) == 2:
-            return (self._format % (_json(values[0]), _json(values[1]))).encode()
-        return (self._format % tuple(map(_json, values))).encode()
-
-
-def _json(value: Any) -> str:
-    # What the C encoder does for these two types (json/encoder.py, _json.c), minus its setup.
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if kind is int:
-        return int.__repr__(value)
-    return jsonio.encode(value)
+        return super().__call__(*values).encode()
 
 
 @dataclass(frozen=True)

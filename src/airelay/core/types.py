@@ -204,6 +204,19 @@ class TokenKeys(Protocol):
 Env = Mapping[str, str]
 
 
+class LogRecord(Protocol):
+    """What the core logs once per request: rendered only when a host writes it."""
+
+    def line(self) -> str:
+        """Render the record as one JSON line."""
+        ...
+
+
+def print_line(record: LogRecord) -> None:
+    """Write `record` to standard output as it comes: the Worker's console is its log."""
+    print(record.line())
+
+
 @dataclass(frozen=True)
 class Platform:
     """What a host gives the core for one request."""
@@ -211,7 +224,8 @@ class Platform:
     backend: Backend
     env: Env
     rate_limiter: RateLimiter | None = None
-    log: Callable[[str], None] = print
+    # Handed the record, not its line: a host may render it after the answer is out.
+    log: Callable[[LogRecord], None] = print_line
     # Only needed when TOKEN_JWKS_URL is set: the JWKS fetch and the asymmetric verify.
     token_keys: TokenKeys | None = None
 
