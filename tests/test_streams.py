@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local_model import ChatCompletion, LocalModel, ResponseObject
 from airelay.core import sse
 from airelay.core.streams import chat_stream_error, ending_in_error, responses_stream_error
 from airelay.core.types import StreamResult
@@ -62,17 +63,33 @@ def test_closing_the_wrapper_closes_the_producer() -> None:
     assert not inner.finished
 
 
-def test_the_local_models_streams_end_their_own_failures(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def broken(self: LocalModel, *args: object) -> AsyncIterator[bytes]:
-        yield b'data: {"choices": []}\n\n'
-        raise RuntimeError("the model broke")
+def broken(*args: object) -> Any:
+    raise RuntimeError("the model broke")
 
-    monkeypatch.setattr(LocalModel, "_chat_stream", broken)
+
+def test_the_local_models_chat_stream_ends_its_own_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The finish reason is read after the tokens are out: the failure comes midway.
+    monkeypatch.setattr(ChatCompletion, "finish_reason", broken)
     body = {"messages": [{"role": "user", "content": "hi"}], "stream": True}
     result = run(LocalModel().run("openai/gpt-5.4-mini", body, {}))
     assert isinstance(result, StreamResult)
     stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
-    chunks = run(collect(stream))
-    assert chunks[0] == b'data: {"choices": []}\n\n'
-    [event] = sse.Decoder().decode(chunks[1])
-    assert event.json()["error"]["code"] == "stream_failed"
+    events = [event for chunk in run(collect(stream)) for event in sse.Decoder().decode(chunk)]
+    assert events[1].json()["choices"][0]["delta"]["content"]
+    assert events[-1].json()["error"]["code"] == "stream_failed"
+    assert all(event.data != "[DONE]" for event in events)
+
+
+def test_the_local_models_responses_stream_ends_its_own_failure_counting_its_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Usage is read for the last event only.
+    monkeypatch.setattr(ResponseObject, "usage", broken)
+    body = {"input": "hi", "stream": True}
+    result = run(LocalModel().run("openai/gpt-5.4-pro", body, {}))
+    assert isinstance(result, StreamResult)
+    stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
+    events = [event for chunk in run(collect(stream)) for event in sse.Decoder().decode(chunk)]
+    assert events[-2].event == "response.output_item.done"
+    assert events[-1].event == "error"
+    assert events[-1].json()["sequence_number"] == len(events) - 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -23,13 +24,14 @@ from airelay.core import jsonio, sse
 from airelay.core.catalog import MINI, PRO
 from airelay.core.endpoints import route_of_model
 from airelay.core.errors import BackendError
-from airelay.core.streams import ending_in_error
+from airelay.core.streams import chat_stream_error, responses_stream_error
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 
 MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
 PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 _OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
+logger = logging.getLogger("airelay")
 _REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 64}
 
 
@@ -220,13 +222,9 @@ class LocalModel:
             raise BackendError(
                 502, f"No such model: {model}", type="api_error", code="upstream_error"
             )
+        # Like a real upstream, a stream reports its own failure in its own format.
         answer = self._chat if route.api == "chat.completions" else self._responses
-        result = answer(inputs)
-        if isinstance(result, StreamResult):
-            # Like a real upstream, the stream reports its own failure in its own format.
-            stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
-            return StreamResult(ending_in_error(stream, route.stream_error))
-        return result
+        return answer(inputs)
 
     # --- Chat Completions -------------------------------------------------------------------
 
@@ -274,46 +272,53 @@ class LocalModel:
     async def _chat_stream(
         self, completion: ChatCompletion, include_usage: bool
     ) -> AsyncIterator[bytes]:
-        call = completion.call
-        for index in range(completion.n):
-            if call is None:
-                first: dict[str, Any] = {"role": "assistant", "content": "", "refusal": None}
-            else:
-                first = {
-                    "role": "assistant",
-                    "content": None,
-                    "refusal": None,
-                    "tool_calls": [
-                        {
-                            "index": 0,
-                            "id": completion.call_id,
-                            "type": "function",
-                            "function": {"name": call, "arguments": ""},
-                        }
-                    ],
-                }
-            yield sse.encode(completion.chunk(first, None, include_usage, index))
-            # Each token's chunk is this one with the token in the slot, encoded once.
-            delta: dict[str, Any] = (
-                {"content": sse.slot(0)}
-                if call is None
-                else {"tool_calls": [{"index": 0, "function": {"arguments": sse.slot(0)}}]}
-            )
-            token_chunk = sse.Template(completion.chunk(delta, None, include_usage, index))
-            for piece in completion.turn.reply:
-                if self.token_delay > 0:
-                    await asyncio.sleep(self.token_delay)
-                yield token_chunk(piece)
-            yield sse.encode(completion.chunk({}, completion.finish_reason(), include_usage, index))
-        if include_usage:
-            yield sse.encode(
-                {
-                    **completion.envelope("chat.completion.chunk"),
-                    "choices": [],
-                    "usage": completion.usage(),
-                }
-            )
-        yield sse.encode("[DONE]")
+        try:
+            call = completion.call
+            for index in range(completion.n):
+                if call is None:
+                    first: dict[str, Any] = {"role": "assistant", "content": "", "refusal": None}
+                else:
+                    first = {
+                        "role": "assistant",
+                        "content": None,
+                        "refusal": None,
+                        "tool_calls": [
+                            {
+                                "index": 0,
+                                "id": completion.call_id,
+                                "type": "function",
+                                "function": {"name": call, "arguments": ""},
+                            }
+                        ],
+                    }
+                yield sse.encode(completion.chunk(first, None, include_usage, index))
+                # Each token's chunk is this one with the token in the slot, encoded once.
+                delta: dict[str, Any] = (
+                    {"content": sse.slot(0)}
+                    if call is None
+                    else {"tool_calls": [{"index": 0, "function": {"arguments": sse.slot(0)}}]}
+                )
+                token_chunk = sse.Template(completion.chunk(delta, None, include_usage, index))
+                for piece in completion.turn.reply:
+                    if self.token_delay > 0:
+                        await asyncio.sleep(self.token_delay)
+                    yield token_chunk(piece)
+                yield sse.encode(
+                    completion.chunk({}, completion.finish_reason(), include_usage, index)
+                )
+            if include_usage:
+                yield sse.encode(
+                    {
+                        **completion.envelope("chat.completion.chunk"),
+                        "choices": [],
+                        "usage": completion.usage(),
+                    }
+                )
+            yield sse.encode("[DONE]")
+        except Exception:
+            # Here rather than in a wrapper generator: a layer less for every chunk.
+            logger.exception("stream failed midway")
+            yield chat_stream_error(0)
 
     # --- Responses ---------------------------------------------------------------------------
 
@@ -381,55 +386,65 @@ class LocalModel:
             payload = {"type": kind, "sequence_number": sse.slot(0), **fields}
             return sse.Template(payload, event=kind)
 
-        started = response.body(final=False)
-        yield event("response.created", response=started)
-        yield event("response.in_progress", response=started)
-        reasoning = response.reasoning_item()
-        yield event("response.output_item.added", output_index=0, item=reasoning)
-        yield event("response.output_item.done", output_index=0, item=reasoning)
-        message_id = response.message_id
-        if response.call is not None:
+        try:
+            started = response.body(final=False)
+            yield event("response.created", response=started)
+            yield event("response.in_progress", response=started)
+            reasoning = response.reasoning_item()
+            yield event("response.output_item.added", output_index=0, item=reasoning)
+            yield event("response.output_item.done", output_index=0, item=reasoning)
+            message_id = response.message_id
+            if response.call is not None:
+                yield event(
+                    "response.output_item.added",
+                    output_index=1,
+                    item=response.call_item(final=False),
+                )
+                where_call = {"item_id": response.call_item_id, "output_index": 1}
+                arguments_delta = per_token(
+                    "response.function_call_arguments.delta", **where_call, delta=sse.slot(1)
+                )
+                for piece in response.turn.reply:
+                    if self.token_delay > 0:
+                        await asyncio.sleep(self.token_delay)
+                    yield arguments_delta(sequence, piece)
+                    sequence += 1
+                arguments = response.turn.text
+                yield event(
+                    "response.function_call_arguments.done", **where_call, arguments=arguments
+                )
+                yield event(
+                    "response.output_item.done", output_index=1, item=response.call_item(final=True)
+                )
+                yield event("response.completed", response=response.body(final=True))
+                return
             yield event(
-                "response.output_item.added", output_index=1, item=response.call_item(final=False)
+                "response.output_item.added",
+                output_index=1,
+                item=response.message_item(final=False),
             )
-            where_call = {"item_id": response.call_item_id, "output_index": 1}
-            arguments_delta = per_token(
-                "response.function_call_arguments.delta", **where_call, delta=sse.slot(1)
+            where = {"item_id": message_id, "output_index": 1, "content_index": 0}
+            yield event("response.content_part.added", **where, part=response.text_part(""))
+            text_delta = per_token(
+                "response.output_text.delta", **where, delta=sse.slot(1), logprobs=[]
             )
             for piece in response.turn.reply:
                 if self.token_delay > 0:
                     await asyncio.sleep(self.token_delay)
-                yield arguments_delta(sequence, piece)
+                yield text_delta(sequence, piece)
                 sequence += 1
-            arguments = response.turn.text
-            yield event("response.function_call_arguments.done", **where_call, arguments=arguments)
+            text = response.turn.text
+            yield event("response.output_text.done", **where, text=text, logprobs=[])
+            yield event("response.content_part.done", **where, part=response.text_part(text))
             yield event(
-                "response.output_item.done", output_index=1, item=response.call_item(final=True)
+                "response.output_item.done", output_index=1, item=response.message_item(final=True)
             )
-            yield event("response.completed", response=response.body(final=True))
-            return
-        yield event(
-            "response.output_item.added", output_index=1, item=response.message_item(final=False)
-        )
-        where = {"item_id": message_id, "output_index": 1, "content_index": 0}
-        yield event("response.content_part.added", **where, part=response.text_part(""))
-        text_delta = per_token(
-            "response.output_text.delta", **where, delta=sse.slot(1), logprobs=[]
-        )
-        for piece in response.turn.reply:
-            if self.token_delay > 0:
-                await asyncio.sleep(self.token_delay)
-            yield text_delta(sequence, piece)
-            sequence += 1
-        text = response.turn.text
-        yield event("response.output_text.done", **where, text=text, logprobs=[])
-        yield event("response.content_part.done", **where, part=response.text_part(text))
-        yield event(
-            "response.output_item.done", output_index=1, item=response.message_item(final=True)
-        )
-        final = response.body(final=True)
-        kind = "response.incomplete" if response.turn.truncated else "response.completed"
-        yield event(kind, response=final)
+            final = response.body(final=True)
+            kind = "response.incomplete" if response.turn.truncated else "response.completed"
+            yield event(kind, response=final)
+        except Exception:
+            logger.exception("stream failed midway")
+            yield responses_stream_error(sequence)
 
 
 class ChatCompletion:
