@@ -198,6 +198,39 @@ def test_any_chat_answer_carries_the_bytes_the_core_would_encode(
     assert result.body == json_response(200, result.data).body
 
 
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        *RESPONSES_INPUTS.values(),
+        {"input": "hi", "temperature": 0.25, "top_p": 0.5, "reasoning": {"effort": "high"}},
+        {"input": "hi", "text": {"verbosity": "low"}, "tool_choice": "none", "tools": []},
+    ],
+)
+def test_a_responses_stream_starts_with_the_response_object_in_progress(
+    inputs: dict[str, Any],
+) -> None:
+    # Its text comes from a template (local_model._STARTED_RESPONSE), the rest from `body`.
+    chunks = stream_chunks(PRO.binding_id, {**inputs, "stream": True})
+    response = LocalModel(clock=lambda: 1_795_000_000.0)._responses(inputs)
+    assert isinstance(response, JsonResult)
+    for chunk, kind in zip(chunks, ("response.created", "response.in_progress"), strict=False):
+        [event] = sse.Decoder().decode(chunk)
+        assert event.event == kind
+        started = event.json()["response"]
+        final = response.data
+        # The finished object differs only where a finished response must.
+        differing = {key for key in final if final[key] != started[key]}
+        assert differing <= {"completed_at", "incomplete_details", "output", "status", "usage"}
+        assert started["status"] == "in_progress"
+        assert started["output"] == []
+        assert started["usage"] is None
+        assert started["temperature"] == inputs.get("temperature", 1)
+        assert started["top_p"] == inputs.get("top_p", 0.98)
+        assert started["instructions"] == inputs.get("instructions")
+        assert started["reasoning"]["effort"] == inputs.get("reasoning", {}).get("effort", "medium")
+        assert started["tool_choice"] == inputs.get("tool_choice", "auto")
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
 def test_tokens_split_any_text_as_the_token_pattern_does(text: str) -> None:

@@ -387,9 +387,10 @@ class LocalModel:
             return sse.Template(payload, event=kind)
 
         try:
-            started = response.body(final=False)
-            yield event("response.created", response=started)
-            yield event("response.in_progress", response=started)
+            started = response.started()
+            for template in _STARTED_EVENTS:
+                yield template(sequence, started)
+                sequence += 1
             reasoning = response.reasoning_item()
             yield event("response.output_item.added", output_index=0, item=reasoning)
             yield event("response.output_item.done", output_index=0, item=reasoning)
@@ -667,55 +668,107 @@ class ResponseObject:
 
     def body(self, final: bool) -> dict[str, Any]:
         """Return the response object, in progress or finished."""
-        inputs = self.inputs
-        text = inputs.get("text") or {}
         truncated = final and self.turn.truncated
         status = ("incomplete" if truncated else "completed") if final else "in_progress"
-        return {
-            "background": False,
-            "billing": {"payer": "developer"},
-            "completed_at": self.created if final and not truncated else None,
-            "created_at": self.created,
-            "error": None,
-            "frequency_penalty": 0,
-            "gatewayMetadata": {"keySource": "Local"},
-            "id": self.id,
-            "incomplete_details": {"reason": "max_output_tokens"} if truncated else None,
-            "instructions": inputs.get("instructions"),
-            "max_output_tokens": inputs.get("max_output_tokens"),
-            "max_tool_calls": None,
-            "metadata": {},
-            "model": PRO_SNAPSHOT,
-            "moderation": None,
-            "object": "response",
-            "output": (
-                [
-                    self.reasoning_item(),
-                    self.message_item(True) if self.turn.call is None else self.call_item(True),
-                ]
-                if final
-                else []
-            ),
-            "parallel_tool_calls": True,
-            "presence_penalty": 0,
-            "previous_response_id": None,
-            "prompt_cache_key": None,
-            "prompt_cache_retention": "in_memory",
-            "reasoning": {"effort": self.effort, "summary": None},
-            "safety_identifier": None,
-            "service_tier": "default",
-            "status": status,
-            "store": False,
-            "temperature": inputs.get("temperature", 1),
-            "text": {
-                "format": text.get("format") or {"type": "text"},
-                "verbosity": text.get("verbosity") or "medium",
-            },
-            "tool_choice": inputs.get("tool_choice", "auto"),
-            "tools": inputs.get("tools", []),
-            "top_logprobs": 0,
-            "top_p": inputs.get("top_p", 0.98),
-            "truncation": "disabled",
-            "usage": self.usage() if final else None,
-            "user": None,
-        }
+        output = []
+        if final:
+            item = self.message_item(True) if self.turn.call is None else self.call_item(True)
+            output = [self.reasoning_item(), item]
+        return _response_object(
+            self.created,
+            self.id,
+            *self._echoed(),
+            completed_at=self.created if final and not truncated else None,
+            incomplete_details={"reason": "max_output_tokens"} if truncated else None,
+            output=output,
+            status=status,
+            usage=self.usage() if final else None,
+        )
+
+    def started(self) -> jsonio.RawJson:
+        """Return the in-progress response object as JSON text, from its template."""
+        return jsonio.RawJson(_STARTED_RESPONSE(self.created, self.id, *self._echoed()))
+
+    def _echoed(self) -> tuple[Any, ...]:
+        # What the object repeats of the request, in the order the object holds it.
+        inputs = self.inputs
+        text = inputs.get("text") or {}
+        return (
+            inputs.get("instructions"),
+            inputs.get("max_output_tokens"),
+            self.effort,
+            inputs.get("temperature", 1),
+            text.get("format") or {"type": "text"},
+            text.get("verbosity") or "medium",
+            inputs.get("tool_choice", "auto"),
+            inputs.get("tools", []),
+            inputs.get("top_p", 0.98),
+        )
+
+
+def _response_object(
+    created: Any,
+    ident: Any,
+    instructions: Any,
+    max_output_tokens: Any,
+    effort: Any,
+    temperature: Any,
+    text_format: Any,
+    verbosity: Any,
+    tool_choice: Any,
+    tools: Any,
+    top_p: Any,
+    *,
+    completed_at: int | None = None,
+    incomplete_details: dict[str, Any] | None = None,
+    output: list[dict[str, Any]] | None = None,
+    status: str = "in_progress",
+    usage: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "background": False,
+        "billing": {"payer": "developer"},
+        "completed_at": completed_at,
+        "created_at": created,
+        "error": None,
+        "frequency_penalty": 0,
+        "gatewayMetadata": {"keySource": "Local"},
+        "id": ident,
+        "incomplete_details": incomplete_details,
+        "instructions": instructions,
+        "max_output_tokens": max_output_tokens,
+        "max_tool_calls": None,
+        "metadata": {},
+        "model": PRO_SNAPSHOT,
+        "moderation": None,
+        "object": "response",
+        "output": output or [],
+        "parallel_tool_calls": True,
+        "presence_penalty": 0,
+        "previous_response_id": None,
+        "prompt_cache_key": None,
+        "prompt_cache_retention": "in_memory",
+        "reasoning": {"effort": effort, "summary": None},
+        "safety_identifier": None,
+        "service_tier": "default",
+        "status": status,
+        "store": False,
+        "temperature": temperature,
+        "text": {"format": text_format, "verbosity": verbosity},
+        "tool_choice": tool_choice,
+        "tools": tools,
+        "top_logprobs": 0,
+        "top_p": top_p,
+        "truncation": "disabled",
+        "usage": usage,
+        "user": None,
+    }
+
+
+# A stream's first two events carry the response in progress: encoded once, with its id,
+# its time and what it echoes of the request spliced in.
+_STARTED_RESPONSE = jsonio.Template(_response_object(*map(jsonio.slot, range(11))))
+_STARTED_EVENTS = [
+    sse.Template({"type": kind, "sequence_number": sse.slot(0), "response": sse.slot(1)}, kind)
+    for kind in ("response.created", "response.in_progress")
+]

@@ -147,6 +147,12 @@ class Template:
         return self._format % tuple(map(_value, values))
 
 
+class RawJson(str):
+    """JSON text that a Template splices in as it is, rather than as a string."""
+
+    __slots__ = ()
+
+
 def _value(value: Any) -> str:
     # What the C encoder does for these two types (json/encoder.py, _json.c), minus its setup.
     kind = type(value)
@@ -154,4 +160,6 @@ def _value(value: Any) -> str:
         return encode_basestring(value)
     if kind is int:
         return int.__repr__(value)
+    if kind is RawJson:
+        return str(value)
     return encode(value)
