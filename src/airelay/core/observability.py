@@ -50,6 +50,8 @@ class RequestLog:
         # them in that order, and later assignments keep a key's place).
         record: dict[str, Any] = {"event": "request"}
         record.update({name: value for name, value in vars(self).items() if value is not None})
+        # Rounded here, when the line is written, not on the request's path.
+        record["duration_ms"] = round(self.duration_ms, 1)
         return _encode(record)
 
 

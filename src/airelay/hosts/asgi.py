@@ -38,7 +38,7 @@ class AsgiApp:
             method=scope["method"].upper(),
             path=scope["path"],
             headers=Headers(
-                (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
+                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
             ),
             query=scope.get("query_string", b"").decode("latin-1"),
             client=(scope.get("client") or (None,))[0],
