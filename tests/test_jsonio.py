@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from airelay.cli import build_app
 from airelay.core import jsonio
@@ -149,3 +151,25 @@ def test_syntax_errors_say_where() -> None:
 
 def test_a_number_too_long_to_read_is_a_json_error_not_a_crash() -> None:
     assert "number too long" in reason_of("1" * 5000).reason
+
+
+@given(
+    value=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=5), children, max_size=3)
+        ),
+        max_leaves=8,
+    )
+)
+def test_the_compact_encoder_writes_what_json_dumps_writes(value: Any) -> None:
+    # Built once over the C encoder (jsonio.compact_encoder), without json.dumps's setup.
+    assert jsonio.encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@given(inner=st.dictionaries(st.text(max_size=5), st.integers() | st.text(), max_size=3))
+def test_a_template_splices_raw_json_as_it_is_and_values_as_json(inner: dict[str, Any]) -> None:
+    template = jsonio.Template({"a": jsonio.slot(0), "b": jsonio.slot(1)}, "<", ">")
+    raw = jsonio.RawJson(jsonio.encode(inner))
+    assert template(raw, "x%s\n") == "<" + jsonio.encode({"a": inner, "b": "x%s\n"}) + ">"

@@ -139,12 +139,7 @@ class Template:
         """Return `before + encode(data) + after` with each `slot(i)` replaced by `values[i]`."""
         # A JSON container's encoding is its members' encodings joined, so splicing each
         # value's own encoding into the rest gives exactly the text `encode` would.
-        # One and two values are what streams fill in per token: spelled out, they cost half.
-        if len(values) == 1:
-            return self._format % _value(values[0])
-        if len(values) == 2:
-            return self._format % (_value(values[0]), _value(values[1]))
-        return self._format % tuple(map(_value, values))
+        return self._format % tuple(map(encode_value, values))
 
 
 class RawJson(str):
@@ -153,7 +148,8 @@ class RawJson(str):
     __slots__ = ()
 
 
-def _value(value: Any) -> str:
+def encode_value(value: Any) -> str:
+    """Serialise one value as a Template splices it in."""
     # What the C encoder does for these two types (json/encoder.py, _json.c), minus its setup.
     kind = type(value)
     if kind is str:
