@@ -63,6 +63,15 @@ def test_a_filled_chat_chunk_is_byte_for_byte_the_encoded_chunk(text: str) -> No
     assert CHUNK(text) == encode(data)
 
 
+@settings(max_examples=300, deadline=None)
+@given(number=st.integers(min_value=0), text=st.text(alphabet=st.characters(codec="utf-8")))
+def test_the_per_token_fills_give_the_encoded_events(number: int, text: str) -> None:
+    # Template.text and Template.numbered_text: the local model's fills for each token.
+    assert CHUNK.text(text) == CHUNK(text)
+    expected = encode(delta_event(number, text), event="response.output_text.delta")
+    assert TEMPLATE.numbered_text(number, text) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [

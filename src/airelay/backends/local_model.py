@@ -302,7 +302,7 @@ class LocalModel:
                 for piece in completion.turn.reply:
                     if self.token_delay > 0:
                         await asyncio.sleep(self.token_delay)
-                    yield token_chunk(piece)
+                    yield token_chunk.text(piece)
                 yield sse.encode(
                     completion.chunk({}, completion.finish_reason(), include_usage, index)
                 )
@@ -408,7 +408,7 @@ class LocalModel:
                 for piece in response.turn.reply:
                     if self.token_delay > 0:
                         await asyncio.sleep(self.token_delay)
-                    yield arguments_delta(sequence, piece)
+                    yield arguments_delta.numbered_text(sequence, piece)
                     sequence += 1
                 arguments = response.turn.text
                 yield event(
@@ -432,7 +432,7 @@ class LocalModel:
             for piece in response.turn.reply:
                 if self.token_delay > 0:
                     await asyncio.sleep(self.token_delay)
-                yield text_delta(sequence, piece)
+                yield text_delta.numbered_text(sequence, piece)
                 sequence += 1
             text = response.turn.text
             yield event("response.output_text.done", **where, text=text, logprobs=[])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from airelay.core import jsonio
@@ -49,6 +50,16 @@ class Template(jsonio.Template):
             pair = (jsonio.encode_value(values[0]), jsonio.encode_value(values[1]))
             return (self._format % pair).encode()
         return (self._format % tuple(map(jsonio.encode_value, values))).encode()
+
+    # The fills a stream makes per token, with the types known: half the cost of `__call__`.
+    def text(self, text: str) -> bytes:
+        """Return the event of a one-slot template with `text` in its slot."""
+        return (self._format % encode_basestring(text)).encode()
+
+    def numbered_text(self, number: int, text: str) -> bytes:
+        """Return the event of a two-slot template with integer `number` and then `text`."""
+        # %s writes an int as JSON does (`int.__repr__`).
+        return (self._format % (number, encode_basestring(text))).encode()
 
 
 @dataclass(frozen=True)
