@@ -276,7 +276,7 @@ class LocalModel:
             call = completion.call
             for index in range(completion.n):
                 if call is None:
-                    first: dict[str, Any] = {"role": "assistant", "content": "", "refusal": None}
+                    yield _FIRST_TEXT_CHUNK[include_usage](completion.id, completion.created, index)
                 else:
                     first = {
                         "role": "assistant",
@@ -291,7 +291,7 @@ class LocalModel:
                             }
                         ],
                     }
-                yield sse.encode(completion.chunk(first, None, include_usage, index))
+                    yield sse.encode(completion.chunk(first, None, include_usage, index))
                 # Each token's chunk is this one with the token in the slot, encoded once.
                 delta: dict[str, Any] = (
                     {"content": sse.slot(0)}
@@ -535,11 +535,7 @@ class ChatCompletion:
         self, delta: dict[str, Any], finish_reason: str | None, include_usage: bool, index: int = 0
     ) -> dict[str, Any]:
         """Return one chat.completion.chunk."""
-        choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
-        body = {**self.envelope("chat.completion.chunk"), "choices": [choice]}
-        if include_usage:
-            body["usage"] = None
-        return body
+        return _chat_chunk(self.id, self.created, delta, finish_reason, include_usage, index)
 
 
 def _chat_envelope(ident: Any, kind: str, created: Any) -> dict[str, Any]:
@@ -551,6 +547,21 @@ def _chat_envelope(ident: Any, kind: str, created: Any) -> dict[str, Any]:
         "service_tier": "default",
         "system_fingerprint": None,
     }
+
+
+def _chat_chunk(
+    ident: Any,
+    created: Any,
+    delta: dict[str, Any],
+    finish_reason: str | None,
+    include_usage: bool,
+    index: Any = 0,
+) -> dict[str, Any]:
+    choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+    body = {**_chat_envelope(ident, "chat.completion.chunk", created), "choices": [choice]}
+    if include_usage:
+        body["usage"] = None
+    return body
 
 
 def _chat_object(
@@ -583,6 +594,20 @@ def _chat_usage(prompt: Any, completion: Any, total: Any) -> dict[str, Any]:
     }
 
 
+# A text stream's first chunk, per `include_usage`: id, created and the choice's index spliced in.
+_FIRST_TEXT_CHUNK = {
+    usage: sse.Template(
+        _chat_chunk(
+            sse.slot(0),
+            sse.slot(1),
+            {"role": "assistant", "content": "", "refusal": None},
+            None,
+            usage,
+            sse.slot(2),
+        )
+    )
+    for usage in (False, True)
+}
 # The usual answer, encoded once: id, created, text, finish reason and the three token counts
 # are spliced in; `ChatCompletion.answer` builds the same object from the same parts.
 _TEXT_ANSWER = jsonio.Template(

@@ -157,5 +157,5 @@ def encode_value(value: Any) -> str:
     if kind is int:
         return int.__repr__(value)
     if kind is RawJson:
-        return str(value)
+        return value  # type: ignore[no-any-return]
     return encode(value)
