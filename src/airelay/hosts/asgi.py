@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 from airelay.core.errors import RelayError
-from airelay.core.types import BodyError, Handler, Headers, Platform, Request, Response
+from airelay.core.types import BodyError, BodyReader, Handler, Headers, Platform, Request, Response
 
 logger = logging.getLogger("airelay")
 Scope = MutableMapping[str, Any]
@@ -59,11 +59,11 @@ class _BodyReader:
         self._receive = receive
         self._deadline = deadline
         self.disconnected = False
+        # No deadline (another protocol, or the whole body came with the headers): no timer.
+        self.read: BodyReader = self._read if deadline is None else self._read_by_deadline
 
-    async def read(self, limit: int) -> bytes:
-        if self._deadline is None:
-            # No deadline (another protocol, or the whole body came with the headers).
-            return await self._read(limit)
+    async def _read_by_deadline(self, limit: int) -> bytes:
+        assert self._deadline is not None
         try:
             async with asyncio.timeout_at(self._deadline):
                 return await self._read(limit)
@@ -112,7 +112,8 @@ async def _send_response(
             headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else response.body})
-        await _close(response.stream)
+        if response.stream is not None:
+            await _close(response.stream)
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     stream: AsyncIterator[bytes] = response.stream  # type: ignore[assignment]
