@@ -448,8 +448,9 @@ def glue(runtime: str | None, requests: int) -> dict[str, Any] | str:
     return figures
 
 
-def worker_estimate(args: argparse.Namespace) -> None:
+def worker_estimate(args: argparse.Namespace) -> dict[str, float]:
     """Print the core's CPython CPU per route and the Worker estimate per Pyodide runtime."""
+    chat_ms: dict[str, float] = {}
     core = {s.name: core_cpu(s, 5, args.core_requests) for s in SCENARIOS}
     print("\nWorker CPU estimate (core: in process, canned backend, CPython; glue: Pyodide)")
     for name, micros in core.items():
@@ -478,11 +479,51 @@ def worker_estimate(args: argparse.Namespace) -> None:
             print(f"    glue factor {glue_factor:.1f}")
         for name, micros in core.items():
             estimate = micros * factor + glue_us
+            if name == "chat":
+                chat_ms[str(version)] = estimate / 1000
             line = f"    {name:<22}{estimate / 1000:>6.2f} ms = core x {factor:.1f} + glue"
             if workload:
                 bound = micros * glue_factor + glue_us
                 line += f"   (at most {bound / 1000:.2f} ms = core x {glue_factor:.1f} + glue)"
             print(line)
+    return chat_ms
+
+
+# The issue's targets (issue 11): (stack, scenario, metric, compare, limit).
+TARGETS = (
+    ("h11+asyncio", "chat", "rps", "ratio", ">=", 0.5),
+    ("h11+asyncio", "chat", "p50", "added", "<=", 0.1),
+    ("httptools+uvloop", "chat", "rps", "ratio", ">=", 0.3),
+    *(
+        (stack, scenario.name, metric, compare, "<=", limit)
+        for stack in STACKS
+        for scenario in SCENARIOS
+        if scenario.stream
+        for metric, compare, limit in (("ttfb", "added", 0.1), ("chunk", "ratio", 1.5))
+    ),
+)
+
+
+def print_targets(
+    stacks: dict[str, dict[str, dict[str, Figures]]], worker: dict[str, float]
+) -> None:
+    """Print each of the issue's targets next to this run's figure."""
+    print("\nTargets (issue 11) against this run")
+    for stack, scenario, metric, compare, sense, limit in TARGETS:
+        if stack not in stacks:
+            continue
+        bare, relay = stacks[stack][scenario][metric].medians()
+        figure = relay / bare if compare == "ratio" else relay - bare
+        met = figure >= limit if sense == ">=" else figure <= limit
+        unit = "x" if compare == "ratio" else " ms"
+        what = f"{stack} {scenario} {metric} ({compare})"
+        print(
+            f"  {what:<46}{figure:>7.2f}{unit:<3} {sense} {limit:<4} {'met' if met else 'MISSED'}"
+        )
+    for version, estimate in worker.items():
+        what = f"Worker estimate, chat, Pyodide {version}"
+        shown = f"{estimate:.2f} ms"
+        print(f"  {what:<46}{shown:>10} <= 1    {'met' if estimate <= 1 else 'MISSED'}")
 
 
 def machine_load() -> str:
@@ -509,14 +550,16 @@ def main(argv: list[str] | None = None) -> int:
         print("http_stack: wrk not found (Debian: apt-get install wrk)", file=sys.stderr)
         return 2
     print(f"airelay HTTP stack benchmark: Python {sys.version.split()[0]}; {machine_load()}")
+    stacks: dict[str, dict[str, dict[str, Figures]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for stack in [s for s in args.stacks.split(",") if s and s != "none"]:
             missing = [m for m in stack.split("+") if m in ("httptools", "uvloop")]
             if any(importlib.util.find_spec(m) is None for m in missing):
                 print(f"\n{stack}: n/a (install uvicorn[standard])")
                 continue
-            print_stack(stack, run_stack(stack, args, Path(tmp)))
-    worker_estimate(args)
+            stacks[stack] = run_stack(stack, args, Path(tmp))
+            print_stack(stack, stacks[stack])
+    print_targets(stacks, worker_estimate(args))
     print(f"\nafter: {machine_load()}")
     return 0
 

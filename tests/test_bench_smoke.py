@@ -28,6 +28,9 @@ def test_http_stack_benchmark_prints_every_route_and_the_worker_estimate() -> No
     for line in ("chat stream", "responses stream", "CPU us/chunk", "first byte ms (c=1)"):
         assert line in result.stdout
     assert "core chat" in result.stdout
+    # One verdict line per target the stack run measures: 2 for h11 chat, 2 per stream.
+    verdicts = [line for line in result.stdout.splitlines() if line.endswith(("met", "MISSED"))]
+    assert len(verdicts) == 6, result.stdout
 
 
 @pytest.mark.pyodide
@@ -45,6 +48,8 @@ def test_http_stack_benchmark_estimates_the_worker_on_both_pyodide_runtimes() ->
         assert f"Pyodide {version}: glue" in result.stdout, result.stdout
     estimates = [line for line in result.stdout.splitlines() if "ms = core x" in line]
     assert len(estimates) == len(PYODIDE_RUNTIMES) * 3, result.stdout
+    verdicts = [line for line in result.stdout.splitlines() if "Worker estimate, chat" in line]
+    assert len(verdicts) == len(PYODIDE_RUNTIMES), result.stdout
 
 
 def test_the_glue_benchmark_looks_up_every_variable_the_core_reads() -> None:
