@@ -393,7 +393,7 @@ def core_cpu(scenario: Scenario, rounds: int, n: int) -> float:
     result = canned(scenario, LONG)
     env = {"API_KEYS": KEY, "AI_GATEWAY_ID": "default"}
     # The line is rendered, as the Worker's log (print_line) renders it, and then dropped.
-    platform = Platform(backend=CannedBackend(result), env=env, log=LogRecord.line)
+    platform = Platform(backend=CannedBackend(result), env=env, log=_render)
     body = scenario.body(LONG)
     headers = (
         ("content-type", "application/json"),
@@ -415,6 +415,10 @@ def core_cpu(scenario: Scenario, rounds: int, n: int) -> float:
 
     # The least-disturbed round, as for the glue (bench/glue_pyodide.py).
     return min(asyncio.run(measure()))
+
+
+def _render(record: LogRecord) -> None:
+    record.line()
 
 
 def pyodide_runtimes() -> list[str | None]:

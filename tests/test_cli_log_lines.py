@@ -1,5 +1,4 @@
-"""`airelay dev`'s log writer: every record, in order, rendered and written once the step's
-answers are out."""
+"""`airelay dev`'s log writer: every record, in order, rendered once the step's answers are out."""
 
 from __future__ import annotations
 

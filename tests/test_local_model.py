@@ -491,3 +491,15 @@ def test_a_stream_closed_early_stops_cleanly() -> None:
 )
 def test_tokens_concatenate_back_to_the_text(text: str) -> None:
     assert "".join(tokens(text)) == text
+
+
+def test_ids_stay_what_earlier_versions_gave_the_same_conversation() -> None:
+    # Derived from a digest of the conversation (local_model._seed): recorded ids and fixtures
+    # of earlier versions keep matching.
+    completion = run(LocalModel().run(MINI.binding_id, chat("hi there é"), {}))
+    responses = run(LocalModel().run(PRO.binding_id, {"input": "hi there é"}, {}))
+    assert isinstance(completion, JsonResult)
+    assert isinstance(responses, JsonResult)
+    assert completion.data["id"] == "chatcmpl-local92355c1170b06e6ea50af2d8"
+    assert responses.data["id"] == "resp_localf6b605274bb75d2de250bb4486cdfcf6d62b35de"
+    assert responses.data["output"][1]["id"] == "msg_locale250bb4486cdfcf6d62b35dec05f2586934b6b51"

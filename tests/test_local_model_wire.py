@@ -213,10 +213,12 @@ def test_a_responses_stream_starts_with_the_response_object_in_progress(
     chunks = stream_chunks(PRO.binding_id, {**inputs, "stream": True})
     response = LocalModel(clock=lambda: 1_795_000_000.0)._responses(inputs)
     assert isinstance(response, JsonResult)
-    for chunk, kind in zip(chunks, ("response.created", "response.in_progress"), strict=False):
+    kinds = ("response.created", "response.in_progress")
+    for number, (chunk, kind) in enumerate(zip(chunks, kinds, strict=False)):
         [event] = sse.Decoder().decode(chunk)
-        assert event.event == kind
         started = event.json()["response"]
+        payload = {"type": kind, "sequence_number": number, "response": started}
+        assert chunk == sse.encode(payload, event=kind)
         final = response.data
         # The finished object differs only where a finished response must.
         differing = {key for key in final if final[key] != started[key]}

@@ -93,3 +93,22 @@ def test_the_local_models_responses_stream_ends_its_own_failure_counting_its_eve
     assert events[-2].event == "response.output_item.done"
     assert events[-1].event == "error"
     assert events[-1].json()["sequence_number"] == len(events) - 1
+
+
+def test_an_event_that_fails_to_encode_leaves_no_gap_in_the_sequence_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = ResponseObject.message_item
+
+    def unencodable(self: ResponseObject, final: bool) -> dict[str, Any]:
+        # A set is no JSON value: the encoding of the event that carries it fails.
+        return {"bad": {1, 2}} if final else original(self, final)
+
+    monkeypatch.setattr(ResponseObject, "message_item", unencodable)
+    result = run(LocalModel().run("openai/gpt-5.4-pro", {"input": "hi", "stream": True}, {}))
+    assert isinstance(result, StreamResult)
+    stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
+    events = [event for chunk in run(collect(stream)) for event in sse.Decoder().decode(chunk)]
+    assert events[-1].event == "error"
+    numbers = [event.json()["sequence_number"] for event in events]
+    assert numbers == list(range(len(events)))

@@ -21,10 +21,9 @@ from typing import Any
 
 from airelay.backends.schema_instance import instance
 from airelay.core import jsonio, sse
-from airelay.core.catalog import MINI, PRO
+from airelay.core.catalog import MINI, PRO, ModelInfo
 from airelay.core.endpoints import route_of_model
 from airelay.core.errors import BackendError
-from airelay.core.streams import chat_stream_error, responses_stream_error
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 
 MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
@@ -32,6 +31,8 @@ PRO_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 _OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
 logger = logging.getLogger("airelay")
+# json.dumps's own separators: the seeds, and so every id, stay what they were.
+_seed_text = jsonio.encoder(separators=(", ", ": "))
 _REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 64}
 
 
@@ -68,6 +69,8 @@ def _text_of(content: Any) -> str:
     return ""
 
 
+# Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__, and a
+# turn is made per request.
 @dataclass
 class Turn:
     """What the local model read from a request and what it will answer."""
@@ -188,7 +191,14 @@ def _compose(
 
 def _seed(label: str, texts: list[str]) -> str:
     """Return the hex digest that names this conversation's answer (its ids derive from it)."""
-    return hashlib.sha256(jsonio.dumps([label, texts])).hexdigest()
+    return hashlib.sha256(_seed_text([label, texts]).encode()).hexdigest()
+
+
+def _stream_error(model: ModelInfo, sent: int) -> bytes:
+    """Return the error event that ends `model`'s stream after `sent` events (endpoint table)."""
+    route = route_of_model(model.binding_id)
+    assert route is not None, model.binding_id
+    return route.stream_error(sent)
 
 
 def _answer(plan: Plan, stream: bool, compose: Callable[[], Turn]) -> Callable[[], Turn]:
@@ -267,7 +277,7 @@ class LocalModel:
         if stream:
             include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
             return StreamResult(self._chat_stream(completion, include_usage))
-        return completion.answer()
+        return completion.result()
 
     async def _chat_stream(
         self, completion: ChatCompletion, include_usage: bool
@@ -318,7 +328,7 @@ class LocalModel:
         except Exception:
             # Here rather than in a wrapper generator: a layer less for every chunk.
             logger.exception("stream failed midway")
-            yield chat_stream_error(0)
+            yield _stream_error(MINI, 0)
 
     # --- Responses ---------------------------------------------------------------------------
 
@@ -377,9 +387,10 @@ class LocalModel:
 
         def event(kind: str, **fields: Any) -> bytes:
             nonlocal sequence
-            payload = {"type": kind, "sequence_number": sequence, **fields}
+            encoded = sse.encode({"type": kind, "sequence_number": sequence, **fields}, event=kind)
+            # Counted once encoded: an error event after a failed one takes its number.
             sequence += 1
-            return sse.encode(payload, event=kind)
+            return encoded
 
         def per_token(kind: str, **fields: Any) -> sse.Template:
             # Each token's event is this one with its number and its token (slot 1) filled in.
@@ -445,10 +456,26 @@ class LocalModel:
             yield event(kind, response=final)
         except Exception:
             logger.exception("stream failed midway")
-            yield responses_stream_error(sequence)
+            yield _stream_error(PRO, sequence)
 
 
-class ChatCompletion:
+class _Answered:
+    """An answer whose turn `compose` makes on first use: a stream's first events need none."""
+
+    def __init__(self, compose: Callable[[], Turn]) -> None:
+        self._compose = compose
+        self._turn: Turn | None = None
+
+    @property
+    def turn(self) -> Turn:
+        """Return the turn, composed on first use."""
+        # Not functools.cached_property: on Python 3.11 it takes a lock on every first read.
+        if self._turn is None:
+            self._turn = self._compose()
+        return self._turn
+
+
+class ChatCompletion(_Answered):
     """One chat.completion, in its object and its chunk forms; `answer` composes its turn."""
 
     def __init__(
@@ -464,16 +491,7 @@ class ChatCompletion:
         self.call_id = f"call_local{seed[24:48]}"
         self.call = call
         self.created = int(created)
-        self._answer = answer
-        self._turn: Turn | None = None
-
-    @property
-    def turn(self) -> Turn:
-        """Return the turn, composed on first use."""
-        # Not functools.cached_property: on Python 3.11 it takes a lock on every first read.
-        if self._turn is None:
-            self._turn = self._answer()
-        return self._turn
+        super().__init__(answer)
 
     def finish_reason(self) -> str:
         """Return why generation stopped."""
@@ -490,7 +508,7 @@ class ChatCompletion:
         prompt, completion = self.turn.prompt_tokens, self.turn.count * self.n
         return _chat_usage(prompt, completion, prompt + completion)
 
-    def answer(self) -> JsonResult:
+    def result(self) -> JsonResult:
         """Return the non-streamed chat.completion object, with its bytes."""
         turn = self.turn
         if turn.call is not None or self.n != 1:
@@ -609,7 +627,7 @@ _FIRST_TEXT_CHUNK = {
     for usage in (False, True)
 }
 # The usual answer, encoded once: id, created, text, finish reason and the three token counts
-# are spliced in; `ChatCompletion.answer` builds the same object from the same parts.
+# are spliced in; `ChatCompletion.result` builds the same object from the same parts.
 _TEXT_ANSWER = jsonio.Template(
     _chat_object(
         jsonio.slot(0),
@@ -620,7 +638,7 @@ _TEXT_ANSWER = jsonio.Template(
 )
 
 
-class ResponseObject:
+class ResponseObject(_Answered):
     """One Responses API `response`, shaped like the recorded gpt-5.4-pro examples."""
 
     def __init__(
@@ -641,12 +659,7 @@ class ResponseObject:
         self.message_id = f"msg_local{seed[16:56]}"
         self.call_item_id = f"fc_local{seed[24:64]}"
         self.call_id = f"call_local{seed[32:56]}"
-        self._answer = answer
-
-    @cached_property
-    def turn(self) -> Turn:
-        """Return the turn, composed on first use."""
-        return self._answer()
+        super().__init__(answer)
 
     def call_item(self, final: bool) -> dict[str, Any]:
         """Return the function_call output item, without arguments while in progress."""

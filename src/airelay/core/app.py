@@ -12,7 +12,7 @@ from airelay.core.observability import RequestLog, request_id
 from airelay.core.routing import resolve
 from airelay.core.settings import Settings, load_settings
 from airelay.core.tokens import SCOPE_CLAIM
-from airelay.core.types import Platform, Request, Response
+from airelay.core.types import Platform, RateLimiter, Request, Response
 
 logger = logging.getLogger("airelay")
 
@@ -75,14 +75,17 @@ async def _dispatch(context: Context) -> Response:
             type="permission_error",
             code="token_scope",
         )
-    if endpoint.model_route is not None and context.platform.rate_limiter is not None:
-        await _check_rate(context)
+    limiter = context.platform.rate_limiter
+    # Checked here rather than inside: most hosts run without a limiter, and then no
+    # coroutine is made for it.
+    if endpoint.model_route is not None and limiter is not None:
+        await _check_rate(context, limiter)
     return await endpoint.handler(context)
 
 
-async def _check_rate(context: Context) -> None:
-    limiter, caller = context.platform.rate_limiter, context.caller
-    if limiter is None or caller is None:
+async def _check_rate(context: Context, limiter: RateLimiter) -> None:
+    caller = context.caller
+    if caller is None:
         return
     if not await limiter.limit(caller.rate_key):
         period = context.settings.rate_limit_period

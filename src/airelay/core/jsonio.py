@@ -90,20 +90,23 @@ def _finite_float(literal: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
-def compact_encoder(default: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
-    """Return a function serialising data as compact JSON, characters as they are."""
+def encoder(
+    default: Callable[[Any], Any] | None = None, separators: tuple[str, str] = (",", ":")
+) -> Callable[[Any], str]:
+    """Return a function serialising data as JSON, compact unless told, characters as they are."""
     # json.JSONEncoder.encode builds its C encoder anew on every call (json/encoder.py,
     # iterencode), and its circular-reference check costs per container: built once, without
     # the check, since the relay only encodes trees (parsed JSON and its own dicts).
     make = c_make_encoder
+    item, key = separators
     if make is None:  # a Python without the _json accelerator
-        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default).encode
-    chunks = make(None, default, encode_basestring, None, ":", ",", False, False, True)
+        return json.JSONEncoder(ensure_ascii=False, separators=separators, default=default).encode
+    chunks = make(None, default, encode_basestring, None, key, item, False, False, True)
     return lambda data: "".join(chunks(data, 0))
 
 
 # The one form of JSON the relay writes.
-encode: Callable[[Any], str] = compact_encoder()
+encode: Callable[[Any], str] = encoder()
 
 
 def dumps(data: Any) -> bytes:
@@ -119,7 +122,7 @@ def slot(index: int) -> str:
 class Template:
     """Encode JSON values that differ only in some parts: the rest is encoded once, up front."""
 
-    __slots__ = ("_format",)
+    __slots__ = ("pattern",)
 
     def __init__(self, data: Any, before: str = "", after: str = "") -> None:
         whole = f"{before}{encode(data)}{after}"
@@ -133,13 +136,14 @@ class Template:
             at = text.find(marker)
             text = text.replace(marker, "%s")
             index += 1
-        self._format = text
+        # The whole text as a %-format, one %s per slot.
+        self.pattern = text
 
     def __call__(self, *values: Any) -> str:
         """Return `before + encode(data) + after` with each `slot(i)` replaced by `values[i]`."""
         # A JSON container's encoding is its members' encodings joined, so splicing each
         # value's own encoding into the rest gives exactly the text `encode` would.
-        return self._format % tuple(map(encode_value, values))
+        return self.pattern % tuple(map(encode_value, values))
 
 
 class RawJson(str):
@@ -150,7 +154,8 @@ class RawJson(str):
 
 def encode_value(value: Any) -> str:
     """Serialise one value as a Template splices it in."""
-    # What the C encoder does for these two types (json/encoder.py, _json.c), minus its setup.
+    # What the C encoder does for strings and integers (json/encoder.py, _json.c), minus its
+    # setup; RawJson is JSON already.
     kind = type(value)
     if kind is str:
         return encode_basestring(value)

@@ -56,4 +56,4 @@ class RequestLog:
 
 
 # str() for what JSON lacks: a prompt logged as sent is JSON already, so only in theory.
-_encode = jsonio.compact_encoder(default=str)
+_encode = jsonio.encoder(default=str)

@@ -30,18 +30,18 @@ def encode(data: Any, event: str | None = None) -> bytes:
 slot = jsonio.slot
 
 
-class Template(jsonio.Template):
+class Template:
     """Encode events that differ only in some values: the rest is encoded once, up front."""
 
-    __slots__ = ()
+    __slots__ = ("_format",)
 
     def __init__(self, data: dict[str, Any], event: str | None = None) -> None:
         # Compact JSON has no raw line break (strings escape them): one `data:` line, as
         # `encode` writes it.
         head = f"event: {event}\n" if event else ""
-        super().__init__(data, before=f"{head}data: ", after="\n\n")
+        self._format = jsonio.Template(data, before=f"{head}data: ", after="\n\n").pattern
 
-    def __call__(self, *values: Any) -> bytes:  # type: ignore[override]
+    def __call__(self, *values: Any) -> bytes:
         """Return `encode(data, event)` with each `slot(i)` in `data` replaced by `values[i]`."""
         # Called once per streamed token: spelled out rather than through super().
         if len(values) == 1:

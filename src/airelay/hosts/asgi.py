@@ -42,7 +42,7 @@ class AsgiApp:
             ),
             query=scope.get("query_string", b"").decode("latin-1"),
             client=(scope.get("client") or (None,))[0],
-            reader=body.read,
+            reader=body.reader(),
         )
         response = await self._handle(request, self._platform())
         if body.disconnected:
@@ -59,8 +59,11 @@ class _BodyReader:
         self._receive = receive
         self._deadline = deadline
         self.disconnected = False
+
+    def reader(self) -> BodyReader:
+        """Return the read the core calls."""
         # No deadline (another protocol, or the whole body came with the headers): no timer.
-        self.read: BodyReader = self._read if deadline is None else self._read_by_deadline
+        return self._read if self._deadline is None else self._read_by_deadline
 
     async def _read_by_deadline(self, limit: int) -> bytes:
         assert self._deadline is not None
