@@ -12,7 +12,7 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import js
@@ -55,6 +55,7 @@ class _JsFunctions(NamedTuple):
     is_array: Any
     prototype_of: Any
     object_prototype: Any
+    reflect_apply: Any
 
 
 @functools.cache
@@ -72,6 +73,7 @@ def _js() -> _JsFunctions:
         js.Array.isArray,
         js.Object.getPrototypeOf,
         js.Object.prototype,
+        js.Reflect.apply,
     )
 
 
@@ -88,9 +90,24 @@ async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
     return to_workers_response(await handle(await to_core_request(request), platform))
 
 
+def is_js(value: Any) -> bool:
+    """Tell whether `value` is a JsProxy (a JS object seen from Python)."""
+    return _is_js_type(type(value))
+
+
+@functools.cache
+def _is_js_type(cls: type) -> bool:
+    # `isinstance(x, JsProxy)` runs Python code on every call: JsProxy's metaclass answers it
+    # from the type's `_js_type_flags` (pyodide _pyodide/_core_docs.py,
+    # _JsProxyMetaClass.__subclasscheck__). Pyodide makes one JsProxy subclass per set of
+    # flags and reuses it (src/core/jsproxy.c, JsProxy_get_subtype caches them), so the answer
+    # per type is asked once.
+    return issubclass(cls, JsProxy)
+
+
 def unwrap(obj: Any) -> Any:
     """Return the raw JS object behind a workers-runtime-sdk wrapper (Request, env, binding)."""
-    if isinstance(obj, JsProxy):
+    if is_js(obj):
         return obj
     # Read _EnvWrapper's and _BindingWrapper's own fields: a missing name would go through
     # their __getattr__ to JS, where an RPC stub answers any name with another stub.
@@ -102,11 +119,31 @@ def unwrap(obj: Any) -> Any:
     return obj if inner is None else inner
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    # json.dumps with any option set builds a JSONEncoder, and JSONEncoder.encode its C encoder,
+    # on every call (CPython Lib/json/__init__.py dumps, Lib/json/encoder.py iterencode): the C
+    # encoder is built once here. No circular-reference check (markers None): the glue encodes
+    # trees only, parsed JSON and its own dicts. NaN and infinities raise ValueError, as JSON
+    # has no such numbers.
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the _json accelerator
+        return json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode_json = _json_encoder()
+
+
 def json_to_js(value: Any) -> Any:
     """Hand JSON data to JS exactly as JSON: nulls kept, big integers as JS numbers."""
     # A caller's body must reach the binding as sent: to_js would need None dropped (it makes
     # `undefined`) and turns integers past 2**53 into BigInts, which JSON.stringify refuses.
-    return _js().json_parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
+    return _js().json_parse(_encode_json(value))
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -231,6 +268,9 @@ class EnvVars(Mapping[str, str]):
                 text = _var_text(value)
                 if text is not None:
                     self._vars[str(key)] = text
+            # From here on, `get` is the dict's own: the core looks up every variable name per
+            # request (core/settings.py load_settings keys its cache on them all).
+            self.get = self._vars.get  # type: ignore[method-assign]
         return self._vars
 
     def __getitem__(self, name: str) -> str:
@@ -257,7 +297,7 @@ def _var_text(value: Any) -> str | None:
     if isinstance(value, bool | int | float):
         return json.dumps(value)
     functions = _js()
-    if isinstance(value, JsProxy) and (
+    if is_js(value) and (
         functions.is_array(value) or functions.prototype_of(value) == functions.object_prototype
     ):
         return str(js.JSON.stringify(value))
@@ -286,9 +326,11 @@ class AiBinding:
         # Options go as given, nulls included: AI Gateway's metadata allows null values, and
         # the relay leaves unset options out rather than nulling them (core/gateway.py).
         # Inputs and options cross as one JSON text: one parse instead of two.
-        args = json_to_js([inputs, {**options, "returnRawResponse": True}])
+        # Model, inputs and options cross as one JSON array, handed to `run` as its arguments
+        # by Reflect.apply: one parse, no crossing per argument.
+        args = json_to_js([model, inputs, {**options, "returnRawResponse": True}])
         try:
-            raw = await self._ai.run(model, args[0], args[1])
+            raw = await _js().reflect_apply(self._ai.run, self._ai, args)
         except JsException as exc:
             raise binding_error(exc) from exc
         return await read_raw_response(raw)
@@ -400,7 +442,7 @@ def json_answer(text: str) -> dict[str, Any]:
 
 def is_response(value: Any) -> bool:
     """Tell whether `value` is a JS Response."""
-    return isinstance(value, JsProxy) and bool(_js().is_response(value))
+    return is_js(value) and bool(_js().is_response(value))
 
 
 def _header(get: Any, name: str) -> str | None:
