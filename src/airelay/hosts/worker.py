@@ -92,7 +92,8 @@ async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
 
 def is_js(value: Any) -> bool:
     """Tell whether `value` is a JsProxy (a JS object seen from Python)."""
-    return _is_js_type(type(value))
+    cls: type = type(value)
+    return _is_js_type(cls)
 
 
 @functools.cache
@@ -132,7 +133,8 @@ def _json_encoder() -> Callable[[Any], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # a Python without the _json accelerator
         return json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+    escape = json.encoder.encode_basestring  # characters as they are (ensure_ascii=False)
+    chunks = make(None, _not_json, escape, None, ":", ",", False, False, False)
     return lambda value: "".join(chunks(value, 0))
 
 
@@ -270,7 +272,7 @@ class EnvVars(Mapping[str, str]):
                     self._vars[str(key)] = text
             # From here on, `get` is the dict's own: the core looks up every variable name per
             # request (core/settings.py load_settings keys its cache on them all).
-            self.get = self._vars.get  # type: ignore[method-assign]
+            self.get = self._vars.get  # type: ignore[method-assign, assignment]
         return self._vars
 
     def __getitem__(self, name: str) -> str:
