@@ -270,18 +270,18 @@ class EnvVars(Mapping[str, str]):
                 text = _var_text(value)
                 if text is not None:
                     self._vars[str(key)] = text
-            # From here on, `get` is the dict's own: the core looks up every variable name per
-            # request (core/settings.py load_settings keys its cache on them all).
-            self.get = self._vars.get  # type: ignore[method-assign, assignment]
         return self._vars
 
     def __getitem__(self, name: str) -> str:
         return self._read()[name]
 
-    # The core looks up every variable name per request, most of them unset: the dict's own
-    # `get` spares Mapping.get's KeyError per missing name.
-    def get(self, name: str, default: Any = None) -> Any:
-        return self._read().get(name, default)
+    # The core looks up every variable name per request, most of them unset (core/settings.py
+    # load_settings keys its cache on them all, through one `env.get`): the dict's own `get`
+    # spares Mapping.get's KeyError per missing name, and a Python frame per name.
+    @property
+    def get(self) -> Callable[..., Any]:
+        """Return the lookup: the dict's own `get`."""
+        return self._read().get
 
     def __contains__(self, name: object) -> bool:
         return name in self._read()

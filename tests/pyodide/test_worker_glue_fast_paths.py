@@ -1,0 +1,137 @@
+"""Tier 2: the Worker glue's cheaper per-request paths answer as the general ones did.
+
+JsProxy checks answered once per type, the env's `get` as the dict's own, the binding called
+through Reflect.apply with one JSON array, JSON built by a C encoder made once. Each test runs
+in real Pyodide on both runtimes (conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import pytest
+
+from tests.pyodide.runner_client import PyodideRunner
+
+pytestmark = pytest.mark.pyodide
+
+PRELUDE = """
+import json
+import js
+import stand_ins
+from pyodide.ffi import JsProxy
+from airelay.hosts import worker
+"""
+
+
+def run(pyodide: PyodideRunner, code: str) -> Any:
+    """Run `code` after the common imports."""
+    return pyodide.run(PRELUDE + textwrap.dedent(code))
+
+
+def test_js_check_agrees_with_isinstance_for_proxies_and_python_values(
+    pyodide: PyodideRunner,
+) -> None:
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv('{"A": "1"}')
+        values = [
+            env, env.AI, js.JSON, js.Array.of(1), js.Object.new(), js.Uint8Array.new(2),
+            js.Response.new("x"), js.JSON.parse, js.Promise.resolve(1),
+            "text", 3, None, {}, [], b"", worker.unwrap,
+        ]
+        # Twice: the second round is answered from the per-type cache.
+        [[worker.is_js(v) == isinstance(v, JsProxy) for v in values] for _ in range(2)]
+        """,
+    )
+    assert got == [[True] * 16] * 2
+
+
+def test_env_get_taken_before_the_first_read_sees_every_variable(
+    pyodide: PyodideRunner,
+) -> None:
+    # The core binds `env.get` once and maps it over every name (core/settings.py).
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv('{"AI_GATEWAY_ID": "gw", "COUNT": 3, "EMPTY": ""}')
+        variables = worker.EnvVars(env)
+        get = variables.get
+        [
+            list(map(get, ["AI_GATEWAY_ID", "COUNT", "EMPTY", "MISSING", "AI"])),
+            get("MISSING", "default"),
+            variables.get("COUNT"),
+            "AI" in variables,
+        ]
+        """,
+    )
+    assert got == [["gw", "3", "", None, None], "default", "3", False]
+
+
+def test_env_is_read_once_per_request_object(pyodide: PyodideRunner) -> None:
+    # A fresh EnvVars (one per request) sees the env as it is now; one EnvVars keeps its read.
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv('{"API_KEYS": "old"}')
+        first = worker.EnvVars(env)
+        before = first.get("API_KEYS")
+        env.API_KEYS = "new"
+        [before, first.get("API_KEYS"), worker.EnvVars(env).get("API_KEYS")]
+        """,
+    )
+    assert got == ["old", "old", "new"]
+
+
+def test_json_to_js_keeps_json_exactly_and_refuses_what_json_cannot_hold(
+    pyodide: PyodideRunner,
+) -> None:
+    got = run(
+        pyodide,
+        """
+        value = {"a": None, "b": "ü 世 \\u2028 \\"q\\"", "c": 2**70, "d": [1.5, -0.0, True],
+                 "e": {}, "f": []}
+        text = str(js.JSON.stringify(worker.json_to_js(value)))
+        refused = []
+        for bad in (float("nan"), float("inf"), {1, 2}, object()):
+            try:
+                worker.json_to_js({"x": bad})
+            except (TypeError, ValueError) as exc:
+                refused.append(type(exc).__name__)
+        [text, refused]
+        """,
+    )
+    text, refused = got
+    assert json.loads(text) == {
+        "a": None,
+        "b": 'ü 世 \u2028 "q"',
+        "c": float(2**70),
+        "d": [1.5, -0.0, True],
+        "e": {},
+        "f": [],
+    }
+    assert refused == ["ValueError", "ValueError", "TypeError", "TypeError"]
+
+
+def test_json_encoder_without_the_c_accelerator_writes_the_same_json(
+    pyodide: PyodideRunner,
+) -> None:
+    got = run(
+        pyodide,
+        """
+        import json.encoder
+        value = {"a": None, "b": "ü", "c": [1, 2.5, 2**70], "d": {"e": False}}
+        fast = worker._json_encoder()
+        saved = json.encoder.c_make_encoder
+        json.encoder.c_make_encoder = None
+        try:
+            slow = worker._json_encoder()
+        finally:
+            json.encoder.c_make_encoder = saved
+        [json.loads(fast(value)) == json.loads(slow(value)) == value, "ü" in fast(value)]
+        """,
+    )
+    assert got == [True, True]
