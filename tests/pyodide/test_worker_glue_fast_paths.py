@@ -135,3 +135,88 @@ def test_json_encoder_without_the_c_accelerator_writes_the_same_json(
         """,
     )
     assert got == [True, True]
+
+
+def run_odd(pyodide: PyodideRunner, mode: str) -> Any:
+    """Call AiBinding.run on an OddAi in `mode`; return what came back or what was raised."""
+    return run(
+        pyodide,
+        f"""
+        from airelay.core.errors import BackendError
+        odd = stand_ins.OddAi.new({mode!r})
+        try:
+            result = await worker.AiBinding(odd).run("m", {{"messages": []}}, {{}})
+            outcome = ["result", type(result).__name__, result.data, result.gateway_log_id]
+        except BackendError as error:
+            outcome = ["error", error.status, error.code, error.message, list(error.headers)]
+        outcome + [odd.calls, odd.argc, len(worker._answers)]
+        """,
+    )
+
+
+def test_a_thenable_that_is_no_promise_is_awaited_as_before(pyodide: PyodideRunner) -> None:
+    # Promise.prototype.then takes native promises only: the glue falls back to awaiting.
+    assert run_odd(pyodide, "thenable") == [
+        "result",
+        "JsonResult",
+        {"odd": True},
+        "log-odd",
+        1,
+        3,
+        0,
+    ]
+
+
+def test_an_answer_that_is_no_response_is_a_502(pyodide: PyodideRunner) -> None:
+    got = run_odd(pyodide, "plain")
+    assert got[:3] == ["error", 502, "upstream_malformed"]
+    assert "did not return the upstream response" in got[3]
+    assert got[5:] == [1, 3, 0]
+
+
+def test_a_run_that_throws_at_once_is_a_502(pyodide: PyodideRunner) -> None:
+    got = run_odd(pyodide, "syncThrow")
+    assert got[:3] == ["error", 502, "upstream_error"]
+    assert "TypeError: bad arguments" in got[3]
+    assert got[5:] == [1, 3, 0]
+
+
+def test_a_json_body_that_fails_mid_read_is_a_502_with_the_log_id(
+    pyodide: PyodideRunner,
+) -> None:
+    got = run_odd(pyodide, "brokenBody")
+    assert got[:3] == ["error", 502, "upstream_error"]
+    assert "network connection lost" in got[3]
+    assert ["cf-aig-log-id", "log-odd"] in got[4]
+    assert got[5:] == [1, 3, 0]
+
+
+def test_an_answer_for_a_request_no_longer_waiting_is_not_read(pyodide: PyodideRunner) -> None:
+    # A request cancelled while its call runs leaves no token behind: its answer is dropped.
+    got = run(
+        pyodide,
+        """
+        env = stand_ins.makeEnv()
+        env.AI.answerJson('{"ok": true}', "log-1")
+        raw = await env.AI.run("m", {}, {"returnRawResponse": True})
+        token = next(worker._tokens)
+        [worker._on_answer(token, raw), len(worker._answers), env.AI.lastBodyState]
+        """,
+    )
+    assert got == [None, 0, "open"]
+
+
+def test_concurrent_calls_each_get_their_own_answer(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        import asyncio
+        env = stand_ins.makeEnv()
+        ai = worker.AiBinding(env.AI)
+        for index in range(3):
+            env.AI.answerJson(json.dumps({"n": index}), f"log-{index}")
+        results = await asyncio.gather(*(ai.run("m", {}, {}) for _ in range(3)))
+        [[r.data["n"], r.gateway_log_id] for r in results] + [len(worker._answers)]
+        """,
+    )
+    assert got == [[0, "log-0"], [1, "log-1"], [2, "log-2"], 0]
