@@ -110,61 +110,6 @@ class _Items:
         return [list(item) for item in self._items]
 
 
-class _Function:
-    """A JS function that takes `this`: `run(this, args)` calls it as JS would."""
-
-    def __init__(self, body: Any) -> None:
-        self._body = body
-
-    def run(self, this: Any, args: Any) -> Any:
-        return self._body(this, *args)
-
-    def __call__(self, *args: Any) -> Any:
-        return self.run(None, args)
-
-
-class _Bound(_Function):
-    """What `Function.prototype.bind` makes."""
-
-    def __init__(self, target: Any, this: Any, bound: tuple[Any, ...]) -> None:
-        super().__init__(None)
-        self._target, self._this, self._bound = target, this, bound
-
-    def run(self, this: Any, args: Any) -> Any:
-        return _run(self._target, self._this, (*self._bound, *args))
-
-
-class _Proxy(_Function):
-    """A Python function made callable from JS (create_proxy)."""
-
-    def __init__(self, function: Any, capture_this: bool) -> None:
-        super().__init__(None)
-        self._function, self._capture_this = function, capture_this
-
-    def run(self, this: Any, args: Any) -> Any:
-        return self._function(this, *args) if self._capture_this else self._function(*args)
-
-
-def _run(function: Any, this: Any, args: Any) -> Any:
-    if isinstance(function, _Function):
-        return function.run(this, args)
-    return function(*args)  # a Python callable: a method of a stand-in, `this` already bound
-
-
-async def _then(promise: Any, on_fulfilled: Any = None, *_: Any) -> Any:
-    value = await promise
-    if on_fulfilled is None:
-        return value
-    result = _run(on_fulfilled, None, (value,))
-    return await result if hasattr(result, "__await__") else result
-
-
-def _array_from(items: Any, map_function: Any = None, this: Any = None) -> Any:
-    if map_function is None:
-        return _Items(items)
-    return [_run(map_function, this, (item, index)) for index, item in enumerate(items)]
-
-
 def _stringify(value: Any) -> str | None:
     data = value.data if isinstance(value, JsData) else value
     return None if data is None else json.dumps(data, separators=(",", ":"))
@@ -195,8 +140,7 @@ class JsResponse(JsProxy):
 
 
 JsResponse.prototype = types.SimpleNamespace(  # type: ignore[attr-defined]
-    isPrototypeOf=lambda value: isinstance(value, JsResponse),
-    text=_Function(lambda this, *_: this.text()),
+    isPrototypeOf=lambda value: isinstance(value, JsResponse)
 )
 
 
@@ -210,17 +154,7 @@ class WorkersResponse:
 def install() -> None:
     """Register the stand-ins as `js`, `pyodide`, `pyodide.ffi` and `workers`."""
     js = types.ModuleType("js")
-    js.Array = _ns(  # type: ignore[attr-defined]
-        from_=_array_from, of=lambda *items: list(items), isArray=lambda v: isinstance(v, list)
-    )
-    js.Function = _ns(  # type: ignore[attr-defined]
-        prototype=_ns(
-            call=_Function(lambda this, that, *args: _run(this, that, args)),
-            apply=_Function(lambda this, that, args=(), *_: _run(this, that, tuple(args))),
-            bind=_Function(lambda this, that, *bound: _Bound(this, that, bound)),
-        )
-    )
-    js.Promise = _ns(prototype=_ns(then=_Function(_then)))  # type: ignore[attr-defined]
+    js.Array = _ns(from_=_Items, isArray=lambda v: isinstance(v, list))  # type: ignore[attr-defined]
     js.Headers = Headers  # type: ignore[attr-defined]
     js.Response = JsResponse  # type: ignore[attr-defined]
     # A Python dict stands for a plain JS object, so JSON.parse is json.loads here.
@@ -232,12 +166,11 @@ def install() -> None:
         getPrototypeOf=lambda obj: _OBJECT_PROTOTYPE if isinstance(obj, dict) else None,
         prototype=_OBJECT_PROTOTYPE,
     )
-    js.Reflect = _ns(apply=_run, get=getattr)  # type: ignore[attr-defined]
+    js.Reflect = _ns(apply=lambda function, _this, args: function(*args))  # type: ignore[attr-defined]
     js.ReadableStream = _ns(prototype=_ns(isPrototypeOf=lambda value: False))  # type: ignore[attr-defined]
     pyodide = types.ModuleType("pyodide")
     ffi = types.ModuleType("pyodide.ffi")
     ffi.JsException, ffi.JsProxy, ffi.jsnull, ffi.to_js = JsException, JsProxy, jsnull, to_js  # type: ignore[attr-defined]
-    ffi.create_proxy = lambda function, capture_this=False: _Proxy(function, capture_this)  # type: ignore[attr-defined]
     pyodide.ffi = ffi  # type: ignore[attr-defined]
     workers = types.ModuleType("workers")
     workers.Response = WorkersResponse  # type: ignore[attr-defined]

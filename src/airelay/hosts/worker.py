@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import json
 import logging
 import re
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import js
-from pyodide.ffi import JsException, JsProxy, create_proxy, jsnull, to_js
+from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 
 from airelay.core import jsonio
 from airelay.core.errors import (
@@ -56,33 +55,16 @@ class _JsFunctions(NamedTuple):
     is_array: Any
     prototype_of: Any
     object_prototype: Any
-    array_of: Any
-    apply: Any
-    call: Any
-    bind_call: Any
-    then_call: Any
-    text_call: Any
-    on_answer: Any
+    reflect_apply: Any
 
 
 @functools.cache
 def _js() -> _JsFunctions:
     """Return the JS functions the glue calls per request, looked up once."""
-
     # Each `js.X.y` lookup is a JS crossing, so they are kept; but on first use, not at import:
     # workerd snapshots the module's globals after import, and its serialiser takes only some
     # JS values (cloudflare/workerd src/pyodide/internal/snapshot.ts, getHiwireSerializer).
     # A Response made through a subclass or a Proxy of the class has the same prototype.
-    # Builtins are read with Reflect.get: Pyodide's proxies answer some names (`then` of an
-    # awaitable, for one) with Python methods of their own. `bind_call(f, this, *args)` is
-    # `f.bind(this, *args)`, and `bind_call(call, f)` makes `f` a function of its receiver.
-    def function_method(name: str) -> Any:
-        return js.Reflect.get(js.Function.prototype, name)
-
-    call = function_method("call")
-    bind_call = js.Reflect.apply(
-        function_method("bind"), call, js.Array.of(function_method("bind"))
-    )
     return _JsFunctions(
         js.Array.from_,
         js.JSON.parse,
@@ -91,13 +73,7 @@ def _js() -> _JsFunctions:
         js.Array.isArray,
         js.Object.getPrototypeOf,
         js.Object.prototype,
-        js.Array.of,
-        function_method("apply"),
-        call,
-        bind_call,
-        bind_call(call, js.Reflect.get(js.Promise.prototype, "then")),
-        bind_call(call, js.Reflect.get(js.Response.prototype, "text")),
-        create_proxy(_on_answer, capture_this=True),
+        js.Reflect.apply,
     )
 
 
@@ -351,10 +327,15 @@ class AiBinding:
         # Every call asks for the upstream Response itself (see read_raw_response).
         # Options go as given, nulls included: AI Gateway's metadata allows null values, and
         # the relay leaves unset options out rather than nulling them (core/gateway.py).
-        # Model, inputs and options cross as one JSON text, `[[model, inputs, options]]`: the
-        # inner array is the call's argument list (see _run_and_read).
-        args = json_to_js([[model, inputs, {**options, "returnRawResponse": True}]])
-        return await _run_and_read(self._ai, args)
+        # Inputs and options cross as one JSON text: one parse instead of two.
+        # Model, inputs and options cross as one JSON array, handed to `run` as its arguments
+        # by Reflect.apply: one parse, no crossing per argument.
+        args = json_to_js([model, inputs, {**options, "returnRawResponse": True}])
+        try:
+            raw = await _js().reflect_apply(self._ai.run, self._ai, args)
+        except JsException as exc:
+            raise binding_error(exc) from exc
+        return await read_raw_response(raw)
 
 
 class RateLimitBinding:
@@ -413,139 +394,29 @@ _MAX_ERROR_BODY_BYTES = 16_384  # any error object fits; an HTML error page is c
 _GATEWAY_VALUE = re.compile(r"[\x21-\x7e]{1,128}")
 
 
-class _Upstream(NamedTuple):
-    """What the glue reads of the binding's raw Response before deciding how to go on."""
-
-    raw: Any
-    get: Any  # the Response's headers.get, bound once: each attribute read is a JS crossing
-    status: int
-    log_id: str | None
-    cache_status: str | None
-    content_type: str
-    kind: str  # "error" (not 2xx), "stream", "json", or "other"
-
-
-def _inspect(raw: Any) -> _Upstream:
-    """Read the status and headers of the binding's raw Response; tell how to read its body."""
+async def read_raw_response(raw: Any) -> BackendResult:
+    """Turn the binding's raw upstream Response into a result, or raise the relay's answer."""
     if not is_response(raw):
         raise _malformed("The Workers AI binding did not return the upstream response.")
-    get = raw.headers.get
+    get = raw.headers.get  # bound once: each attribute read is a JS crossing
     status = int(raw.status)
     log_id = _gateway_header(get, "cf-aig-log-id")
     cache_status = _gateway_header(get, "cf-aig-cache-status")
-    content_type = ""
     if not 200 <= status <= 299:
-        kind = "error"
-    else:
-        content_type = _header(get, "content-type") or ""
-        media_type = content_type.split(";")[0].strip().lower()
-        if "text/event-stream" in content_type.lower() and not _is_missing(raw.body):
-            kind = "stream"
-        elif media_type == "application/json" or media_type.endswith("+json"):
-            kind = "json"
-        else:
-            kind = "other"
-    return _Upstream(raw, get, status, log_id, cache_status, content_type, kind)
-
-
-# The requests whose binding call is under way, by token: _on_answer leaves each one's
-# _Upstream here for the request's own coroutine (or the exception that stopped it).
-_WAITING: Any = object()
-_answers: dict[int, Any] = {}
-_tokens = itertools.count()
-
-
-async def _run_and_read(ai: Any, args: Any) -> BackendResult:
-    """Call `ai.run(*args[0])`; when it answers JSON, read the body in the same JS round trip."""
-    # Awaiting a JS promise costs Pyodide a Future, two once-callables and two turns of its
-    # event loop (the task's wakeup and WebLoop._decrement_in_progress; _pyodide/jsproxy.c
-    # wrap_promise, pyodide/webloop.py create_future), and a call that returns a promise makes
-    # that Future at once. So the call, and the `text()` of a JSON answer, are chained on the
-    # JS side with JS builtins only (Workers forbid eval and new Function): `Array.from` maps
-    # the argument list through `run.apply` and keeps the promise in a JS array, which Python
-    # indexes without converting it; `then` hands the Response to _on_answer, which inspects
-    # it and returns the `text()` promise of a JSON answer only: a stream or an error body is
-    # never read there. One awaited promise instead of two.
-    functions = _js()
-    token = next(_tokens)
-    _answers[token] = _WAITING
-    try:
-        try:
-            call = functions.array_from(args, functions.bind_call(functions.apply, ai.run, ai))[0]
-        except JsException as exc:  # `run` threw before it made a promise
-            raise binding_error(exc) from exc
-        # `call.bind(on_answer, token)`: JS calls _on_answer with `this` = token (capture_this)
-        answer = functions.bind_call(functions.call, functions.on_answer, token)
-        try:
-            reply = functions.then_call(call, answer)
-        except JsException as exc:
-            if str(getattr(exc, "name", "")) != "TypeError":
-                raise
-            # `then` takes native promises only: any other thenable is awaited as before.
-            return await read_raw_response(await _awaited(call))
-        try:
-            text = await reply
-        except JsException as exc:
-            upstream = _answers.get(token)
-            if isinstance(upstream, _Upstream):  # the call answered; reading its JSON failed
-                raise _with_log_id(binding_error(exc), upstream.log_id) from exc
-            raise binding_error(exc) from exc
-        upstream = _answers[token]
-    finally:
-        del _answers[token]
-    if isinstance(upstream, BaseException):
-        raise upstream
-    return await _finish(upstream, str(text) if upstream.kind == "json" else None)
-
-
-async def _awaited(call: Any) -> Any:
-    try:
-        return await call
-    except JsException as exc:
-        raise binding_error(exc) from exc
-
-
-def _on_answer(token: int, raw: Any) -> Any:
-    """Take request `token`'s raw Response from JS; return the `text()` promise of JSON."""
-    if _answers.get(token) is not _WAITING:
-        return None  # the request is gone (cancelled): nothing is read for it
-    try:
-        upstream = _inspect(raw)
-    except Exception as exc:  # raised again in the request's own coroutine
-        _answers[token] = exc
-        return None
-    _answers[token] = upstream
-    if upstream.kind != "json":
-        return None
-    functions = _js()
-    return functions.array_from(functions.array_of(raw), functions.text_call)[0]
-
-
-async def read_raw_response(raw: Any) -> BackendResult:
-    """Turn the binding's raw upstream Response into a result, or raise the relay's answer."""
-    upstream = _inspect(raw)
-    text = None
-    if upstream.kind == "json":
-        try:
-            text = str(await raw.text())
-        except JsException as exc:
-            raise _with_log_id(binding_error(exc), upstream.log_id) from exc
-    return await _finish(upstream, text)
-
-
-async def _finish(upstream: _Upstream, text: str | None) -> BackendResult:
-    """Make the result of an inspected Response; `text` is the body of a JSON answer."""
-    raw, log_id, cache_status = upstream.raw, upstream.log_id, upstream.cache_status
-    if upstream.kind == "error":
         body = await _error_text(raw)
-        error = upstream_failure(upstream.status, body, _header(upstream.get, "retry-after"))
+        error = upstream_failure(status, body, _header(get, "retry-after"))
         raise _with_log_id(error, log_id)
-    if upstream.kind == "stream":
+    content_type = _header(get, "content-type") or ""
+    media_type = content_type.split(";")[0].strip().lower()
+    if "text/event-stream" in content_type.lower() and not _is_missing(raw.body):
         # The very stream object goes on: Python never touches a chunk.
         return StreamResult(raw.body, log_id, cache_status)
-    if upstream.kind == "json" and text is not None:
+    if media_type == "application/json" or media_type.endswith("+json"):
         try:
+            text = str(await raw.text())
             data = json_answer(text)
+        except JsException as exc:
+            raise _with_log_id(binding_error(exc), log_id) from exc
         except BackendError as failure:
             raise _with_log_id(failure, log_id) from None
         # The answer goes on as read: the core sends these bytes instead of encoding `data`
@@ -553,9 +424,8 @@ async def _finish(upstream: _Upstream, text: str | None) -> BackendResult:
         # what `text()` decoded (Fetch's UTF-8 decode), which is also what `data` holds.
         return JsonResult(data, log_id, cache_status, body=text.encode())
     await _discard(raw)
-    content_type = upstream.content_type
     error = _malformed(
-        f"The model answered {upstream.status} with content-type {content_type or '(none)'!r}, "
+        f"The model answered {status} with content-type {content_type or '(none)'!r}, "
         "neither JSON nor an event stream."
     )
     raise _with_log_id(error, log_id)
