@@ -196,3 +196,28 @@ def test_concurrent_calls_each_get_their_own_answer(pyodide: PyodideRunner) -> N
         """,
     )
     assert got == [[0, "log-0"], [1, "log-1"], [2, "log-2"]]
+
+
+def test_one_env_object_makes_one_platform_and_another_env_its_own(
+    pyodide: PyodideRunner,
+) -> None:
+    got = run(
+        pyodide,
+        """
+        from workers import _EnvWrapper
+        first = stand_ins.makeEnv('{"AI_GATEWAY_ID": "one"}')
+        second = stand_ins.makeEnv('{"AI_GATEWAY_ID": "two"}', '{"rateLimiter": false}')
+        a = worker.platform_of(first)
+        same = [worker.platform_of(first) is a, worker.platform_of(_EnvWrapper(first)) is a]
+        b = worker.platform_of(second)
+        again = worker.platform_of(first)
+        [
+            same,
+            [p.env.get("AI_GATEWAY_ID") for p in (a, b, again)],
+            [p.rate_limiter is None for p in (a, b, again)],
+            b is not a,
+            again.env.get("AI_GATEWAY_ID"),
+        ]
+        """,
+    )
+    assert got == [[True, True], ["one", "two", "one"], [False, True, False], True, "one"]

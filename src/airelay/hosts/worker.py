@@ -79,7 +79,24 @@ def _js() -> _JsFunctions:
 
 async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
     """Answer one Worker fetch: convert the request, run the core, convert the response."""
+    platform = platform_of(env)
+    return to_workers_response(await handle(await to_core_request(request), platform))
+
+
+# The last env seen and the Platform made of it. Cloudflare passes every request the same env
+# object "as long as the environment has not changed" (Workers docs, Runtime APIs > Handlers >
+# fetch: env "equal by identity"); a changed environment is a new object. So one JS identity
+# test (`==` of two JsProxies is JS `===`: pyodide src/core/jsproxy.c JsProxy_RichCompare)
+# stands for reading every variable and binding again. An env seen for the first time, as each
+# test's fresh one, is read in full.
+_last_platform: list[tuple[Any, Platform]] = []
+
+
+def platform_of(env: Any) -> Platform:
+    """Return the core's Platform for the Worker's `env`, made once per env object."""
     raw_env = unwrap(env)
+    if _last_platform and is_js(raw_env) and _last_platform[0][0] == raw_env:
+        return _last_platform[0][1]
     limiter = getattr(raw_env, "RATE_LIMITER", None)
     platform = Platform(
         backend=AiBinding(getattr(raw_env, "AI", None)),
@@ -87,7 +104,8 @@ async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
         rate_limiter=None if _is_missing(limiter) else RateLimitBinding(limiter),
         token_keys=WorkerTokenKeys(),
     )
-    return to_workers_response(await handle(await to_core_request(request), platform))
+    _last_platform[:] = [(raw_env, platform)]
+    return platform
 
 
 def is_js(value: Any) -> bool:
