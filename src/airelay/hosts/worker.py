@@ -83,12 +83,12 @@ async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
     return to_workers_response(await handle(await to_core_request(request), platform))
 
 
-# The last env seen and the Platform made of it. Cloudflare passes every request the same env
-# object "as long as the environment has not changed" (Workers docs, Runtime APIs > Handlers >
-# fetch: env "equal by identity"); a changed environment is a new object. So one JS identity
-# test (`==` of two JsProxies is JS `===`: pyodide src/core/jsproxy.c JsProxy_RichCompare)
-# stands for reading every variable and binding again. An env seen for the first time, as each
-# test's fresh one, is read in full.
+# The last env seen and the Platform made of it. Cloudflare passes requests the same env
+# object "as long as the environment has not changed", "equal by identity"
+# (developers.cloudflare.com/workers/runtime-apis/handlers/fetch/); a changed one is another.
+# So one JS identity test (`==` of two JsProxies is JS `===`: pyodide src/core/jsproxy.c,
+# JsProxy_RichCompare) stands for reading every variable and binding again. An env seen for
+# the first time, as each test's fresh one, is read in full.
 _last_platform: list[tuple[Any, Platform]] = []
 
 
@@ -279,9 +279,10 @@ class EnvVars(Mapping[str, str]):
         self._vars: dict[str, str] | None = None
 
     def _read(self) -> dict[str, str]:
-        # Read once per request, all entries in one crossing: every lookup on `env` is a call
-        # across the JS boundary. depth=2 converts the array and its [key, value] pairs; the
-        # values stay JS objects unless primitive (Pyodide's to_py `depth`).
+        # Read once (serve keeps one EnvVars per env object: see platform_of), all entries in
+        # one crossing: every lookup on `env` is a call across the JS boundary. depth=2
+        # converts the array and its [key, value] pairs; the values stay JS objects unless
+        # primitive (Pyodide's to_py `depth`).
         if self._vars is None:
             self._vars = {}
             for key, value in _js().object_entries(self._env).to_py(depth=2):
@@ -345,7 +346,6 @@ class AiBinding:
         # Every call asks for the upstream Response itself (see read_raw_response).
         # Options go as given, nulls included: AI Gateway's metadata allows null values, and
         # the relay leaves unset options out rather than nulling them (core/gateway.py).
-        # Inputs and options cross as one JSON text: one parse instead of two.
         # Model, inputs and options cross as one JSON array, handed to `run` as its arguments
         # by Reflect.apply: one parse, no crossing per argument.
         args = json_to_js([model, inputs, {**options, "returnRawResponse": True}])
