@@ -166,6 +166,7 @@ def install() -> None:
         getPrototypeOf=lambda obj: _OBJECT_PROTOTYPE if isinstance(obj, dict) else None,
         prototype=_OBJECT_PROTOTYPE,
     )
+    js.Reflect = _ns(apply=lambda function, _this, args: function(*args))  # type: ignore[attr-defined]
     js.ReadableStream = _ns(prototype=_ns(isPrototypeOf=lambda value: False))  # type: ignore[attr-defined]
     pyodide = types.ModuleType("pyodide")
     ffi = types.ModuleType("pyodide.ffi")

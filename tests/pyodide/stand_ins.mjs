@@ -393,3 +393,35 @@ export function stopSpying() {
 export function constructedBodyIs(index, value) {
   return Object.is(constructed.at(index)?.body, value);
 }
+
+// A binding whose `run` misbehaves in one way, for the glue's less travelled paths:
+// "thenable" answers a JSON Response through a thenable that is not a native promise (as an
+// RPC call's JsRpcPromise is); "plain" resolves to a plain object, not a Response;
+// "syncThrow" throws before making a promise; "brokenBody" answers JSON headers whose body
+// fails mid-read. `calls` counts the calls, `args` keeps the last call's argument count.
+export class OddAi {
+  constructor(mode, logId = "log-odd") {
+    this.mode = mode;
+    this.logId = logId;
+    this.calls = 0;
+    this.argc = null;
+  }
+
+  run(...args) {
+    this.calls += 1;
+    this.argc = args.length;
+    const headers = { "content-type": "application/json", "cf-aig-log-id": this.logId };
+    if (this.mode === "syncThrow") throw new TypeError("bad arguments");
+    if (this.mode === "plain") return Promise.resolve({ response: "not a Response" });
+    if (this.mode === "thenable") {
+      const response = new Response('{"odd": true}', { headers });
+      return { then: (resolve) => resolve(response) };
+    }
+    const body = new ReadableStream({
+      pull(controller) {
+        controller.error(new TypeError("network connection lost"));
+      },
+    });
+    return Promise.resolve(new Response(body, { headers }));
+  }
+}

@@ -12,7 +12,7 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import js
@@ -55,6 +55,7 @@ class _JsFunctions(NamedTuple):
     is_array: Any
     prototype_of: Any
     object_prototype: Any
+    reflect_apply: Any
 
 
 @functools.cache
@@ -72,12 +73,30 @@ def _js() -> _JsFunctions:
         js.Array.isArray,
         js.Object.getPrototypeOf,
         js.Object.prototype,
+        js.Reflect.apply,
     )
 
 
 async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
     """Answer one Worker fetch: convert the request, run the core, convert the response."""
+    platform = platform_of(env)
+    return to_workers_response(await handle(await to_core_request(request), platform))
+
+
+# The last env seen and the Platform made of it. Cloudflare passes requests the same env
+# object "as long as the environment has not changed", "equal by identity"
+# (developers.cloudflare.com/workers/runtime-apis/handlers/fetch/); a changed one is another.
+# So one JS identity test (`==` of two JsProxies is JS `===`: pyodide src/core/jsproxy.c,
+# JsProxy_RichCompare) stands for reading every variable and binding again. An env seen for
+# the first time, as each test's fresh one, is read in full.
+_last_platform: list[tuple[Any, Platform]] = []
+
+
+def platform_of(env: Any) -> Platform:
+    """Return the core's Platform for the Worker's `env`, made once per env object."""
     raw_env = unwrap(env)
+    if _last_platform and is_js(raw_env) and _last_platform[0][0] == raw_env:
+        return _last_platform[0][1]
     limiter = getattr(raw_env, "RATE_LIMITER", None)
     platform = Platform(
         backend=AiBinding(getattr(raw_env, "AI", None)),
@@ -85,12 +104,29 @@ async def serve(request: Any, env: Any, handle: Handler) -> JsProxy:
         rate_limiter=None if _is_missing(limiter) else RateLimitBinding(limiter),
         token_keys=WorkerTokenKeys(),
     )
-    return to_workers_response(await handle(await to_core_request(request), platform))
+    _last_platform[:] = [(raw_env, platform)]
+    return platform
+
+
+def is_js(value: Any) -> bool:
+    """Tell whether `value` is a JsProxy (a JS object seen from Python)."""
+    cls: type = type(value)
+    return _is_js_type(cls)
+
+
+@functools.cache
+def _is_js_type(cls: type) -> bool:
+    # `isinstance(x, JsProxy)` runs Python code on every call: JsProxy's metaclass answers it
+    # from the type's `_js_type_flags` (pyodide _pyodide/_core_docs.py,
+    # _JsProxyMetaClass.__subclasscheck__). Pyodide makes one JsProxy subclass per set of
+    # flags and reuses it (src/core/jsproxy.c, JsProxy_get_subtype caches them), so the answer
+    # per type is asked once.
+    return issubclass(cls, JsProxy)
 
 
 def unwrap(obj: Any) -> Any:
     """Return the raw JS object behind a workers-runtime-sdk wrapper (Request, env, binding)."""
-    if isinstance(obj, JsProxy):
+    if is_js(obj):
         return obj
     # Read _EnvWrapper's and _BindingWrapper's own fields: a missing name would go through
     # their __getattr__ to JS, where an RPC stub answers any name with another stub.
@@ -102,11 +138,32 @@ def unwrap(obj: Any) -> Any:
     return obj if inner is None else inner
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    # json.dumps with any option set builds a JSONEncoder, and JSONEncoder.encode its C encoder,
+    # on every call (CPython Lib/json/__init__.py dumps, Lib/json/encoder.py iterencode): the C
+    # encoder is built once here. No circular-reference check (markers None): the glue encodes
+    # trees only, parsed JSON and its own dicts. NaN and infinities raise ValueError, as JSON
+    # has no such numbers.
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the _json accelerator
+        return json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    escape = json.encoder.encode_basestring  # characters as they are (ensure_ascii=False)
+    chunks = make(None, _not_json, escape, None, ":", ",", False, False, False)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode_json = _json_encoder()
+
+
 def json_to_js(value: Any) -> Any:
     """Hand JSON data to JS exactly as JSON: nulls kept, big integers as JS numbers."""
     # A caller's body must reach the binding as sent: to_js would need None dropped (it makes
     # `undefined`) and turns integers past 2**53 into BigInts, which JSON.stringify refuses.
-    return _js().json_parse(json.dumps(value, ensure_ascii=False, allow_nan=False))
+    return _js().json_parse(_encode_json(value))
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -222,9 +279,10 @@ class EnvVars(Mapping[str, str]):
         self._vars: dict[str, str] | None = None
 
     def _read(self) -> dict[str, str]:
-        # Read once per request, all entries in one crossing: every lookup on `env` is a call
-        # across the JS boundary. depth=2 converts the array and its [key, value] pairs; the
-        # values stay JS objects unless primitive (Pyodide's to_py `depth`).
+        # Read once (serve keeps one EnvVars per env object: see platform_of), all entries in
+        # one crossing: every lookup on `env` is a call across the JS boundary. depth=2
+        # converts the array and its [key, value] pairs; the values stay JS objects unless
+        # primitive (Pyodide's to_py `depth`).
         if self._vars is None:
             self._vars = {}
             for key, value in _js().object_entries(self._env).to_py(depth=2):
@@ -236,10 +294,13 @@ class EnvVars(Mapping[str, str]):
     def __getitem__(self, name: str) -> str:
         return self._read()[name]
 
-    # The core looks up every variable name per request, most of them unset: the dict's own
-    # `get` spares Mapping.get's KeyError per missing name.
-    def get(self, name: str, default: Any = None) -> Any:
-        return self._read().get(name, default)
+    # The core looks up every variable name per request, most of them unset (core/settings.py
+    # load_settings keys its cache on them all, through one `env.get`): the dict's own `get`
+    # spares Mapping.get's KeyError per missing name, and a Python frame per name.
+    @property
+    def get(self) -> Callable[..., Any]:
+        """Return the lookup: the dict's own `get`."""
+        return self._read().get
 
     def __contains__(self, name: object) -> bool:
         return name in self._read()
@@ -257,7 +318,7 @@ def _var_text(value: Any) -> str | None:
     if isinstance(value, bool | int | float):
         return json.dumps(value)
     functions = _js()
-    if isinstance(value, JsProxy) and (
+    if is_js(value) and (
         functions.is_array(value) or functions.prototype_of(value) == functions.object_prototype
     ):
         return str(js.JSON.stringify(value))
@@ -285,10 +346,11 @@ class AiBinding:
         # Every call asks for the upstream Response itself (see read_raw_response).
         # Options go as given, nulls included: AI Gateway's metadata allows null values, and
         # the relay leaves unset options out rather than nulling them (core/gateway.py).
-        # Inputs and options cross as one JSON text: one parse instead of two.
-        args = json_to_js([inputs, {**options, "returnRawResponse": True}])
+        # Model, inputs and options cross as one JSON array, handed to `run` as its arguments
+        # by Reflect.apply: one parse, no crossing per argument.
+        args = json_to_js([model, inputs, {**options, "returnRawResponse": True}])
         try:
-            raw = await self._ai.run(model, args[0], args[1])
+            raw = await _js().reflect_apply(self._ai.run, self._ai, args)
         except JsException as exc:
             raise binding_error(exc) from exc
         return await read_raw_response(raw)
@@ -400,7 +462,7 @@ def json_answer(text: str) -> dict[str, Any]:
 
 def is_response(value: Any) -> bool:
     """Tell whether `value` is a JS Response."""
-    return isinstance(value, JsProxy) and bool(_js().is_response(value))
+    return is_js(value) and bool(_js().is_response(value))
 
 
 def _header(get: Any, name: str) -> str | None:
