@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable
 from itertools import accumulate
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 MAX_JSON_DEPTH = 64
@@ -91,17 +91,21 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite
 
 
 def encoder(
-    default: Callable[[Any], Any] | None = None, separators: tuple[str, str] = (",", ":")
+    default: Callable[[Any], Any] | None = None,
+    separators: tuple[str, str] = (",", ":"),
+    allow_nan: bool = True,
 ) -> Callable[[Any], str]:
     """Return a function serialising data as JSON, compact unless told, characters as they are."""
     # json.JSONEncoder.encode builds its C encoder anew on every call (json/encoder.py,
     # iterencode), and its circular-reference check costs per container: built once, without
     # the check, since the relay only encodes trees (parsed JSON and its own dicts).
-    make = c_make_encoder
-    item, key = separators
+    make = json.encoder.c_make_encoder  # type: ignore[attr-defined]
     if make is None:  # a Python without the _json accelerator
-        return json.JSONEncoder(ensure_ascii=False, separators=separators, default=default).encode
-    chunks = make(None, default, encode_basestring, None, key, item, False, False, True)
+        return json.JSONEncoder(
+            ensure_ascii=False, separators=separators, default=default, allow_nan=allow_nan
+        ).encode
+    item, key = separators
+    chunks = make(None, default, encode_basestring, None, key, item, False, False, allow_nan)
     return lambda data: "".join(chunks(data, 0))
 
 

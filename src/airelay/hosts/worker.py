@@ -142,21 +142,8 @@ def _not_json(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def _json_encoder() -> Callable[[Any], str]:
-    # json.dumps with any option set builds a JSONEncoder, and JSONEncoder.encode its C encoder,
-    # on every call (CPython Lib/json/__init__.py dumps, Lib/json/encoder.py iterencode): the C
-    # encoder is built once here. No circular-reference check (markers None): the glue encodes
-    # trees only, parsed JSON and its own dicts. NaN and infinities raise ValueError, as JSON
-    # has no such numbers.
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # a Python without the _json accelerator
-        return json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    escape = json.encoder.encode_basestring  # characters as they are (ensure_ascii=False)
-    chunks = make(None, _not_json, escape, None, ":", ",", False, False, False)
-    return lambda value: "".join(chunks(value, 0))
-
-
-_encode_json = _json_encoder()
+# NaN and infinities raise ValueError: JSON has no such numbers.
+_encode_json = jsonio.encoder(default=_not_json, allow_nan=False)
 
 
 def json_to_js(value: Any) -> Any:
