@@ -519,15 +519,13 @@ def print_targets(
         bare, relay = stacks[stack][scenario][metric].medians()
         figure = relay / bare if compare == "ratio" else relay - bare
         met = figure >= limit if sense == ">=" else figure <= limit
-        unit = "x" if compare == "ratio" else " ms"
+        shown = f"{figure:.2f}x" if compare == "ratio" else f"+{figure:.3f} ms"
         what = f"{stack} {scenario} {metric} ({compare})"
-        print(
-            f"  {what:<46}{figure:>7.2f}{unit:<3} {sense} {limit:<4} {'met' if met else 'MISSED'}"
-        )
+        print(f"  {what:<48}{shown:>10} {sense} {limit:<4} {'met' if met else 'MISSED'}")
     for version, estimate in worker.items():
         what = f"Worker estimate, chat, Pyodide {version}"
         shown = f"{estimate:.2f} ms"
-        print(f"  {what:<46}{shown:>10} <= 1    {'met' if estimate <= 1 else 'MISSED'}")
+        print(f"  {what:<48}{shown:>10} <= 1    {'met' if estimate <= 1 else 'MISSED'}")
 
 
 def machine_load() -> str:
