@@ -349,14 +349,17 @@ class LocalModel:
         text_format = (inputs.get("text") or {}).get("format") or {}
         last_user = users[-1] if users else ""
         last = items[-1] if items else {}
-        plan = Plan(
-            json_mode=text_format.get("type") == "json_object",
-            schema=text_format.get("schema") or {"type": "object"}
-            if text_format.get("type") == "json_schema"
-            else None,
-            tool_result=texts[-1] if last.get("type") == "function_call_output" else None,
-        )
-        if plan.tool_result is None:
+        tool_result = texts[-1] if last.get("type") == "function_call_output" else None
+        plan = _PLAIN
+        if text_format or tool_result is not None:
+            plan = Plan(
+                json_mode=text_format.get("type") == "json_object",
+                schema=text_format.get("schema") or {"type": "object"}
+                if text_format.get("type") == "json_schema"
+                else None,
+                tool_result=tool_result,
+            )
+        if tool_result is None and inputs.get("tools"):
             functions = _functions(inputs.get("tools"), chat=False)
             name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
             if name is not None:
