@@ -2,7 +2,7 @@
 
 It reads the whole body, then answers by path and by whether the body asks for a stream,
 each SSE event in its own chunk, as airelay sends them. The answers come from the JSON file
-named by BARE_ANSWERS: {"<path> <stream>": {"json": str} | {"events": [str, ...]}}.
+named by BARE_ANSWERS: {"<path> <stream> <body length>": {"json": str} | {"events": [str, ...]}}.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ async def app(
         body += message.get("body", b"")
         more = message.get("more_body", False)
     stream = b'"stream":true' in body.replace(b" ", b"")
-    answer = _ANSWERS[f"{scope['path']} {stream}"]
+    answer = _ANSWERS[f"{scope['path']} {stream} {len(body)}"]
     if "json" in answer:
         data = answer["json"].encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]

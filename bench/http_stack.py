@@ -125,19 +125,21 @@ async def _replay(events: list[bytes]) -> AsyncIterator[bytes]:
         yield event
 
 
-def answers_file(directory: Path, prompt: str) -> Path:
-    """Write the bare app's answers for `prompt` and return the file."""
+def answers_file(directory: Path, prompts: tuple[str, ...]) -> Path:
+    """Write the bare app's answers to each scenario and prompt, and return the file."""
     answers: dict[str, Any] = {}
     for scenario in SCENARIOS:
-        result = canned(scenario, prompt)
-        key = f"{scenario.path} {scenario.stream}"
-        if isinstance(result, JsonResult):
-            assert result.body is not None
-            answers[key] = {"json": result.body.decode()}
-        else:
-            events: list[bytes] = result.stream  # type: ignore[assignment]
-            answers[key] = {"events": [event.decode() for event in events]}
-    path = directory / f"answers-{len(prompt)}.json"
+        for prompt in prompts:
+            result = canned(scenario, prompt)
+            # Told apart by the body's length: no parsing in the baseline.
+            key = f"{scenario.path} {scenario.stream} {len(scenario.body(prompt))}"
+            if isinstance(result, JsonResult):
+                assert result.body is not None
+                answers[key] = {"json": result.body.decode()}
+            else:
+                events: list[bytes] = result.stream  # type: ignore[assignment]
+                answers[key] = {"events": [event.decode() for event in events]}
+    path = directory / "answers.json"
     path.write_text(json.dumps(answers), encoding="utf-8")
     return path
 
@@ -327,39 +329,28 @@ def run_stack(stack: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
         s.name: {m: Figures() for m in ("cpu", "rps", "p50", "p99", "ttfb", "chunk")}
         for s in SCENARIOS
     }
-    answers = {p: answers_file(workdir, p) for p in (SHORT, LONG)}
-    for prompt in (LONG, SHORT):
-        # The bare app answers one prompt's bytes; the short one only serves the CPU slope.
-        with (
-            serve("bare", stack, workdir, answers[prompt]) as bare,
-            serve("airelay", stack, workdir, answers[prompt]) as relay,
-        ):
-            for scenario in SCENARIOS:
-                if prompt is SHORT and not scenario.stream:
-                    continue
-                body = scenario.body(prompt)
-                for _ in range(args.repeat):
-                    for server in (bare, relay):
-                        rate, cpu = wrk(server, scenario.path, body, args.duration, workdir)
-                        figures = results[scenario.name]
-                        if prompt is SHORT:
-                            figures["chunk"].add(server.name, cpu)
-                            continue
-                        figures["rps"].add(server.name, rate)
-                        figures["cpu"].add(server.name, cpu)
-                        timed = latency(server, scenario.path, body, args.requests)
-                        for metric in ("p50", "p99", "ttfb"):
-                            figures[metric].add(server.name, timed[metric])
-    # Per-chunk cost: the CPU slope between the short and the long reply.
-    for scenario in SCENARIOS:
-        if not scenario.stream:
-            continue
-        figures = results[scenario.name]
-        extra = chunks_of(scenario, LONG) - chunks_of(scenario, SHORT)
-        for side in ("bare", "airelay"):
-            longs, shorts = getattr(figures["cpu"], side), getattr(figures["chunk"], side)
-            slopes = [(a - b) / extra for a, b in zip(longs, shorts, strict=True)]
-            setattr(figures["chunk"], side, slopes)
+    answers = answers_file(workdir, (SHORT, LONG))
+    with (
+        serve("bare", stack, workdir, answers) as bare,
+        serve("airelay", stack, workdir, answers) as relay,
+    ):
+        for scenario in SCENARIOS:
+            body, short = scenario.body(LONG), scenario.body(SHORT)
+            extra = chunks_of(scenario, LONG) - chunks_of(scenario, SHORT)
+            figures = results[scenario.name]
+            for _ in range(args.repeat):
+                for server in (bare, relay):
+                    rate, cpu = wrk(server, scenario.path, body, args.duration, workdir)
+                    figures["rps"].add(server.name, rate)
+                    figures["cpu"].add(server.name, cpu)
+                    timed = latency(server, scenario.path, body, args.requests)
+                    for metric in ("p50", "p99", "ttfb"):
+                        figures[metric].add(server.name, timed[metric])
+                    if scenario.stream:
+                        # Per-chunk cost: the CPU slope between a short and a long reply,
+                        # measured one right after the other so that both see the same load.
+                        _, short_cpu = wrk(server, scenario.path, short, args.duration, workdir)
+                        figures["chunk"].add(server.name, (cpu - short_cpu) / extra)
     return results
 
 
