@@ -484,7 +484,7 @@ def worker_estimate(args: argparse.Namespace) -> dict[str, float]:
     return chat_ms
 
 
-# The issue's targets (issue 11): (stack, scenario, metric, compare, limit).
+# The issue's targets (issue 11): (stack, scenario, metric, compare, sense, limit).
 TARGETS = (
     ("h11+asyncio", "chat", "rps", "ratio", ">=", 0.5),
     ("h11+asyncio", "chat", "p50", "added", "<=", 0.1),

@@ -140,6 +140,15 @@ def _chosen_function(
     return next((name for name in functions if name in last_user), None)
 
 
+def _call_plan(inputs: Mapping[str, Any], last_user: str, chat: bool) -> Plan | None:
+    """Return the plan to call a function tool, when the request's tools and choice ask for one."""
+    if not inputs.get("tools"):
+        return None
+    functions = _functions(inputs.get("tools"), chat)
+    name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
+    return None if name is None else Plan(call=(name, functions[name]))
+
+
 def _compose(
     texts: list[str],
     last_user: str,
@@ -262,11 +271,8 @@ class LocalModel:
                 tool_result=tool_result,
                 stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
             )
-        if tool_result is None and inputs.get("tools"):
-            functions = _functions(inputs.get("tools"), chat=True)
-            name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
-            if name is not None:
-                plan = Plan(call=(name, functions[name]))
+        if tool_result is None:
+            plan = _call_plan(inputs, last_user, chat=True) or plan
         seed = _seed(MINI.short_id, texts)
         stream = bool(inputs.get("stream"))
         compose = partial(_compose, texts, last_user, MINI.short_id, plan, cap, 0, seed)
@@ -359,11 +365,8 @@ class LocalModel:
                 else None,
                 tool_result=tool_result,
             )
-        if tool_result is None and inputs.get("tools"):
-            functions = _functions(inputs.get("tools"), chat=False)
-            name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
-            if name is not None:
-                plan = Plan(call=(name, functions[name]))
+        if tool_result is None:
+            plan = _call_plan(inputs, last_user, chat=False) or plan
         effort = (inputs.get("reasoning") or {}).get("effort") or "medium"
         seed = _seed(PRO.short_id, texts)
         stream = bool(inputs.get("stream"))
@@ -517,39 +520,26 @@ class ChatCompletion(_Answered):
         if turn.call is not None or self.n != 1:
             return _json_result(self._body())
         # The usual answer, one choice of text: its bytes come from a template.
-        finish, prompt, count = self.finish_reason(), turn.prompt_tokens, turn.count
-        usage = _chat_usage(prompt, count, prompt + count)
+        finish, usage = self.finish_reason(), self.usage()
         data = _chat_object(self.id, self.created, [_text_choice(turn.text, finish)], usage)
-        body = _TEXT_ANSWER(self.id, self.created, turn.text, finish, prompt, count, prompt + count)
+        counts = (usage["prompt_tokens"], usage["completion_tokens"], usage["total_tokens"])
+        body = _TEXT_ANSWER(self.id, self.created, turn.text, finish, *counts)
         return JsonResult(data, body=body.encode())
 
     def _body(self) -> dict[str, Any]:
-        text = self.turn.text
+        text, finish = self.turn.text, self.finish_reason()
         if self.turn.call is None:
-            choices = [_text_choice(text, self.finish_reason(), index) for index in range(self.n)]
+            choices = [_text_choice(text, finish, index) for index in range(self.n)]
         else:
-            message = {
-                "role": "assistant",
-                "content": None,
-                "refusal": None,
-                "annotations": [],
-                "tool_calls": [
-                    {
-                        "id": self.call_id,
-                        "type": "function",
-                        "function": {"name": self.turn.call, "arguments": text},
-                    }
-                ],
-            }
-            choices = [
+            message = _message(None)
+            message["tool_calls"] = [
                 {
-                    "index": index,
-                    "message": message,
-                    "logprobs": None,
-                    "finish_reason": self.finish_reason(),
+                    "id": self.call_id,
+                    "type": "function",
+                    "function": {"name": self.turn.call, "arguments": text},
                 }
-                for index in range(self.n)
             ]
+            choices = [_choice(message, finish, index) for index in range(self.n)]
         return _chat_object(self.id, self.created, choices, self.usage())
 
     def chunk(
@@ -591,13 +581,16 @@ def _chat_object(
     return {**_chat_envelope(ident, "chat.completion", created), "choices": choices, "usage": usage}
 
 
+def _message(content: Any) -> dict[str, Any]:
+    return {"role": "assistant", "content": content, "refusal": None, "annotations": []}
+
+
+def _choice(message: dict[str, Any], finish_reason: Any, index: int = 0) -> dict[str, Any]:
+    return {"index": index, "message": message, "logprobs": None, "finish_reason": finish_reason}
+
+
 def _text_choice(text: Any, finish_reason: Any, index: int = 0) -> dict[str, Any]:
-    return {
-        "index": index,
-        "message": {"role": "assistant", "content": text, "refusal": None, "annotations": []},
-        "logprobs": None,
-        "finish_reason": finish_reason,
-    }
+    return _choice(_message(text), finish_reason, index)
 
 
 def _chat_usage(prompt: Any, completion: Any, total: Any) -> dict[str, Any]:

@@ -43,12 +43,6 @@ class Template:
 
     def __call__(self, *values: Any) -> bytes:
         """Return `encode(data, event)` with each `slot(i)` in `data` replaced by `values[i]`."""
-        # Called once per streamed token: spelled out rather than through super().
-        if len(values) == 1:
-            return (self._format % jsonio.encode_value(values[0])).encode()
-        if len(values) == 2:
-            pair = (jsonio.encode_value(values[0]), jsonio.encode_value(values[1]))
-            return (self._format % pair).encode()
         return (self._format % tuple(map(jsonio.encode_value, values))).encode()
 
     # The fills a stream makes per token, with the types known: half the cost of `__call__`.
