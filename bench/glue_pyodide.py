@@ -80,12 +80,22 @@ sys.modules["bench_state"] = state
 """
 
 PYODIDE_ROUND = """
-import bench_state, core_workload, glue_workload
+import bench_state, core_workload, glue_workload, js, time
+
+async def await_promise(n):
+    started = time.perf_counter()
+    for _ in range(n):
+        await js.Promise.resolve(None)
+    return (time.perf_counter() - started) / n * 1e6
+
 {{
     "glue": await glue_workload.measure(bench_state.make_request, bench_state.env, {n}, 1),
     "core": core_workload.measure({n}, 1),
+    "await": {{"JS promise": [await await_promise({n})]}},
 }}
 """
+# serve awaits three JS promises: the request body, the binding's answer, and its text.
+SERVE_AWAITS = 3
 
 Rounds = dict[str, list[float]]
 
@@ -182,8 +192,13 @@ def main() -> int:
     }
     core_factor = core_us["pyodide"] / core_us["cpython"]
     glue_factor = pyodide_us["serve"] / cpython_us["serve"]
+    # Pyodide hands a JS promise to Python as an asyncio Future of its loop (pyodide.webloop),
+    # whose completion runs two loop callbacks, each a JS task of its own: the floor per await.
+    await_us = in_pyodide["await"]["JS promise"]
     if args.json:
         figures = {
+            "await_us": await_us,
+            "serve_awaits": SERVE_AWAITS,
             "pyodide_us": pyodide_us,
             "cpython_us": cpython_us,
             "glue_factor": glue_factor,
@@ -211,6 +226,10 @@ def main() -> int:
     print("  serve = to_core_request + body read + AiBinding.run + to_workers_response + wiring;")
     print("  the stand-in binding answers at once, so this is CPU only; core work excluded.")
     print(f"  glue factor (serve): {glue_factor:.1f}x")
+    print(
+        f"  awaiting one JS promise: {await_us:.1f} us in Pyodide; serve awaits {SERVE_AWAITS}"
+        f" ({SERVE_AWAITS * await_us:.0f} us)"
+    )
     print()
     print("The core's pydantic-free per-request steps (bench/core_workload.py), same interpreters")
     print(f"  {'step':<22}{'Pyodide':>10}{'CPython':>10}{'ratio':>8}")

@@ -40,6 +40,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from tests.live_server import free_port, stop  # noqa: E402
 
 from airelay.backends.local_model import LocalModel  # noqa: E402
+from airelay.cli import local_env  # noqa: E402
 from airelay.core.app import handle  # noqa: E402
 from airelay.core.endpoints import ENDPOINTS  # noqa: E402
 from airelay.core.types import (  # noqa: E402
@@ -50,6 +51,8 @@ from airelay.core.types import (  # noqa: E402
     Request,
     StreamResult,
 )
+from airelay.hosts.asgi import AsgiApp  # noqa: E402
+from airelay.hosts.static import App, with_static_files  # noqa: E402
 
 STACKS = ("h11+asyncio", "httptools+uvloop")
 KEY = "sk-bench-0123456789"
@@ -376,6 +379,91 @@ def print_stack(stack: str, results: dict[str, dict[str, Figures]]) -> None:
             print(f"    {label:<24}{fmt.format(bare):>10}{fmt.format(relay):>10}  {versus}")
 
 
+# --- what sleeping between requests costs -------------------------------------------------------
+
+# At c=1 the server sleeps while the client reads an answer and sends the next request; on a
+# shared virtual machine that is long enough for the code's caches to go cold.
+ASLEEP_S = 0.001
+
+
+def _scope(path: str, body: bytes) -> dict[str, Any]:
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    headers.append((b"content-length", str(len(body)).encode()))
+    return {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+async def first_byte_cpu(app: App, path: str, body: bytes) -> float:
+    """Return the CPU microseconds from calling `app` to its first body message, in process."""
+    started = time.process_time_ns()
+    first: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: Mapping[str, Any]) -> None:
+        if message["type"] == "http.response.body" and not first:
+            first.append(time.process_time_ns())
+
+    await app(_scope(path, body), receive, send)
+    return (first[0] - started) / 1e3
+
+
+def in_process_apps(workdir: Path) -> dict[str, App]:
+    """Return the bare app and `airelay dev`'s app, as the two servers run them."""
+    os.environ["BARE_ANSWERS"] = str(answers_file(workdir, (SHORT, LONG)))
+    spec = importlib.util.spec_from_file_location("bare_app", BENCH / "bare_app.py")
+    assert spec is not None
+    assert spec.loader is not None
+    bare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bare)
+    # The dev server renders its log line after the answer is out (cli.LogLines): not here.
+    env = local_env({"API_KEYS": "", "ALLOW_ANONYMOUS": "true"})
+    platform = Platform(backend=LocalModel(), env=env, log=lambda record: None)
+    return {"bare": bare.app, "airelay": with_static_files(AsgiApp(handle, lambda: platform))}
+
+
+def asleep_cost(args: argparse.Namespace, workdir: Path) -> None:
+    """Print the first byte's CPU in process, requests back to back and after sleeping."""
+    scenario = SCENARIOS[1]
+    body = scenario.body(LONG)
+    apps = in_process_apps(workdir)
+    samples: dict[tuple[str, float], list[float]] = {
+        (name, pause): [] for name in apps for pause in (0.0, ASLEEP_S)
+    }
+
+    async def measure() -> None:
+        for _ in range(args.repeat):
+            for (name, pause), times in samples.items():
+                for _ in range(args.requests):
+                    if pause:
+                        # The loop waits in epoll, as a server between requests does.
+                        await asyncio.sleep(pause)
+                    times.append(await first_byte_cpu(apps[name], scenario.path, body))
+
+    asyncio.run(measure())
+    asleep_ms = f"after {ASLEEP_S * 1e3:g} ms asleep"
+    print("\nSleeping between requests, as at c=1 (in process, no HTTP; medians)")
+    print(f"  first byte of a {scenario.name}, CPU us   back to back  {asleep_ms}")
+    figures = {key: statistics.median(times) for key, times in samples.items()}
+    for name in apps:
+        warm, cold = figures[name, 0.0], figures[name, ASLEEP_S]
+        print(f"    {name:<30}{warm:>12.0f}{cold:>12.0f}  ({cold / warm:.1f}x)")
+    added = [figures["airelay", p] - figures["bare", p] for p in (0.0, ASLEEP_S)]
+    print(f"    airelay - bare{added[0]:>28.0f}{added[1]:>12.0f}")
+
+
 # --- the Worker estimate ----------------------------------------------------------------------
 
 
@@ -464,6 +552,12 @@ def worker_estimate(args: argparse.Namespace) -> dict[str, float]:
         workload = figures.get("core_workload_us")
         version = figures.get("pyodide", label)
         print(f"  Pyodide {version}: glue {glue_us:.0f} us in Pyodide")
+        if "await_us" in figures:
+            awaits, await_us = int(figures["serve_awaits"]), float(figures["await_us"])
+            print(
+                f"    of which awaiting {awaits} JS promises: {awaits * await_us:.0f} us"
+                f" ({await_us:.0f} us each, Pyodide's floor)"
+            )
         if workload:
             # The core's own code in both interpreters: what its microseconds cost in Pyodide.
             factor = float(workload["pyodide"]) / float(workload["cpython"])
@@ -552,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             stacks[stack] = run_stack(stack, args, Path(tmp))
             print_stack(stack, stacks[stack])
+        if stacks:
+            asleep_cost(args, Path(tmp))
     print_targets(stacks, worker_estimate(args))
     print(f"\nafter: {machine_load()}")
     return 0

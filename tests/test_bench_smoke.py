@@ -28,6 +28,9 @@ def test_http_stack_benchmark_prints_every_route_and_the_worker_estimate() -> No
     for line in ("chat stream", "responses stream", "CPU us/chunk", "first byte ms (c=1)"):
         assert line in result.stdout
     assert "core chat" in result.stdout
+    # The in-process first byte, requests back to back and after the server slept.
+    assert "after 1 ms asleep" in result.stdout
+    assert "airelay - bare" in result.stdout
     # One verdict line per target the stack run measures: 2 for h11 chat, 2 per stream.
     verdicts = [line for line in result.stdout.splitlines() if line.endswith(("met", "MISSED"))]
     assert len(verdicts) == 6, result.stdout
