@@ -593,11 +593,23 @@ TARGETS = (
 )
 
 
+# The bare app's CPU per h11 chat request in issue 11's own table: how fast the machine was
+# when the targets' absolute times were set.
+ISSUE_BARE_CPU_US = 117
+
+
 def print_targets(
     stacks: dict[str, dict[str, dict[str, Figures]]], worker: dict[str, float]
 ) -> None:
     """Print each of the issue's targets next to this run's figure."""
     print("\nTargets (issue 11) against this run")
+    if "h11+asyncio" in stacks:
+        # No airelay code runs in the bare app: its cost is the machine's speed.
+        bare_cpu = stacks["h11+asyncio"]["chat"]["cpu"].medians()[0]
+        print(
+            f"  (the machine: the bare app takes {bare_cpu:.0f} us CPU per h11 chat request in"
+            f" this run, {ISSUE_BARE_CPU_US} us in the issue's table)"
+        )
     for stack, scenario, metric, compare, sense, limit in TARGETS:
         if stack not in stacks:
             continue
