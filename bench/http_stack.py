@@ -6,7 +6,8 @@ uvicorn stack, and the Worker's CPU estimated from the core in CPython and the g
 Per stack (h11+asyncio, httptools+uvloop) and route (chat, streamed chat, streamed responses):
 server CPU per request (from /proc/<pid>/stat during a wrk run at c=32), req/s at c=32, p50/p99
 of whole answers and time to first SSE byte at c=1 (a blocking-socket client), the per-chunk
-cost of streams (CPU slope between a short and a long reply), and airelay against the bare app.
+cost of streams (CPU slope between a short and a long reply), and airelay against the bare app;
+then, in process, both apps' first byte just after sleeping and right after that.
 Both servers run side by side with the same interpreter, parser, loop and no access log, and
 the rounds alternate between them; figures are medians over the rounds.
 Needs `wrk` (Debian package wrk). Worker estimate: core (in process, no HTTP, canned backend)
@@ -32,6 +33,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -40,7 +42,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from tests.live_server import free_port, stop  # noqa: E402
 
 from airelay.backends.local_model import LocalModel  # noqa: E402
-from airelay.cli import local_env  # noqa: E402
+from airelay.cli import build_app  # noqa: E402
 from airelay.core.app import handle  # noqa: E402
 from airelay.core.endpoints import ENDPOINTS  # noqa: E402
 from airelay.core.types import (  # noqa: E402
@@ -51,8 +53,7 @@ from airelay.core.types import (  # noqa: E402
     Request,
     StreamResult,
 )
-from airelay.hosts.asgi import AsgiApp  # noqa: E402
-from airelay.hosts.static import App, with_static_files  # noqa: E402
+from airelay.hosts.static import App  # noqa: E402
 
 STACKS = ("h11+asyncio", "httptools+uvloop")
 KEY = "sk-bench-0123456789"
@@ -381,8 +382,9 @@ def print_stack(stack: str, results: dict[str, dict[str, Figures]]) -> None:
 
 # --- what sleeping between requests costs -------------------------------------------------------
 
-# At c=1 the server sleeps while the client reads an answer and sends the next request; on a
-# shared virtual machine that is long enough for the code's caches to go cold.
+# At c=1 the server sleeps while the client reads an answer and sends the next request. How long
+# depends on the client; 1 ms is a stand-in, long enough on a shared virtual machine for the
+# code's caches to go cold.
 ASLEEP_S = 0.001
 
 
@@ -391,6 +393,7 @@ def _scope(path: str, body: bytes) -> dict[str, Any]:
     headers.append((b"content-length", str(len(body)).encode()))
     return {
         "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
@@ -406,62 +409,77 @@ def _scope(path: str, body: bytes) -> dict[str, Any]:
 
 async def first_byte_cpu(app: App, path: str, body: bytes) -> float:
     """Return the CPU microseconds from calling `app` to its first body message, in process."""
-    started = time.process_time_ns()
+    scope = _scope(path, body)
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    status: list[int] = []
     first: list[int] = []
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
+        if messages:
+            return messages.pop()
+        # As a server does once the body is read: nothing more until the client leaves, which
+        # here it never does (the app cancels its disconnect watcher when it is done).
+        await asyncio.get_running_loop().create_future()
+        raise AssertionError("unreachable")
 
     async def send(message: Mapping[str, Any]) -> None:
-        if message["type"] == "http.response.body" and not first:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+        elif not first:
             first.append(time.process_time_ns())
 
-    await app(_scope(path, body), receive, send)
+    started = time.process_time_ns()
+    await app(scope, receive, send)
+    if status != [200]:
+        raise RuntimeError(f"{path} answered {status} in process")
     return (first[0] - started) / 1e3
 
 
 def in_process_apps(workdir: Path) -> dict[str, App]:
-    """Return the bare app and `airelay dev`'s app, as the two servers run them."""
-    os.environ["BARE_ANSWERS"] = str(answers_file(workdir, (SHORT, LONG)))
+    """Return the bare app and `airelay dev`'s app as its server builds it, log line unrendered."""
     spec = importlib.util.spec_from_file_location("bare_app", BENCH / "bare_app.py")
     assert spec is not None
     assert spec.loader is not None
     bare = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bare)
-    # The dev server renders its log line after the answer is out (cli.LogLines): not here.
-    env = local_env({"API_KEYS": "", "ALLOW_ANONYMOUS": "true"})
-    platform = Platform(backend=LocalModel(), env=env, log=lambda record: None)
-    return {"bare": bare.app, "airelay": with_static_files(AsgiApp(handle, lambda: platform))}
+    # bare_app reads its answers when it is imported.
+    answers = str(answers_file(workdir, (SHORT, LONG)))
+    with mock.patch.dict(os.environ, {"BARE_ANSWERS": answers}):
+        spec.loader.exec_module(bare)
+    # The environment `serve` gives `airelay dev`; the server renders each log line after the
+    # answer is out (cli.LogLines), so the first byte never waits for it.
+    env = {**os.environ, "API_KEYS": "", "ALLOW_ANONYMOUS": "true"}
+    return {"bare": bare.app, "airelay": build_app(env, records=lambda record: None)}
 
 
 def asleep_cost(args: argparse.Namespace, workdir: Path) -> None:
-    """Print the first byte's CPU in process, requests back to back and after sleeping."""
+    """Print the first byte's CPU in process, just after sleeping and right after that request."""
     scenario = SCENARIOS[1]
     body = scenario.body(LONG)
     apps = in_process_apps(workdir)
-    samples: dict[tuple[str, float], list[float]] = {
-        (name, pause): [] for name in apps for pause in (0.0, ASLEEP_S)
-    }
+    asleep: dict[str, list[float]] = {name: [] for name in apps}
+    awake: dict[str, list[float]] = {name: [] for name in apps}
 
     async def measure() -> None:
-        for _ in range(args.repeat):
-            for (name, pause), times in samples.items():
-                for _ in range(args.requests):
-                    if pause:
-                        # The loop waits in epoll, as a server between requests does.
-                        await asyncio.sleep(pause)
-                    times.append(await first_byte_cpu(apps[name], scenario.path, body))
+        # Paired: each request after a sleep is followed at once by one more, and the two apps
+        # take turns, so load that comes and goes on the machine weighs on both columns alike.
+        for _ in range(args.repeat * args.requests):
+            for name, app in apps.items():
+                # The loop waits in epoll, as a server between requests does.
+                await asyncio.sleep(ASLEEP_S)
+                asleep[name].append(await first_byte_cpu(app, scenario.path, body))
+                awake[name].append(await first_byte_cpu(app, scenario.path, body))
 
     asyncio.run(measure())
-    asleep_ms = f"after {ASLEEP_S * 1e3:g} ms asleep"
     print("\nSleeping between requests, as at c=1 (in process, no HTTP; medians)")
-    print(f"  first byte of a {scenario.name}, CPU us   back to back  {asleep_ms}")
-    figures = {key: statistics.median(times) for key, times in samples.items()}
+    print(f"  first byte of a {scenario.name}, CPU us")
+    print(f"    {'':<24}{'back to back':>14}{f'after {ASLEEP_S * 1e3:g} ms asleep':>22}")
+    warm = {name: statistics.median(times) for name, times in awake.items()}
+    cold = {name: statistics.median(times) for name, times in asleep.items()}
     for name in apps:
-        warm, cold = figures[name, 0.0], figures[name, ASLEEP_S]
-        print(f"    {name:<30}{warm:>12.0f}{cold:>12.0f}  ({cold / warm:.1f}x)")
-    added = [figures["airelay", p] - figures["bare", p] for p in (0.0, ASLEEP_S)]
-    print(f"    airelay - bare{added[0]:>28.0f}{added[1]:>12.0f}")
+        ratio = f"({cold[name] / warm[name]:.1f}x)"
+        print(f"    {name:<24}{warm[name]:>14.0f}{cold[name]:>22.0f}  {ratio}")
+    added_warm, added_cold = warm["airelay"] - warm["bare"], cold["airelay"] - cold["bare"]
+    print(f"    {'airelay - bare':<24}{added_warm:>14.0f}{added_cold:>22.0f}")
 
 
 # --- the Worker estimate ----------------------------------------------------------------------

@@ -31,6 +31,7 @@ def test_http_stack_benchmark_prints_every_route_and_the_worker_estimate() -> No
     # The in-process first byte, requests back to back and after the server slept.
     assert "after 1 ms asleep" in result.stdout
     assert "airelay - bare" in result.stdout
+    assert "(the machine: the bare app takes" in result.stdout
     # One verdict line per target the stack run measures: 2 for h11 chat, 2 per stream.
     verdicts = [line for line in result.stdout.splitlines() if line.endswith(("met", "MISSED"))]
     assert len(verdicts) == 6, result.stdout
@@ -49,6 +50,8 @@ def test_http_stack_benchmark_estimates_the_worker_on_both_pyodide_runtimes() ->
     assert result.returncode == 0, result.stderr
     for version in PYODIDE_RUNTIMES:
         assert f"Pyodide {version}: glue" in result.stdout, result.stdout
+    awaits = [line for line in result.stdout.splitlines() if "awaiting 3 JS promises" in line]
+    assert len(awaits) == len(PYODIDE_RUNTIMES), result.stdout
     estimates = [line for line in result.stdout.splitlines() if "ms = core x" in line]
     assert len(estimates) == len(PYODIDE_RUNTIMES) * 3, result.stdout
     verdicts = [line for line in result.stdout.splitlines() if "Worker estimate, chat" in line]

@@ -14,8 +14,8 @@ from airelay.cli import build_app
 from airelay.core import sse
 from airelay.core.auth import key_digest, key_id
 from airelay.core.observability import RequestLog, request_id
-from airelay.core.types import BackendResult, JsonResult, Request, StreamResult
-from tests.client import CoreClient, Result, asgi_http
+from airelay.core.types import BackendResult, JsonResult, LogRecord, Request, StreamResult
+from tests.client import CoreClient, Result, asgi_http, asgi_request
 from tests.fakes import FakeBackend, failing, run
 
 KEY = "sk-observe-key-c0ffee42"
@@ -240,3 +240,15 @@ def test_local_host_logs_one_line_per_request_through_its_log() -> None:
     assert records[0]["usage"]["total_tokens"] > 0
     assert records[0]["key_id"] == KEY_ID
     assert PROMPT not in "\n".join(lines)
+
+
+def test_local_host_hands_records_unrendered_to_a_record_sink() -> None:
+    records: list[LogRecord] = []
+    app = build_app(ENV, log=lambda line: pytest.fail(f"rendered: {line}"), records=records.append)
+    headers = {"authorization": f"Bearer {KEY}", "x-request-id": "local-8"}
+    response = asgi_request(app, "POST", "/v1/chat/completions", json=CHAT, headers=headers)
+    assert response.status_code == 200
+    [record] = records
+    # The record renders to the very line the other logs write.
+    line = json.loads(record.line())
+    assert (line["request_id"], line["route"], line["status"]) == ("local-8", "chat", 200)

@@ -167,11 +167,17 @@ class LogLines:
 
 
 def build_app(
-    env: Mapping[str, str], token_delay: float = 0.0, log: Callable[[str], None] | None = None
+    env: Mapping[str, str],
+    token_delay: float = 0.0,
+    log: Callable[[str], None] | None = None,
+    *,
+    records: Callable[[LogRecord], None] | None = None,
 ) -> App:
     """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
+    # `log` takes each rendered line at once; `records` each record unrendered (the benchmark's
+    # in-process app, which leaves rendering out as the server does until the answer is out).
     backend = LocalModel(token_delay=token_delay)
-    write = LogLines() if log is None else _rendered(log)
+    write = records or (LogLines() if log is None else _rendered(log))
     frozen = local_env(env)
     limiter = _rate_limiter(frozen)
     platform = Platform(
