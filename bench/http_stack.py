@@ -376,7 +376,7 @@ def print_stack(stack: str, results: dict[str, dict[str, Figures]]) -> None:
             if not figures.bare or (metric in ("ttfb", "chunk") and not scenario.stream):
                 continue
             bare, relay = figures.medians()
-            versus = f"{relay / bare:.2f}x" if compare == "ratio" else f"+{relay - bare:.3f} ms"
+            versus = f"{relay / bare:.2f}x" if compare == "ratio" else f"{relay - bare:+.3f} ms"
             print(f"    {label:<24}{fmt.format(bare):>10}{fmt.format(relay):>10}  {versus}")
 
 
@@ -634,7 +634,7 @@ def print_targets(
         bare, relay = stacks[stack][scenario][metric].medians()
         figure = relay / bare if compare == "ratio" else relay - bare
         met = figure >= limit if sense == ">=" else figure <= limit
-        shown = f"{figure:.2f}x" if compare == "ratio" else f"+{figure:.3f} ms"
+        shown = f"{figure:.2f}x" if compare == "ratio" else f"{figure:+.3f} ms"
         what = f"{stack} {scenario} {metric} ({compare})"
         print(f"  {what:<48}{shown:>10} {sense} {limit:<4} {'met' if met else 'MISSED'}")
     for version, estimate in worker.items():
