@@ -164,7 +164,7 @@ def test_a_number_too_long_to_read_is_a_json_error_not_a_crash() -> None:
     )
 )
 def test_the_compact_encoder_writes_what_json_dumps_writes(value: Any) -> None:
-    # Built once over the C encoder (jsonio.compact_encoder), without json.dumps's setup.
+    # Built once over the C encoder (jsonio.encoder), without json.dumps's setup.
     assert jsonio.encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 

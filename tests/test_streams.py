@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from airelay.backends.local_model import ChatCompletion, LocalModel, ResponseObject
+from airelay.backends.local_model import ChatCompletion, ResponseObject
 from airelay.core import sse
 from airelay.core.streams import chat_stream_error, ending_in_error, responses_stream_error
-from airelay.core.types import StreamResult
 from tests.fakes import GatedStream, run
+from tests.test_local_model_wire import stream_chunks
 
 
 async def fails_after(*events: bytes) -> AsyncIterator[bytes]:
@@ -67,14 +67,16 @@ def broken(*args: object) -> Any:
     raise RuntimeError("the model broke")
 
 
+def local_events(model: str, body: dict[str, Any]) -> list[sse.Event]:
+    """Return the events of the local model's stream for `body`."""
+    return [event for chunk in stream_chunks(model, body) for event in sse.Decoder().decode(chunk)]
+
+
 def test_the_local_models_chat_stream_ends_its_own_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     # The finish reason is read after the tokens are out: the failure comes midway.
     monkeypatch.setattr(ChatCompletion, "finish_reason", broken)
     body = {"messages": [{"role": "user", "content": "hi"}], "stream": True}
-    result = run(LocalModel().run("openai/gpt-5.4-mini", body, {}))
-    assert isinstance(result, StreamResult)
-    stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
-    events = [event for chunk in run(collect(stream)) for event in sse.Decoder().decode(chunk)]
+    events = local_events("openai/gpt-5.4-mini", body)
     assert events[1].json()["choices"][0]["delta"]["content"]
     assert events[-1].json()["error"]["code"] == "stream_failed"
     assert all(event.data != "[DONE]" for event in events)
@@ -86,10 +88,7 @@ def test_the_local_models_responses_stream_ends_its_own_failure_counting_its_eve
     # Usage is read for the last event only.
     monkeypatch.setattr(ResponseObject, "usage", broken)
     body = {"input": "hi", "stream": True}
-    result = run(LocalModel().run("openai/gpt-5.4-pro", body, {}))
-    assert isinstance(result, StreamResult)
-    stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
-    events = [event for chunk in run(collect(stream)) for event in sse.Decoder().decode(chunk)]
+    events = local_events("openai/gpt-5.4-pro", body)
     assert events[-2].event == "response.output_item.done"
     assert events[-1].event == "error"
     assert events[-1].json()["sequence_number"] == len(events) - 1
@@ -105,10 +104,7 @@ def test_an_event_that_fails_to_encode_leaves_no_gap_in_the_sequence_numbers(
         return {"bad": {1, 2}} if final else original(self, final)
 
     monkeypatch.setattr(ResponseObject, "message_item", unencodable)
-    result = run(LocalModel().run("openai/gpt-5.4-pro", {"input": "hi", "stream": True}, {}))
-    assert isinstance(result, StreamResult)
-    stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
-    events = [event for chunk in run(collect(stream)) for event in sse.Decoder().decode(chunk)]
+    events = local_events("openai/gpt-5.4-pro", {"input": "hi", "stream": True})
     assert events[-1].event == "error"
     numbers = [event.json()["sequence_number"] for event in events]
     assert numbers == list(range(len(events)))

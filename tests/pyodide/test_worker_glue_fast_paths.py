@@ -71,8 +71,11 @@ def test_env_get_taken_before_the_first_read_sees_every_variable(
     assert got == [["gw", "3", "", None, None], "default", "3", False]
 
 
-def test_env_is_read_once_per_request_object(pyodide: PyodideRunner) -> None:
-    # A fresh EnvVars (one per request) sees the env as it is now; one EnvVars keeps its read.
+def test_env_vars_keep_their_first_read_and_a_new_one_reads_again(
+    pyodide: PyodideRunner,
+) -> None:
+    # serve keeps one EnvVars per env object (platform_of); a new EnvVars, as a new env gets,
+    # sees the env as it is now.
     got = run(
         pyodide,
         """
