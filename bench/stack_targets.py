@@ -6,7 +6,7 @@ from stack_figures import Compare, StackFigures, shown
 from stack_scenarios import SCENARIOS
 from stack_servers import STACKS
 
-# Every stream's on every stack: (metric, comparison, limit).
+# The targets of every stream on every stack: (metric, comparison, limit).
 STREAM_TARGETS: tuple[tuple[str, Compare, float], ...] = (
     ("ttfb", "added", 0.1),
     ("chunk", "ratio", 1.5),
