@@ -85,7 +85,7 @@ def in_process_apps(workdir: Path) -> dict[str, App]:
     with mock.patch.dict(os.environ, {"BARE_ANSWERS": str(answers_file(workdir))}):
         spec.loader.exec_module(bare)
     # The environment `serve` gives `airelay dev`; the server renders each log line after the
-    # answer is out (cli.LogLines), so the first byte never waits for it.
+    # answer is out (LogLines, beside build_app), so the first byte never waits for it.
     env = {**os.environ, **KEYLESS}
     return {"bare": bare.app, "airelay": build_app(env, records=lambda record: None)}
 
