@@ -1,4 +1,5 @@
-"""The HTTP stack benchmark still runs end to end (its figures are never asserted)."""
+"""bench/http_stack.py still runs each of its jobs end to end, briefly, and the glue benchmark
+still reads what the core reads (figures are never asserted)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,11 @@ def test_http_stack_benchmark_prints_every_route_and_the_worker_estimate() -> No
         command, capture_output=True, text=True, timeout=600, check=False, cwd=REPO
     )
     assert result.returncode == 0, result.stderr
+    # Every route, and every figure of the stack's table (bench/stack_rounds.py).
     for line in ("chat stream", "responses stream", "CPU us/chunk", "first byte ms (c=1)"):
         assert line in result.stdout
+    for line in ("CPU us/request (c=32)", "req/s (c=32)", "p50 ms (c=1)", "p99 ms (c=1)"):
+        assert result.stdout.count(line) == 3, result.stdout
     assert "core chat" in result.stdout
     # The in-process first byte, requests back to back and after the server slept.
     assert "after 1 ms asleep" in result.stdout
