@@ -1,5 +1,6 @@
 """Keys, key sets and tokens for the token tests: RS256, ES256 and EdDSA signed with
-`cryptography`, HS256 with a test secret; and an in-memory TokenKeys for the core."""
+`cryptography`, HS256 with a test secret; an in-memory TokenKeys for the core, and the core
+client on a platform that serves it."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
-from airelay.core.types import KeysUnavailableError
+from airelay.core.types import KeysUnavailableError, Platform
 from airelay.hosts.keys import LocalTokenKeys
+from tests.client import CoreClient
 
 SECRET = "test-secret-0123456789abcdef-0123456789"
 OTHER_SECRET = "another-secret-0123456789abcdef-012345"
 ISSUER = "https://issuer.example/"
 AUDIENCE = "airelay-tests"
+JWKS_URL = "https://issuer.example/.well-known/jwks.json"
+HS_ENV = {"TOKEN_SECRETS": SECRET}
+IDP_ENV = {"TOKEN_JWKS_URL": JWKS_URL, "TOKEN_ISSUER": ISSUER, "TOKEN_AUDIENCE": AUDIENCE}
 
 
 @dataclass(frozen=True)
@@ -103,3 +108,25 @@ class MemoryKeys:
     ) -> bool:
         """Verify as the local host does."""
         return await LocalTokenKeys().verify(alg, jwk, signing_input, signature)
+
+
+def idp_keys(*algs: str) -> MemoryKeys:
+    """Return in-memory keys serving a JWKS with one key per algorithm (all three by default)."""
+    return MemoryKeys(jwks(*(pair(alg) for alg in algs or ("RS256", "ES256", "EdDSA"))))
+
+
+def bearer(token: str) -> dict[str, str]:
+    """Return the header that presents `token`."""
+    return {"authorization": f"Bearer {token}"}
+
+
+@dataclass
+class TokenClient(CoreClient):
+    """The core client on a platform that serves a JWKS from memory."""
+
+    keys: MemoryKeys = field(default_factory=idp_keys)
+
+    @property
+    def platform(self) -> Platform:
+        """Return the platform, with the in-memory keys as its TokenKeys."""
+        return Platform(self.backend, self.env, self.rate_limiter, self.log, self.keys)
