@@ -173,3 +173,22 @@ def test_a_template_splices_raw_json_as_it_is_and_values_as_json(inner: dict[str
     template = jsonio.Template({"a": jsonio.slot(0), "b": jsonio.slot(1)}, "<", ">")
     raw = jsonio.RawJson(jsonio.encode(inner))
     assert template(raw, "x%s\n") == "<" + jsonio.encode({"a": inner, "b": "x%s\n"}) + ">"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "media_type", "is_json"),
+    [
+        ("application/json", "application/json", True),
+        ("Application/JSON; charset=utf-8", "application/json", True),
+        ("application/vnd.api+json", "application/vnd.api+json", True),
+        ("text/plain; charset=utf-8", "text/plain", False),
+        ("application/json-seq", "application/json-seq", False),
+        ("", "", False),
+        (None, "", False),
+    ],
+)
+def test_a_content_type_names_json_by_its_media_type(
+    content_type: str | None, media_type: str, is_json: bool
+) -> None:
+    assert jsonio.media_type(content_type) == media_type
+    assert jsonio.is_json_media_type(content_type) is is_json

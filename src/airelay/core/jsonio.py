@@ -33,6 +33,17 @@ class JsonError(ValueError):
         self.too_deep = too_deep
 
 
+def media_type(content_type: str | None) -> str:
+    """Return a content-type's media type, lower-cased, without its parameters."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    """Tell whether a content-type names JSON: `application/json` or a `+json` type (RFC 6839)."""
+    kind = media_type(content_type)
+    return kind == "application/json" or kind.endswith("+json")
+
+
 def text_depth(text: str) -> int:
     """Return how deeply arrays and objects nest in JSON text, without parsing it."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))

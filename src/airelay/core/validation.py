@@ -28,10 +28,9 @@ _FAIL_FAST_TYPES = ("list", "tuple", "set", "frozenset", "dict")
 def read_json_object(body: bytes, content_type: str | None) -> dict[str, Any]:
     """Return `body` as a JSON object, or raise 415/400 saying what is wrong with it."""
     # What nearly every client sends is accepted without parsing it.
-    media_type = "" if content_type in _JSON_TYPES else (content_type or "").split(";")[0]
-    media_type = media_type.strip().lower()
+    media_type = "" if content_type in _JSON_TYPES else jsonio.media_type(content_type)
     # A missing content type is accepted: `curl --data-binary @file` callers forget it.
-    if media_type and media_type not in _JSON_TYPES and not media_type.endswith("+json"):
+    if media_type and not jsonio.is_json_media_type(media_type):
         raise RelayError(
             415,
             f"Unsupported content type {media_type!r}: send application/json.",
