@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 
 from airelay.cli import build_app
 from airelay.core import jsonio
-from tests.client import CoreClient
+from tests.client import CoreClient, asgi_request
 
 LONE = [
     r'{"a": "\ud800"}',
@@ -66,15 +65,9 @@ def test_the_core_answers_a_lone_surrogate_with_a_400_invalid_json(path: str, st
 def post_local(path: str, body: str, env: dict[str, str]) -> httpx.Response:
     """POST raw text to the local host with the local model, in process."""
     lines: list[str] = []
-
-    async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env, log=lines.append))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
-            return await client.post(
-                path, content=body.encode(), headers={"content-type": "application/json"}
-            )
-
-    response = asyncio.run(call())
+    app = build_app(env, log=lines.append)
+    headers = {"content-type": "application/json"}
+    response = asgi_request(app, "POST", path, content=body.encode(), headers=headers)
     for line in lines:
         line.encode()
         json.loads(line)
