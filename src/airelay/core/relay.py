@@ -59,6 +59,8 @@ async def relay(context: Context) -> Response:
     if isinstance(result, JsonResult):
         usage = json_object(result.data).get("usage")
         log.usage = usage if isinstance(usage, dict) else None
+        # The upstream's bytes, when the backend kept them, go on as read (bench/core_tricks.py,
+        # one run: 7.1 us to encode a chat answer again).
         return json_response(200, result.data, headers, result.body)
     return stream_response(result.stream, headers)
 
