@@ -31,7 +31,7 @@ async def handle(request: Request, platform: Platform) -> Response:
         response = error.to_response()
         log.error_code = error.code
         # A failed model call still names its AI Gateway log entry (hosts/worker.py).
-        log.gateway_log_id = dict(error.headers).get("cf-aig-log-id", log.gateway_log_id)
+        log.gateway_log_id = error.log_id or log.gateway_log_id
         if error.status >= 500:
             log.error = error.message
     except Exception:

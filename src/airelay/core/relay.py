@@ -8,9 +8,11 @@ from airelay.core.auth import ANONYMOUS
 from airelay.core.context import Context
 from airelay.core.errors import RelayError
 from airelay.core.gateway import gateway_options
+from airelay.core.headers import gateway_headers
 from airelay.core.limits import too_large
 from airelay.core.responses import json_response, stream_response
 from airelay.core.types import BodyError, BodyTooLargeError, JsonResult, Response
+from airelay.core.upstream import json_object
 from airelay.core.validation import read_json_object, validate
 
 
@@ -53,21 +55,12 @@ async def relay(context: Context) -> Response:
     result = await context.platform.backend.run(route.model.binding_id, inputs, options)
     log.gateway_log_id = result.gateway_log_id
     log.cache_status = result.cache_status
-    headers: list[tuple[str, str]] = []
-    if result.gateway_log_id:
-        headers.append(("cf-aig-log-id", result.gateway_log_id))
-    if result.cache_status:
-        headers.append(("cf-aig-cache-status", result.cache_status))
+    headers = gateway_headers(result.gateway_log_id, result.cache_status)
     if isinstance(result, JsonResult):
-        if not isinstance(result.data, dict):
-            raise RelayError(
-                502,
-                "The model answered with something other than a JSON object.",
-                type="api_error",
-                code="upstream_malformed",
-            )
-        usage = result.data.get("usage")
+        usage = json_object(result.data).get("usage")
         log.usage = usage if isinstance(usage, dict) else None
+        # The upstream's bytes, when the backend kept them, go on as read (bench/core_tricks.py,
+        # one run: 7.1 us to encode a chat answer again).
         return json_response(200, result.data, headers, result.body)
     return stream_response(result.stream, headers)
 
