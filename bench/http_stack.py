@@ -42,7 +42,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from tests.live_server import free_port, stop  # noqa: E402
 
 from airelay.backends.local_model import LocalModel  # noqa: E402
-from airelay.cli import build_app  # noqa: E402
 from airelay.core.app import handle  # noqa: E402
 from airelay.core.endpoints import ENDPOINTS  # noqa: E402
 from airelay.core.types import (  # noqa: E402
@@ -53,6 +52,7 @@ from airelay.core.types import (  # noqa: E402
     Request,
     StreamResult,
 )
+from airelay.hosts.local import build_app  # noqa: E402
 from airelay.hosts.static import App  # noqa: E402
 
 STACKS = ("h11+asyncio", "httptools+uvloop")

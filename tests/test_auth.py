@@ -11,12 +11,12 @@ import httpx
 import openai
 import pytest
 
-from airelay.cli import build_app, describe_access, local_env
 from airelay.core.auth import (
     ANONYMOUS,
+    AccessPolicy,
     Caller,
-    authenticate,
     client_network,
+    identify,
     key_digest,
     key_id,
     parse_keys,
@@ -24,6 +24,7 @@ from airelay.core.auth import (
 )
 from airelay.core.errors import RelayError
 from airelay.core.types import Request
+from airelay.hosts.local import build_app, describe_access, local_env
 from tests.client import CoreClient, asgi_request, asgi_sdk
 from tests.fakes import run
 
@@ -106,7 +107,12 @@ def test_authorization_without_a_bearer_token_carries_no_key(value: str) -> None
     assert presented_key(chat(("authorization", value))) is None
 
 
-# --- authenticate ---------------------------------------------------------------------------
+# --- identify, by key ------------------------------------------------------------------------
+
+
+def authenticate(request: Request, digests: tuple[bytes, ...], anonymous: bool) -> Caller:
+    """Identify the caller of `request` as the core does, under these keys and no tokens."""
+    return run(identify(request, AccessPolicy(digests, anonymous), None))
 
 
 @pytest.mark.parametrize("key", [KEY_A, KEY_B])

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from airelay.cli import build_app
+from airelay.hosts.local import build_app
 
 STRANGE_PATHS = [
     "/" + "a" * 256,  # one segment past NAME_MAX (255 bytes): ENAMETOOLONG
