@@ -76,8 +76,7 @@ async def _dispatch(context: Context) -> Response:
             code="token_scope",
         )
     limiter = context.platform.rate_limiter
-    # Checked here rather than inside: most hosts run without a limiter, and then no
-    # coroutine is made for it.
+    # Most hosts run without a limiter: then there is nothing to ask.
     if endpoint.model_route is not None and limiter is not None:
         await _check_rate(context, limiter)
     return await endpoint.handler(context)

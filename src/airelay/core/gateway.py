@@ -40,8 +40,9 @@ class GatewayPolicy:
     @cached_property
     def defaults(self) -> dict[str, Any]:
         """Return the options every call gets (copy before changing)."""
-        # Computed once per policy, which settings keep per environment: part of the core's
-        # chat request going from 92 to 58 us (README "Performance", bench/http_stack.py).
+        # Computed once per policy, which settings keep per environment: one of the steps that
+        # took the core's chat request from 92 to 58 us (bench/http_stack.py, "Worker CPU
+        # estimate", core; README "Performance").
         return operator_options(self)
 
 
@@ -90,8 +91,9 @@ def operator_options(policy: GatewayPolicy) -> dict[str, Any]:
 def caller_options(policy: GatewayPolicy, request: Request) -> dict[str, Any]:
     """Read the allowlisted `cf-aig-*` request headers; raise 400 naming a bad one."""
     options: dict[str, Any] = {}
-    # Most requests send none of them: one set intersection instead of a lookup per header
-    # (part of the core's chat request going from 92 to 58 us, README "Performance").
+    # Most requests send none of them: one set intersection instead of a lookup per header, one
+    # of the steps that took the core's chat request from 92 to 58 us (bench/http_stack.py,
+    # "Worker CPU estimate", core; README "Performance").
     if request.headers.names().isdisjoint(_CALLER_NAMES):
         return options
     for header in CALLER_HEADERS:

@@ -159,8 +159,9 @@ class Settings(BaseModel):
             )
         return self
 
-    # The policies are built once per settings, which are parsed once per environment: part
-    # of the core's chat request going from 92 to 58 us (README "Performance").
+    # The policies are built once per settings, which are parsed once per environment: one of
+    # the steps that took the core's chat request from 92 to 58 us (bench/http_stack.py,
+    # "Worker CPU estimate", core; README "Performance").
     @cached_property
     def gateway(self) -> GatewayPolicy:
         """Return the AI Gateway policy: the operator's options, what callers may set."""

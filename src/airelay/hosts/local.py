@@ -37,6 +37,9 @@ class LogLines:
         # The core logs before the host sends the answer; rendering and writing here would
         # put the JSON encoding and a system call (more, to a terminal) before the first byte,
         # and a write per request under load. Nothing changes a record once it is logged.
+        # With the forwarding of hosts/asgi.py, a chat request's first byte left after 72 us
+        # instead of 111, old and new code interleaved in process (README "Performance"; the
+        # in-process first byte is bench/http_stack.py's asleep_cost reading).
         if not self._pending:
             try:
                 asyncio.get_running_loop().call_soon(self.flush)
