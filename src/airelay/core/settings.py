@@ -166,16 +166,16 @@ class Settings(BaseModel):
     def gateway(self) -> GatewayPolicy:
         """Return the AI Gateway policy: the operator's options, what callers may set."""
         return GatewayPolicy(
-            self.gateway_id,
-            self.skip_cache,
-            self.cache_ttl,
-            self.collect_log,
-            self.request_timeout_ms,
-            self.max_attempts,
-            self.retry_delay_ms,
-            self.backoff,
-            self.allow_caller_cache_key,
-            self.max_caller_cache_ttl,
+            gateway_id=self.gateway_id,
+            skip_cache=self.skip_cache,
+            cache_ttl=self.cache_ttl,
+            collect_log=self.collect_log,
+            request_timeout_ms=self.request_timeout_ms,
+            max_attempts=self.max_attempts,
+            retry_delay_ms=self.retry_delay_ms,
+            backoff=self.backoff,
+            allow_caller_cache_key=self.allow_caller_cache_key,
+            max_caller_cache_ttl=self.max_caller_cache_ttl,
         )
 
     @cached_property
@@ -193,7 +193,10 @@ class Settings(BaseModel):
     def access(self) -> AccessPolicy:
         """Return who may call: keys, keyless callers, tokens."""
         return AccessPolicy(
-            self.api_keys, self.allow_anonymous, self.token_policy, self.token_subject
+            api_keys=self.api_keys,
+            allow_anonymous=self.allow_anonymous,
+            tokens=self.token_policy,
+            token_subject=self.token_subject,
         )
 
     @model_validator(mode="after")
