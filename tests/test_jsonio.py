@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from airelay.cli import build_app
 from airelay.core import jsonio
+from airelay.hosts.local import build_app
 from tests.client import CoreClient, asgi_request
 
 LONE = [

@@ -15,12 +15,12 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 from airelay.backends.local_model import LocalModel
-from airelay.cli import build_app
 from airelay.core import openapi, sse
 from airelay.core.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
 from airelay.core.endpoints import ENDPOINTS as ROUTES
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 from airelay.core.types import JsonResult, StreamResult
+from airelay.hosts.local import build_app
 from tests.client import asgi_request
 from tests.conftest import load_examples
 

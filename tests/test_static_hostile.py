@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from airelay.cli import build_app
+from airelay.hosts.local import build_app
 from tests.client import BASE, asgi_request
 
 STRANGE_PATHS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from airelay.core.auth import ANONYMOUS
+from airelay.core.catalog import model_not_found
 from airelay.core.context import Context
 from airelay.core.errors import RelayError
 from airelay.core.gateway import gateway_options
@@ -33,8 +34,6 @@ async def relay(context: Context) -> Response:
     data = read_json_object(body, request.header("content-type"))
     parsed = validate(route.schema, data)
     if parsed.model is not None and not route.model.accepts(parsed.model):
-        from airelay.core.endpoints import model_not_found  # the table imports this module
-
         raise model_not_found(parsed.model, route_model=route.model)
     log.stream = bool(parsed.stream)
     if settings.log_prompts:
@@ -51,7 +50,7 @@ async def relay(context: Context) -> Response:
     _apply_output_cap(inputs, cap, route.output_fields, route.max_output_tokens, source)
     key_id = context.caller.key_id if context.caller is not None else ANONYMOUS
     metadata = {"route": context.endpoint.name, "key_id": key_id}
-    options = gateway_options(settings, request, metadata)
+    options = gateway_options(settings.gateway, request, metadata)
     result = await context.platform.backend.run(route.model.binding_id, inputs, options)
     log.gateway_log_id = result.gateway_log_id
     log.cache_status = result.cache_status
