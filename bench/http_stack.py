@@ -41,7 +41,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
 from tests.live_server import free_port, stop  # noqa: E402
 
-from airelay.backends.local_model import LocalModel  # noqa: E402
+from airelay.backends.local import LocalModel  # noqa: E402
 from airelay.cli import build_app  # noqa: E402
 from airelay.core.app import handle  # noqa: E402
 from airelay.core.endpoints import ENDPOINTS  # noqa: E402

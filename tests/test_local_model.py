@@ -16,7 +16,10 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response, ResponseStreamEvent
 from pydantic import TypeAdapter, ValidationError
 
-from airelay.backends.local_model import MINI_SNAPSHOT, PRO_SNAPSHOT, LocalModel, tokens
+from airelay.backends.local import LocalModel
+from airelay.backends.local.chat_completion import MINI_SNAPSHOT
+from airelay.backends.local.response_object import PRO_SNAPSHOT
+from airelay.backends.local.turn import tokens
 from airelay.core.catalog import MINI, PRO
 from airelay.core.errors import BackendError
 from airelay.core.sse import Decoder, Event

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local import LocalModel
 from airelay.core.catalog import MINI, PRO
 from airelay.core.types import JsonResult, StreamResult
 

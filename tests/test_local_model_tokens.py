@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from airelay.backends.local_model import _count, tokens
+from airelay.backends.local.turn import token_count as _count
+from airelay.backends.local.turn import tokens
 
 
 @pytest.mark.parametrize(

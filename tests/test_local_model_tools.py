@@ -9,7 +9,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response, ResponseStreamEvent
 from pydantic import TypeAdapter
 
-from airelay.backends.schema_instance import instance
+from airelay.backends.local.schema_instance import instance
 from airelay.core.catalog import MINI, PRO
 from tests.test_local_model import body, events, fill_upstream_gaps
 

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airelay.backends.local_model import LocalModel, _count, tokens
+from airelay.backends.local import LocalModel, responses
+from airelay.backends.local.turn import token_count, tokens
 from airelay.core import sse
 from airelay.core.catalog import MINI, PRO
 from airelay.core.responses import json_response
@@ -191,7 +192,7 @@ def test_a_json_answer_carries_the_bytes_the_core_would_encode(
 def test_any_chat_answer_carries_the_bytes_the_core_would_encode(
     prompt: str, cap: int | None, n: int
 ) -> None:
-    # The usual answer's bytes come from a template (local_model._TEXT_ANSWER), the others'
+    # The usual answer's bytes come from a template (chat_completion._TEXT_ANSWER), the others'
     # from the encoder: a cap makes some answers stop for "length".
     inputs: dict[str, Any] = {"messages": user(prompt), "n": n, "max_completion_tokens": cap}
     result = answer_body(MINI.binding_id, inputs)
@@ -209,9 +210,9 @@ def test_any_chat_answer_carries_the_bytes_the_core_would_encode(
 def test_a_responses_stream_starts_with_the_response_object_in_progress(
     inputs: dict[str, Any],
 ) -> None:
-    # Its text comes from a template (local_model._STARTED_RESPONSE), the rest from `body`.
+    # Its text comes from a template (response_object._STARTED), the rest from `body`.
     chunks = stream_chunks(PRO.binding_id, {**inputs, "stream": True})
-    response = LocalModel(clock=lambda: 1_795_000_000.0)._responses(inputs)
+    response = responses.answer(inputs, lambda: 1_795_000_000.0, 0.0)
     assert isinstance(response, JsonResult)
     kinds = ("response.created", "response.in_progress")
     for number, (chunk, kind) in enumerate(zip(chunks, kinds, strict=False)):
@@ -242,5 +243,5 @@ def test_tokens_split_any_text_as_the_token_pattern_does(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
 def test_the_token_count_is_the_number_of_tokens(text: str) -> None:
-    # The answer's length is counted without splitting it (local_model._count).
-    assert _count(text) == len(tokens(text))
+    # The answer's length is counted without splitting it (turn.token_count).
+    assert token_count(text) == len(tokens(text))

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from airelay.backends.local_model import ChatCompletion, ResponseObject
+from airelay.backends.local.chat_completion import ChatCompletion
+from airelay.backends.local.response_object import ResponseObject
 from airelay.core import sse
 from airelay.core.streams import chat_stream_error, ending_in_error, responses_stream_error
 from tests.fakes import GatedStream, run

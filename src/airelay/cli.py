@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from airelay import __version__
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local import LocalModel
 from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.core.app import handle
 from airelay.core.errors import RelayError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
 from airelay.core import sse
 from airelay.core.errors import RelayError
@@ -36,8 +36,11 @@ def responses_stream_error(sent: int) -> bytes:
 
 async def ending_in_error(
     events: AsyncIterator[bytes], stream_error: StreamError
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Yield `events`; if they fail midway, end with `stream_error` instead of breaking off."""
+    # A generator layer per chunk: 0.1 to 0.2 us in process around the local model's streams
+    # (its own work per chunk: 0.8 to 1.3 us), under the noise of bench/http_stack.py's CPU per
+    # chunk over h11 (8 to 10 us, moving by 1.5 us between runs with and without the layer).
     sent = 0
     try:
         async for event in events:

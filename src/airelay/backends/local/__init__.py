@@ -1,0 +1,12 @@
+"""The built-in local model: deterministic, offline, in both models' exact wire formats.
+
+Its reply restates the last user turn (`turn`), planned from the request (`plan`): it calls a
+function tool when told to (or when the last user turn names one), quotes a tool's result, and
+answers a JSON schema with an instance of it (`schema_instance`). Each wire format reads its
+request and writes its answer, whole or as a stream of SSE bytes: `chat` with
+`chat_completion`, `responses` with `response_object`; `template` encodes their fixed parts once.
+"""
+
+from airelay.backends.local.model import LocalModel
+
+__all__ = ["LocalModel"]
