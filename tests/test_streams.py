@@ -12,7 +12,7 @@ from airelay.backends.local.response_object import ResponseObject
 from airelay.core import sse
 from airelay.core.streams import chat_stream_error, ending_in_error, responses_stream_error
 from tests.fakes import GatedStream, run
-from tests.test_local_model_wire import stream_chunks
+from tests.local_model_support import stream_chunks
 
 
 async def fails_after(*events: bytes) -> AsyncIterator[bytes]:
