@@ -5,6 +5,10 @@ function tool when told to (or when the last user turn names one), quotes a tool
 answers a JSON schema with an instance of it (`schema_instance`). Each wire format reads its
 request and writes its answer, whole or as a stream of SSE bytes: `chat` with
 `chat_completion`, `responses` with `response_object`; `template` encodes their fixed parts once.
+
+A figure marked (timeit) in a comment was measured in process with timeit (CPython 3.11, the
+2-core development machine, 2026-12-06) against the code it replaced or the generic encoding;
+whole requests are measured by bench/http_stack.py.
 """
 
 from airelay.backends.local.model import LocalModel

@@ -84,7 +84,8 @@ async def _chunks(
                 ],
             }
             yield sse.encode(completion.chunk(first, None, include_usage, index))
-        # Each token's chunk is this one with the token in its slot, encoded once.
+        # Each token's chunk is this one with the token in its slot, encoded once: see
+        # EventTemplate.text for the figures.
         delta: dict[str, Any] = (
             {"content": slot("token")}
             if call is None

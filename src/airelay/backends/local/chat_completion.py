@@ -57,7 +57,9 @@ class ChatCompletion(Answered):
         turn = self.turn
         if turn.call is not None or self.n != 1:
             return json_result(self._body())
-        # The usual answer, one choice of text: its bytes come from a template.
+        # The usual answer, one choice of text: its bytes come from a template, 5.3 us for the
+        # whole result against 7.5 encoding `_body()` (timeit; README Performance: a plain chat
+        # request in 16 us instead of 27).
         finish, usage = self.finish_reason(), self.usage()
         data = _completion(self.id, self.created, [_text_choice(turn.text, finish)], usage)
         body = _TEXT_ANSWER(
@@ -95,6 +97,7 @@ class ChatCompletion(Answered):
 
     def first_text_chunk(self, include_usage: bool, index: int) -> bytes:
         """Return the first chunk of a text choice, encoded, from its template."""
+        # 1.7 us against 3.2 for sse.encode of `chunk` (timeit).
         return _FIRST_TEXT_CHUNK[include_usage](id=self.id, created=self.created, index=index)
 
 

