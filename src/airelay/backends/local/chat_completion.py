@@ -6,17 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from airelay.backends.local.template import EventTemplate, JsonTemplate, slot
-from airelay.backends.local.turn import Answered, Turn
-from airelay.core import jsonio
+from airelay.backends.local.turn import Answered, Turn, json_result
 from airelay.core.types import JsonResult
 
 MINI_SNAPSHOT = "gpt-5.4-mini-2026-03-17"
-
-
-def json_result(data: dict[str, Any]) -> JsonResult:
-    """Return `data` as an answer, with the bytes the core would encode for it."""
-    # Encoded here, as the core would encode `data` (core/responses.py): the same bytes.
-    return JsonResult(data, body=jsonio.dumps(data))
 
 
 class ChatCompletion(Answered):

@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from airelay.backends.local.output_items import (
+    FunctionCall,
+    Message,
+    OutputItem,
+    Reasoning,
+)
 from airelay.backends.local.template import JsonTemplate, slot
 from airelay.backends.local.turn import Answered, Turn
 from airelay.core import jsonio
@@ -35,37 +41,10 @@ class ResponseObject(Answered):
         self.call_id = f"call_local{seed[32:56]}"
         super().__init__(answer)
 
-    def call_item(self, final: bool) -> dict[str, Any]:
-        """Return the function_call output item, without arguments while in progress."""
-        return {
-            "arguments": self.turn.text if final else "",
-            "call_id": self.call_id,
-            "id": self.call_item_id,
-            "name": self.call,
-            "status": "completed" if final else "in_progress",
-            "type": "function_call",
-        }
-
-    def reasoning_item(self) -> dict[str, Any]:
-        """Return the reasoning output item."""
-        return {"id": self.reasoning_id, "summary": [], "type": "reasoning"}
-
-    def text_part(self, text: str) -> dict[str, Any]:
-        """Return an output_text content part."""
-        return {"annotations": [], "logprobs": [], "text": text, "type": "output_text"}
-
-    def message_item(self, final: bool) -> dict[str, Any]:
-        """Return the assistant message item, empty while in progress."""
-        status = ("incomplete" if self.turn.truncated else "completed") if final else "in_progress"
-        content = [self.text_part(self.turn.text)] if final else []
-        return {
-            "content": content,
-            "id": self.message_id,
-            "phase": "final_answer",
-            "role": "assistant",
-            "status": status,
-            "type": "message",
-        }
+    def output_items(self) -> list[OutputItem]:
+        """Return the items of the response's `output`, in order."""
+        answer = Message(self) if self.call is None else FunctionCall(self)
+        return [Reasoning(self), answer]
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object; output tokens include reasoning tokens, as upstream."""
@@ -82,10 +61,7 @@ class ResponseObject(Answered):
         """Return the response object, in progress or finished."""
         truncated = final and self.turn.truncated
         status = ("incomplete" if truncated else "completed") if final else "in_progress"
-        output = []
-        if final:
-            item = self.message_item(True) if self.turn.call is None else self.call_item(True)
-            output = [self.reasoning_item(), item]
+        output = [item.item(final=True) for item in self.output_items()] if final else []
         return _response(
             **self._echoed(),
             completed_at=self.created if final and not truncated else None,

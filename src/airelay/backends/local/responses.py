@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from functools import partial
 from typing import Any
 
-from airelay.backends.local.chat_completion import json_result
 from airelay.backends.local.plan import PLAIN, Plan, call_plan
 from airelay.backends.local.response_object import ResponseObject
 from airelay.backends.local.template import EventTemplate, slot
-from airelay.backends.local.turn import compose, deferred, seed_of, text_of
+from airelay.backends.local.turn import compose, deferred, json_result, seed_of, text_of
 from airelay.core import sse
 from airelay.core.catalog import PRO
 from airelay.core.streams import ending_in_error, responses_stream_error
@@ -76,62 +75,34 @@ def answer(
 
 
 async def _events(response: ResponseObject, token_delay: float) -> AsyncIterator[bytes]:
-    """Yield the stream's events: the response started, its output items, then its end."""
+    """Yield the stream's events: the response started, each output item, then its end."""
     sequence = 0
 
-    def event(kind: str, **fields: Any) -> bytes:
+    def emit(kind: str, **fields: Any) -> bytes:
         nonlocal sequence
         encoded = sse.encode({"type": kind, "sequence_number": sequence, **fields}, event=kind)
-        # Counted once encoded: an error event after a failed one takes its number.
         sequence += 1
         return encoded
-
-    def per_token(kind: str, **fields: Any) -> EventTemplate:
-        # Each token's event is this one with its number and then its token filled in.
-        payload = {"type": kind, "sequence_number": slot("sequence_number"), **fields}
-        return EventTemplate(payload, event=kind)
 
     started = response.started()
     for template in _STARTED_EVENTS:
         yield template(sequence_number=sequence, response=started)
         sequence += 1
-    reasoning = response.reasoning_item()
-    yield event("response.output_item.added", output_index=0, item=reasoning)
-    yield event("response.output_item.done", output_index=0, item=reasoning)
-    if response.call is not None:
-        yield event(
-            "response.output_item.added", output_index=1, item=response.call_item(final=False)
-        )
-        where_call = {"item_id": response.call_item_id, "output_index": 1}
-        arguments_delta = per_token(
-            "response.function_call_arguments.delta", **where_call, delta=slot("token")
-        )
-        for piece in response.turn.reply:
-            if token_delay > 0:
-                await asyncio.sleep(token_delay)
-            yield arguments_delta.numbered_text(sequence, piece)
-            sequence += 1
-        arguments = response.turn.text
-        yield event("response.function_call_arguments.done", **where_call, arguments=arguments)
-        yield event(
-            "response.output_item.done", output_index=1, item=response.call_item(final=True)
-        )
-        yield event("response.completed", response=response.body(final=True))
-        return
-    yield event(
-        "response.output_item.added", output_index=1, item=response.message_item(final=False)
-    )
-    where = {"item_id": response.message_id, "output_index": 1, "content_index": 0}
-    yield event("response.content_part.added", **where, part=response.text_part(""))
-    text_delta = per_token("response.output_text.delta", **where, delta=slot("token"), logprobs=[])
-    for piece in response.turn.reply:
-        if token_delay > 0:
-            await asyncio.sleep(token_delay)
-        yield text_delta.numbered_text(sequence, piece)
-        sequence += 1
-    text = response.turn.text
-    yield event("response.output_text.done", **where, text=text, logprobs=[])
-    yield event("response.content_part.done", **where, part=response.text_part(text))
-    yield event("response.output_item.done", output_index=1, item=response.message_item(final=True))
-    kind = "response.incomplete" if response.turn.truncated else "response.completed"
-    yield event(kind, response=response.body(final=True))
+    for index, item in enumerate(response.output_items()):
+        yield emit("response.output_item.added", output_index=index, item=item.item(final=False))
+        for event in item.opening(emit, index):
+            yield event
+        delta = item.delta(index)
+        if delta is not None:
+            for piece in response.turn.reply:
+                if token_delay > 0:
+                    await asyncio.sleep(token_delay)
+                yield delta.numbered_text(sequence, piece)
+                sequence += 1
+        for event in item.closing(emit, index):
+            yield event
+        yield emit("response.output_item.done", output_index=index, item=item.item(final=True))
+    # A call's stream has always ended in response.completed, even when the cap cut it short.
+    truncated = response.turn.truncated and response.call is None
+    kind = "response.incomplete" if truncated else "response.completed"
+    yield emit(kind, response=response.body(final=True))

@@ -17,6 +17,7 @@ from typing import Any
 from airelay.backends.local.plan import Plan
 from airelay.backends.local.schema_instance import instance
 from airelay.core import jsonio
+from airelay.core.types import JsonResult
 
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 # json.dumps's own separators: the seeds, and so every id, stay what they were.
@@ -138,6 +139,12 @@ def deferred(plan: Plan, stream: bool, compose: Callable[[], Turn]) -> Callable[
         return compose
     turn = compose()
     return lambda: turn
+
+
+def json_result(data: dict[str, Any]) -> JsonResult:
+    """Return `data` as an answer, with the bytes the core would encode for it."""
+    # Encoded here, as the core would encode `data` (core/responses.py): the same bytes.
+    return JsonResult(data, body=jsonio.dumps(data))
 
 
 class Answered:
