@@ -91,7 +91,10 @@ async def measure(
 ) -> dict[str, list[float]]:
     """Return microseconds per call of serve() and of each glue step, one figure per round."""
     from airelay.core.types import JsonResult, Platform, Request, Response
-    from airelay.hosts.worker import AiBinding, serve, to_core_request, to_workers_response
+    from airelay.hosts.worker import serve
+    from airelay.hosts.worker.binding import AiBinding
+    from airelay.hosts.worker.request import to_core_request
+    from airelay.hosts.worker.response import to_workers_response
 
     async def handle(request: Request, platform: Platform) -> Response:
         # Core work is left out; what the core asks of the glue stays: the env's vars (each

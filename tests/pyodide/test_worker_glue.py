@@ -34,6 +34,10 @@ import json
 import stand_ins
 from harness import FakeCore, b64, calls, make_request, request_json, response_json
 from airelay.hosts import worker
+from airelay.hosts.worker.binding import AiBinding
+from airelay.hosts.worker.env import EnvVars
+from airelay.hosts.worker.request import to_core_request
+from airelay.hosts.worker.response import to_workers_response
 from airelay.core.types import JsonResult, Response, StreamResult
 """
 
@@ -160,7 +164,7 @@ def test_inputs_arrive_as_plain_js_objects(pyodide: PyodideRunner) -> None:
         pyodide,
         f"""
         env = stand_ins.makeEnv()
-        ai = worker.AiBinding(env.AI)
+        ai = AiBinding(env.AI)
         await ai.run("openai/gpt-5.4-mini", {CHAT_INPUTS!r}, {{"gateway": {{"id": "g"}}}})
         calls(env.AI)
         """,
@@ -178,7 +182,7 @@ def test_gateway_options_arrive_as_plain_js_objects(pyodide: PyodideRunner) -> N
         pyodide,
         f"""
         env = stand_ins.makeEnv()
-        ai = worker.AiBinding(env.AI)
+        ai = AiBinding(env.AI)
         await ai.run("openai/gpt-5.4-pro", {{"input": "hi"}}, {GATEWAY_OPTIONS!r})
         calls(env.AI)[0]
         """,
@@ -202,7 +206,7 @@ def test_inputs_and_options_reach_the_binding_as_given_nulls_included(
             "stop": ("a", "b"),
         }
         options = {"gateway": {"id": "g", "metadata": {"k": None, "v": 1}}}
-        await worker.AiBinding(env.AI).run("m", inputs, options)
+        await AiBinding(env.AI).run("m", inputs, options)
         calls(env.AI)[0]
         """,
     )
@@ -227,7 +231,7 @@ def test_integers_past_js_safe_range_reach_the_binding_as_numbers(pyodide: Pyodi
         """
         env = stand_ins.makeEnv()
         schema = {"type": "integer", "maximum": 18446744073709551615}
-        await worker.AiBinding(env.AI).run("m", {"tools": [schema]}, {"gateway": {"id": "g"}})
+        await AiBinding(env.AI).run("m", {"tools": [schema]}, {"gateway": {"id": "g"}})
         calls(env.AI)[0]
         """,
     )
@@ -241,7 +245,7 @@ def test_json_answer_to_a_stream_request_comes_back_as_data(pyodide: PyodideRunn
         """
         env = stand_ins.makeEnv()
         env.AI.answerJson('{"object": "response", "status": "completed"}')
-        result = await worker.AiBinding(env.AI).run("m", {"input": "x", "stream": True}, {})
+        result = await AiBinding(env.AI).run("m", {"input": "x", "stream": True}, {})
         [type(result).__name__, result.data]
         """,
     )
@@ -270,7 +274,7 @@ def test_json_result_comes_back_as_python_data(pyodide: PyodideRunner) -> None:
         f"""
         env = stand_ins.makeEnv()
         env.AI.answerJson({json.dumps(answer)!r})
-        result = await worker.AiBinding(env.AI).run("m", {{"messages": []}}, {{}})
+        result = await AiBinding(env.AI).run("m", {{"messages": []}}, {{}})
 
         def kinds(value):
             if isinstance(value, dict):
@@ -293,7 +297,7 @@ def test_every_call_asks_the_binding_for_the_raw_response(pyodide: PyodideRunner
         pyodide,
         """
         env = stand_ins.makeEnv()
-        ai = worker.AiBinding(env.AI)
+        ai = AiBinding(env.AI)
         env.AI.answerJson('{"ok": true}')
         await ai.run("m", {}, {"gateway": {"id": "g"}})
         env.AI.answerStream("data: [DONE]\\n\\n")
@@ -311,7 +315,7 @@ def test_gateway_facts_come_from_each_calls_own_response(pyodide: PyodideRunner)
         pyodide,
         """
         env = stand_ins.makeEnv()
-        ai = worker.AiBinding(env.AI)
+        ai = AiBinding(env.AI)
         env.AI.answerJson('{"ok": true}', "log-json-1", "HIT")
         first = await ai.run("m", {}, {})
         env.AI.answerStream("data: [DONE]\\n\\n", 4, "log-stream-2", "MISS")
@@ -361,7 +365,7 @@ def test_json_content_type_with_parameters_is_read_as_json(pyodide: PyodideRunne
         pyodide,
         """
         env = stand_ins.makeEnv()
-        ai = worker.AiBinding(env.AI)
+        ai = AiBinding(env.AI)
         results = []
         for content_type in ("application/json; charset=utf-8", "Application/JSON",
                              "application/problem+json"):
@@ -427,11 +431,11 @@ def test_stream_result_is_the_same_js_object_in_response(pyodide: PyodideRunner)
         f"""
         env = stand_ins.makeEnv()
         env.AI.answerStream({SSE_TEXT!r}, 5)
-        result = await worker.AiBinding(env.AI).run("m", {{"stream": True}}, {{}})
+        result = await AiBinding(env.AI).run("m", {{"stream": True}}, {{}})
         core = FakeCore()
         stand_ins.spyOnResponse()
         try:
-            response = worker.to_workers_response(
+            response = to_workers_response(
                 Response(200, [("content-type", "text/event-stream; charset=utf-8"),
                                ("cache-control", "no-cache")], stream=result.stream)
             )
@@ -741,7 +745,7 @@ def test_js_request_converts_losslessly(pyodide: PyodideRunner) -> None:
              ("Accept", "text/event-stream"), ("Authorization", "Bearer sk-1")],
             {REQUEST_BODY!r},
         )
-        await request_json(await worker.to_core_request(request))
+        await request_json(await to_core_request(request))
         """,
     )
     assert got["method"] == "POST"
@@ -766,9 +770,9 @@ def test_workers_request_converts_like_the_js_request(pyodide: PyodideRunner) ->
         body = {REQUEST_BODY!r}
         headers = [("content-type", "application/json"), ("cf-connecting-ip", "203.0.113.9")]
         url = "https://relay.example/v1/responses?x=%20"
-        raw = await worker.to_core_request(make_request("PUT", url, headers, body))
+        raw = await to_core_request(make_request("PUT", url, headers, body))
         sdk_request = workers.Request(make_request("PUT", url, headers, body))
-        wrapped = await worker.to_core_request(sdk_request)
+        wrapped = await to_core_request(sdk_request)
         [await request_json(raw), await request_json(wrapped)]
         """,
     )
@@ -783,7 +787,7 @@ def test_bodiless_request_has_empty_body(pyodide: PyodideRunner) -> None:
         pyodide,
         """
         await request_json(
-            await worker.to_core_request(make_request("GET", "https://relay.example/v1/models"))
+            await to_core_request(make_request("GET", "https://relay.example/v1/models"))
         )
         """,
     )
@@ -804,7 +808,7 @@ def test_body_declared_over_the_limit_is_never_read(pyodide: PyodideRunner) -> N
         """
         request = make_request(headers=[("content-length", "11")], body=b'{"a": "bc"}')
         from airelay.core.types import BodyTooLargeError
-        core_request = await worker.to_core_request(request)
+        core_request = await to_core_request(request)
         try:
             outcome = (await core_request.read_body(10)).decode()
         except BodyTooLargeError:
@@ -842,7 +846,7 @@ def test_chunked_body_is_read_only_just_past_the_limit(pyodide: PyodideRunner) -
         """
         request = stand_ins.makeStreamRequest("POST", "https://relay.example/v1/responses", 40, 100)
         from airelay.core.types import BodyTooLargeError
-        core_request = await worker.to_core_request(request)
+        core_request = await to_core_request(request)
         try:
             outcome = len(await core_request.read_body(1000))
         except BodyTooLargeError:
@@ -863,7 +867,7 @@ def test_chunked_body_within_the_limit_is_read_whole(pyodide: PyodideRunner) -> 
         pyodide,
         """
         request = stand_ins.makeStreamRequest("POST", "https://relay.example/v1/responses", 5, 100)
-        len(await (await worker.to_core_request(request)).read_body(1000))
+        len(await (await to_core_request(request)).read_body(1000))
         """,
     )
     assert got == 500
@@ -874,7 +878,7 @@ def test_body_within_the_limit_is_read_whole(pyodide: PyodideRunner) -> None:
         pyodide,
         """
         request = make_request(headers=[("content-length", "11")], body=b'{"a": "bc"}')
-        (await (await worker.to_core_request(request)).read_body(11)).decode()
+        (await (await to_core_request(request)).read_body(11)).decode()
         """,
     )
     assert got == '{"a": "bc"}'
@@ -918,7 +922,7 @@ def test_env_vars_read_as_strings(pyodide: PyodideRunner) -> None:
         f"""
         from workers import _EnvWrapper
         env = stand_ins.makeEnv({json.dumps(env_vars)!r})
-        plain, wrapped = worker.EnvVars(env), worker.EnvVars(_EnvWrapper(env))
+        plain, wrapped = EnvVars(env), EnvVars(_EnvWrapper(env))
         absent = [name for name in ("MISSING", "AI", "RATE_LIMITER", "constructor", "toString")
                   if name not in plain]
         [dict(plain), dict(wrapped), len(plain), absent, plain.get("MISSING", "default")]
@@ -944,7 +948,7 @@ def test_workers_response_for_204_has_no_body(pyodide: PyodideRunner) -> None:
     got = run(
         pyodide,
         """
-        response = worker.to_workers_response(
+        response = to_workers_response(
             Response(204, [("access-control-allow-origin", "*")], b"ignored")
         )
         from pyodide.ffi import JsProxy
@@ -964,7 +968,7 @@ def test_workers_response_carries_bytes_and_repeated_headers(pyodide: PyodideRun
         pyodide,
         """
         body = "{\\"message\\":\\"Grüße 👋\\"}".encode() + bytes([0, 255])
-        response = worker.to_workers_response(
+        response = to_workers_response(
             Response(418, [("content-type", "application/json"), ("vary", "origin"),
                            ("vary", "accept"), ("set-cookie", "a=1"), ("set-cookie", "b=2")], body)
         )
@@ -979,7 +983,7 @@ def test_workers_response_carries_bytes_and_repeated_headers(pyodide: PyodideRun
 
 
 def test_empty_body_response(pyodide: PyodideRunner) -> None:
-    got = run(pyodide, "await response_json(worker.to_workers_response(Response(200, [], b'')))")
+    got = run(pyodide, "await response_json(to_workers_response(Response(200, [], b'')))")
     assert got["status"] == 200
     assert got["body"] == ""
 

@@ -23,7 +23,9 @@ import json
 import js
 import stand_ins
 from harness import b64, make_request, request_json, response_json
-from airelay.hosts import worker
+from airelay.hosts.worker.binding import AiBinding
+from airelay.hosts.worker.request import split_url, to_core_request
+from airelay.hosts.worker.response import to_workers_response
 from airelay.core.types import JsonResult, Response
 """
 
@@ -57,7 +59,7 @@ def test_path_and_query_match_the_js_url_parser(pyodide: PyodideRunner) -> None:
         rows = []
         for url in {URLS!r}:
             request = make_request("GET", url)
-            core = await worker.to_core_request(request)
+            core = await to_core_request(request)
             parsed = js.URL.new(request.url)
             rows.append([str(request.url), core.path, core.query,
                          str(parsed.pathname), str(parsed.search)[1:]])
@@ -78,7 +80,7 @@ def test_split_url_reads_serialised_urls_without_a_js_url(pyodide: PyodideRunner
     got = run(
         pyodide,
         """
-        [worker.split_url(url) for url in [
+        [split_url(url) for url in [
             "https://relay.example/v1/x?a=1#f",
             "https://relay.example/v1/x#f?a",
             "https://relay.example",
@@ -105,7 +107,7 @@ def test_split_url_skips_credentials_as_the_url_parser_does(pyodide: PyodideRunn
         for text in ["https://u:p@ss@relay.example:8443/v1/x?y=1",
                      "https://u%2F%3F:p%23@relay.example/v1/y?z"]:
             url = js.URL.new(text)
-            rows.append([list(worker.split_url(str(url.href))),
+            rows.append([list(split_url(str(url.href))),
                          [str(url.pathname), str(url.search)[1:]]])
         rows
         """,
@@ -125,7 +127,7 @@ def test_repeated_request_headers_arrive_joined_as_js_headers_join_them(
             ("X-Tag", "a"), ("Accept", "application/json"), ("x-tag", "b, c"),
             ("CF-Connecting-IP", "203.0.113.9"), ("X-Tag", "d"),
         ], b"{}")
-        core = await worker.to_core_request(request)
+        core = await to_core_request(request)
         [list(map(list, core.headers.raw())), core.header("X-TAG"), core.client,
          str(request.headers.get("x-tag"))]
         """,
@@ -152,8 +154,8 @@ def test_json_answer_bytes_go_on_byte_for_byte(pyodide: PyodideRunner) -> None:
         f"""
         env = stand_ins.makeEnv()
         env.AI.answerJson({answer!r}, "log-1")
-        result = await worker.AiBinding(env.AI).run("m", {{"messages": []}}, {{}})
-        response = worker.to_workers_response(
+        result = await AiBinding(env.AI).run("m", {{"messages": []}}, {{}})
+        response = to_workers_response(
             Response(200, [("content-type", "application/json")], result.body)
         )
         [type(result).__name__, b64(result.body), result.data["usage"], result.gateway_log_id,
@@ -182,7 +184,7 @@ def test_response_headers_cross_intact_in_one_json_text(pyodide: PyodideRunner) 
     got = run(
         pyodide,
         f"""
-        response = worker.to_workers_response(Response(201, {headers!r}, b'{{"ok":true}}'))
+        response = to_workers_response(Response(201, {headers!r}, b'{{"ok":true}}'))
         [await response_json(response), list(response.headers.getSetCookie())]
         """,
     )
@@ -200,7 +202,7 @@ def test_response_without_content_type_gets_none_added(pyodide: PyodideRunner) -
     got = run(
         pyodide,
         """
-        response = worker.to_workers_response(Response(200, [("x-a", "1")], "Grüße".encode()))
+        response = to_workers_response(Response(200, [("x-a", "1")], "Grüße".encode()))
         await response_json(response)
         """,
     )
@@ -213,7 +215,7 @@ def test_response_body_that_is_not_utf8_goes_as_bytes(pyodide: PyodideRunner) ->
         pyodide,
         """
         body = b'{"a":"' + bytes([0xff, 0xfe, 0x00]) + b'"}'
-        response = worker.to_workers_response(
+        response = to_workers_response(
             Response(200, [("content-type", "application/json")], body)
         )
         [b64(body), await response_json(response)]

@@ -22,7 +22,9 @@ import json
 import js
 import stand_ins
 from pyodide.ffi import JsProxy
-from airelay.hosts import worker
+from airelay.hosts.worker.binding import AiBinding
+from airelay.hosts.worker.bridge import is_js, json_to_js, unwrap
+from airelay.hosts.worker.env import EnvVars, platform_of
 """
 
 
@@ -41,10 +43,10 @@ def test_js_check_agrees_with_isinstance_for_proxies_and_python_values(
         values = [
             env, env.AI, js.JSON, js.Array.of(1), js.Object.new(), js.Uint8Array.new(2),
             js.Response.new("x"), js.JSON.parse, js.Promise.resolve(1),
-            "text", 3, None, {}, [], b"", worker.unwrap,
+            "text", 3, None, {}, [], b"", unwrap,
         ]
         # Twice: the second round is answered from the per-type cache.
-        [[worker.is_js(v) == isinstance(v, JsProxy) for v in values] for _ in range(2)]
+        [[is_js(v) == isinstance(v, JsProxy) for v in values] for _ in range(2)]
         """,
     )
     assert got == [[True] * 16] * 2
@@ -58,7 +60,7 @@ def test_env_get_taken_before_the_first_read_sees_every_variable(
         pyodide,
         """
         env = stand_ins.makeEnv('{"AI_GATEWAY_ID": "gw", "COUNT": 3, "EMPTY": ""}')
-        variables = worker.EnvVars(env)
+        variables = EnvVars(env)
         get = variables.get
         [
             list(map(get, ["AI_GATEWAY_ID", "COUNT", "EMPTY", "MISSING", "AI"])),
@@ -80,10 +82,10 @@ def test_env_vars_keep_their_first_read_and_a_new_one_reads_again(
         pyodide,
         """
         env = stand_ins.makeEnv('{"API_KEYS": "old"}')
-        first = worker.EnvVars(env)
+        first = EnvVars(env)
         before = first.get("API_KEYS")
         env.API_KEYS = "new"
-        [before, first.get("API_KEYS"), worker.EnvVars(env).get("API_KEYS")]
+        [before, first.get("API_KEYS"), EnvVars(env).get("API_KEYS")]
         """,
     )
     assert got == ["old", "old", "new"]
@@ -97,11 +99,11 @@ def test_json_to_js_keeps_json_exactly_and_refuses_what_json_cannot_hold(
         """
         value = {"a": None, "b": "ü 世 \\u2028 \\"q\\"", "c": 2**70, "d": [1.5, -0.0, True],
                  "e": {}, "f": []}
-        text = str(js.JSON.stringify(worker.json_to_js(value)))
+        text = str(js.JSON.stringify(json_to_js(value)))
         refused = []
         for bad in (float("nan"), float("inf"), {1, 2}, object()):
             try:
-                worker.json_to_js({"x": bad})
+                json_to_js({"x": bad})
             except (TypeError, ValueError) as exc:
                 refused.append(type(exc).__name__)
         [text, refused]
@@ -149,7 +151,7 @@ def run_odd(pyodide: PyodideRunner, mode: str) -> Any:
         from airelay.core.errors import BackendError
         odd = stand_ins.OddAi.new({mode!r})
         try:
-            result = await worker.AiBinding(odd).run("m", {{"messages": []}}, {{}})
+            result = await AiBinding(odd).run("m", {{"messages": []}}, {{}})
             outcome = ["result", type(result).__name__, result.data, result.gateway_log_id]
         except BackendError as error:
             outcome = ["error", error.status, error.code, error.message, list(error.headers)]
@@ -192,7 +194,7 @@ def test_concurrent_calls_each_get_their_own_answer(pyodide: PyodideRunner) -> N
         """
         import asyncio
         env = stand_ins.makeEnv()
-        ai = worker.AiBinding(env.AI)
+        ai = AiBinding(env.AI)
         for index in range(3):
             env.AI.answerJson(json.dumps({"n": index}), f"log-{index}")
         results = await asyncio.gather(*(ai.run("m", {}, {}) for _ in range(3)))
@@ -211,10 +213,10 @@ def test_one_env_object_makes_one_platform_and_another_env_its_own(
         from workers import _EnvWrapper
         first = stand_ins.makeEnv('{"AI_GATEWAY_ID": "one"}')
         second = stand_ins.makeEnv('{"AI_GATEWAY_ID": "two"}', '{"rateLimiter": false}')
-        a = worker.platform_of(first)
-        same = [worker.platform_of(first) is a, worker.platform_of(_EnvWrapper(first)) is a]
-        b = worker.platform_of(second)
-        again = worker.platform_of(first)
+        a = platform_of(first)
+        same = [platform_of(first) is a, platform_of(_EnvWrapper(first)) is a]
+        b = platform_of(second)
+        again = platform_of(first)
         [
             same,
             [p.env.get("AI_GATEWAY_ID") for p in (a, b, again)],
