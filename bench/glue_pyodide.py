@@ -45,8 +45,9 @@ from tests.pyodide.runner_client import (  # noqa: E402
 )
 
 # Writes the two workload modules into Pyodide's file system and imports them. PyJWT, which
-# core/auth.py imports, goes in as the test tier installs it (tests/pyodide/test_tokens_glue.py):
-# npm's Pyodide ships `ssl` unvendored, and PyJWT imports it only for a type annotation.
+# core/auth.py imports, goes in as the test tier installs it
+# (tests/pyodide/test_worker_webcrypto.py): npm's Pyodide ships `ssl` unvendored, and PyJWT
+# imports it only for a type annotation.
 # Modules outlive a snippet, so the env and the request maker wait in `bench_state`.
 PYODIDE_SETUP = """
 import base64, io, json, pathlib, site, sys, types, zipfile

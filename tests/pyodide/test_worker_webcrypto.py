@@ -83,7 +83,7 @@ from airelay.core.errors import RelayError
 from airelay.core.jwks import JwksCache
 from airelay.core.tokens import TokenPolicy, verify_token
 from airelay.core.types import KeysUnavailableError
-from airelay.hosts import worker
+from airelay.hosts.worker import serve
 from airelay.hosts.worker.webcrypto import WorkerTokenKeys
 
 def fake_fetch(status, body):
@@ -202,7 +202,7 @@ def test_serve_hands_the_core_the_workers_token_keys(tokens_pyodide: PyodideRunn
         import stand_ins
         from harness import FakeCore, make_request
         core = FakeCore()
-        await worker.serve(make_request(body=b"{}"), stand_ins.makeEnv(), core)
+        await serve(make_request(body=b"{}"), stand_ins.makeEnv(), core)
         type(core.platforms[0].token_keys).__name__
         """,
     )
