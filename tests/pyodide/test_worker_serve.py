@@ -36,6 +36,25 @@ def test_glue_imports_without_pydantic(pyodide: PyodideRunner) -> None:
     assert not [m for m in modules if m.startswith("pydantic")]
 
 
+def test_the_glue_package_loads_every_module_it_holds(pyodide: PyodideRunner) -> None:
+    # runner.mjs copies src/ as a tree, so the package's directory is there in full; importing
+    # the package, as entry.py does, loads each of its modules (and so the test above covers
+    # them all).
+    package = ROOT / "src" / "airelay" / "hosts" / "worker"
+    on_disk = sorted(f"airelay.hosts.worker.{path.stem}" for path in package.glob("[!_]*.py"))
+    loaded = pyodide.run(
+        """
+        import sys
+        import airelay.hosts.worker
+        [airelay.hosts.worker.__file__,
+         sorted(m for m in sys.modules if m.startswith("airelay.hosts.worker."))]
+        """
+    )
+    assert loaded[0].endswith("/airelay/hosts/worker/__init__.py")
+    assert len(on_disk) > 1
+    assert loaded[1] == on_disk
+
+
 def test_serve_returns_js_response_from_core(pyodide: PyodideRunner) -> None:
     answer: dict[str, Any] = {
         "id": "chatcmpl-9",
