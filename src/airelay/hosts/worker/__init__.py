@@ -1,7 +1,7 @@
 """The Worker glue: the one package that touches `js`, `pyodide` and `workers`.
 
 JS Request -> core Request (request), `env` -> core Platform (env, binding, webcrypto), core
-Response -> JS Response (response); `bridge` holds the crossings they share, `upstream` reads
+Response -> JS Response (response); `bridge` holds the crossings they share, `answers` reads
 what the binding answers. It must not import pydantic: it is tested on its own in real
 Pyodide, which has no pydantic wheel offline.
 """

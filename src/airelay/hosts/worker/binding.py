@@ -10,8 +10,8 @@ from pyodide.ffi import JsException
 
 from airelay.core.errors import BackendError
 from airelay.core.types import BackendResult
+from airelay.hosts.worker.answers import binding_error, read_raw_response
 from airelay.hosts.worker.bridge import _is_missing, _js, json_to_js, unwrap
-from airelay.hosts.worker.upstream import binding_error, read_raw_response
 
 logger = logging.getLogger("airelay")
 

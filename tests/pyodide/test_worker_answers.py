@@ -1,5 +1,5 @@
 """Tier 2: what `env.AI.run` answers becomes the core's result or the relay's OpenAI-shaped error
-(hosts/worker/upstream.py): JSON as data with its bytes kept, a stream untouched, AI Gateway's
+(hosts/worker/answers.py): JSON as data with its bytes kept, a stream untouched, AI Gateway's
 facts from each call's own Response, upstream failures and thrown errors mapped."""
 
 from __future__ import annotations
