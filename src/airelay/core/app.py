@@ -30,7 +30,7 @@ async def handle(request: Request, platform: Platform) -> Response:
     except RelayError as error:
         response = error.to_response()
         log.error_code = error.code
-        # A failed model call still names its AI Gateway log entry (hosts/worker.py).
+        # A failed model call still names its AI Gateway log entry (hosts/worker/answers.py).
         log.gateway_log_id = error.log_id or log.gateway_log_id
         if error.status >= 500:
             log.error = error.message
