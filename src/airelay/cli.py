@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from airelay import __version__
+from airelay.backends import upstream
 from airelay.backends.local_model import LocalModel
 from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.core.app import handle
@@ -176,7 +177,7 @@ def build_app(
     """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
     # `log` takes each rendered line at once; `records` each record unrendered (the benchmark's
     # in-process app, which leaves rendering out as the server does until the answer is out).
-    backend = LocalModel(token_delay=token_delay)
+    backend = upstream.backend(env) or LocalModel(token_delay=token_delay)
     write = records or (LogLines() if log is None else _rendered(log))
     frozen = local_env(env)
     limiter = _rate_limiter(frozen)
@@ -246,6 +247,7 @@ def _parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="serve the relay locally with the built-in local model")
     dev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=8787, help="port to bind (default 8787)")
+    dev.add_argument("--upstream", default=None, metavar="URL|PRESET", help=upstream.FLAG_HELP)
     dev.add_argument(
         "--token-delay-ms",
         default=None,
@@ -397,6 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         dev_vars = read_dev_vars(env_file, required=args.env_file is not None)
         # `.dev.vars` wins over the process environment, as it does for `wrangler dev`.
         env = {**os.environ, **(dev_vars or {})}
+        if args.upstream is not None:
+            env[upstream.BASE_URL_VARIABLE] = args.upstream
+        upstream.from_env(env)  # a bad upstream variable stops the start, in one line
         if args.token_delay_ms is not None:
             delay_ms = token_delay_ms(args.token_delay_ms, "--token-delay-ms")
         else:
@@ -406,13 +411,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             deadline_seconds(flag, getattr(args, flag.replace("-", "_")), env)
             for flag in _DEADLINES
         )
-    except CliError as error:
+    except (CliError, upstream.UpstreamConfigError) as error:
         print(f"airelay dev: {error}", file=sys.stderr)
         return 2
     app = build_app(env, token_delay=delay_ms / 1000)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"airelay {__version__}: local model on http://{host}:{args.port}/v1", flush=True)
     print(f"chat page: http://{host}:{args.port}/", flush=True)
+    print(upstream.describe(env), flush=True)
     print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
     print(f"server: uvicorn on {server_stack(args.http, args.loop)}", flush=True)
