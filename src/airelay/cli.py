@@ -401,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         env = {**os.environ, **(dev_vars or {})}
         if args.upstream is not None:
             env[upstream.BASE_URL_VARIABLE] = args.upstream
-        upstream.from_env(env)  # a bad upstream variable stops the start, in one line
+        upstream_config = upstream.from_env(env)  # a bad variable stops the start, in one line
         if args.token_delay_ms is not None:
             delay_ms = token_delay_ms(args.token_delay_ms, "--token-delay-ms")
         else:
@@ -418,7 +418,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"airelay {__version__}: local model on http://{host}:{args.port}/v1", flush=True)
     print(f"chat page: http://{host}:{args.port}/", flush=True)
-    print(upstream.describe(env), flush=True)
+    if upstream_config is not None:
+        print(f"model: {upstream_config.describe()}, not the local model", flush=True)
     print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
     print(f"server: uvicorn on {server_stack(args.http, args.loop)}", flush=True)

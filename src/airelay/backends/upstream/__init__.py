@@ -20,7 +20,6 @@ __all__ = [
     "UpstreamConfig",
     "UpstreamConfigError",
     "backend",
-    "describe",
     "from_env",
 ]
 
@@ -39,9 +38,3 @@ def backend(env: Mapping[str, str]) -> Backend | None:
     from airelay.backends.upstream.backend import UpstreamBackend
 
     return UpstreamBackend(config)
-
-
-def describe(env: Mapping[str, str]) -> str:
-    """Say where answers come from, for the start-up lines; never a key."""
-    config = from_env(env)
-    return "model: the built-in local model" if config is None else f"model: {config.describe()}"
