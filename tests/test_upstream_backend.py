@@ -159,6 +159,23 @@ def test_an_upstream_error_maps_as_on_the_worker(
     assert (error.status, error.code) == (expected_status, code)
 
 
+def test_a_refusal_of_the_operators_key_never_quotes_it() -> None:
+    body = b'{"error": {"message": "Incorrect API key provided: sk-operator"}}'
+    error = run_backend(answer(httpx.Response(401, content=body)))
+    assert isinstance(error, BackendError)
+    assert (error.status, error.code) == (502, "upstream_error")
+    assert "sk-op" not in error.message
+    assert "refused the relay's own credentials" in error.message
+
+
+def test_an_error_body_echoing_the_operators_key_is_redacted() -> None:
+    body = b'{"error": {"message": "bad request from key sk-operator"}}'
+    error = run_backend(answer(httpx.Response(400, content=body)))
+    assert isinstance(error, BackendError)
+    assert "sk-operator" not in error.message
+    assert "[redacted]" in error.message
+
+
 def test_an_upstream_429_passes_on_its_retry_after_and_log_id_only() -> None:
     headers = {"retry-after": "7", "cf-aig-log-id": "log-9", "x-internal": "secret"}
     error = run_backend(answer(httpx.Response(429, headers=headers, json={"error": "slow"})))

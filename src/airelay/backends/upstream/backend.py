@@ -113,8 +113,7 @@ class UpstreamBackend:
             async with asyncio.timeout_at(deadline):
                 if not 200 <= response.status_code <= 299:
                     text = await _error_text(response)
-                    error = upstream_failure(response.status_code, text, get("retry-after"))
-                    raise _with_log_id(error, log_id)
+                    raise _with_log_id(self._refused(response.status_code, text, get), log_id)
                 kind = answer_kind(get("content-type"))
                 if kind == "stream":
                     stream = relay_stream(response, stream_error, deadline)
@@ -142,6 +141,19 @@ class UpstreamBackend:
         # The answer goes on as it came, bar a byte order mark.
         body = content[len(_BOM) :] if content.startswith(_BOM) else content
         return JsonResult(data, log_id, cache_status, body=body)
+
+    def _refused(self, status: int, body: str, get: Any) -> BackendError:
+        """Map a non-2xx answer as the Worker does, never quoting the operator's credentials."""
+        error = upstream_failure(status, body, get("retry-after"))
+        if status in (401, 403) and error.code == "upstream_error":
+            # About the operator's key, which callers cannot fix; some providers quote part
+            # of the key they refused ("Incorrect API key provided: sk-...abcd").
+            return upstream_error(status, "the upstream refused the relay's own credentials")
+        for secret in (self._config.api_key, self._config.gateway_token):
+            if secret and secret in error.message:
+                error.message = error.message.replace(secret, "[redacted]")
+                error.args = (error.message,)
+        return error
 
     def _failed(self, exc: Exception) -> BackendError:
         """Map a transport failure or a deadline to the relay's 502 or 504."""
