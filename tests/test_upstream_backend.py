@@ -338,6 +338,31 @@ def test_closing_the_stream_early_closes_the_upstream_body() -> None:
     assert asyncio.run(go())
 
 
+def test_closing_a_stream_never_read_closes_the_upstream_body() -> None:
+    closed = asyncio.Event()
+
+    class Body(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield CHAT_EVENTS[0]
+
+        async def aclose(self) -> None:
+            closed.set()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=SSE, stream=Body())
+
+    async def go() -> bool:
+        backend = UpstreamBackend(CONFIG, httpx.MockTransport(handler))
+        result = await backend.run(MINI, HELLO, {})
+        assert isinstance(result, StreamResult)
+        stream: Any = result.stream
+        await stream.aclose()  # the caller left before the answer started
+        await backend.aclose()
+        return closed.is_set()
+
+    assert asyncio.run(go())
+
+
 def test_the_callers_key_and_headers_never_reach_the_upstream_nor_its_headers_the_caller() -> None:
     seen: list[httpx.Request] = []
     headers = {"content-type": "application/json", "cf-aig-log-id": "log-2", "x-up": "1"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import httpx
 
@@ -37,9 +37,34 @@ def relay_stream(
     count = _Count()
     # The Responses API's error event continues the upstream's `sequence_number`s, which
     # count events, not chunks.
-    return ending_in_error(
+    events = ending_in_error(
         _forward(response, deadline, count), lambda sent: stream_error(count.events)
     )
+    return _Relayed(events, response)
+
+
+class _Relayed:
+    """The relayed stream; closing it closes the upstream answer, even if never read."""
+
+    __slots__ = ("_events", "_response")
+
+    def __init__(self, events: AsyncIterator[bytes], response: httpx.Response) -> None:
+        self._events = events
+        self._response = response
+
+    def __aiter__(self) -> _Relayed:
+        return self
+
+    def __anext__(self) -> Awaitable[bytes]:
+        return self._events.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop reading and close the upstream answer (the host calls it when the caller left)."""
+        # A generator never started runs no `finally` on aclose: the answer is closed here.
+        aclose = getattr(self._events, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        await self._response.aclose()
 
 
 async def _forward(
