@@ -1,6 +1,7 @@
 """What `airelay dev --upstream` adds: the relay in front of an upstream against the upstream alone.
 
     .venv/bin/python bench/upstream.py [--rounds N] [--http h11|httptools] [--tokens N]
+        [--token-delay-ms MS]
 
 The upstream is another `airelay dev` (the local model, no token delay); the relay is
 `airelay dev --upstream http://127.0.0.1:<port>/v1`; both run on this machine with the same
@@ -127,6 +128,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=300, help="pairs per figure (default 300)")
     parser.add_argument("--http", choices=("h11", "httptools"), default="h11")
     parser.add_argument("--tokens", type=int, default=200, help="stream length (default 200)")
+    parser.add_argument(
+        "--token-delay-ms",
+        default="0",
+        help="the upstream's pause between streamed tokens, as a real model's (default 0)",
+    )
     args = parser.parse_args()
     server_args = ("--http", args.http, "--loop", "uvloop")
     chat = "/v1/chat/completions"
@@ -136,7 +142,8 @@ def main() -> int:
         {"messages": messages, "stream": True, "max_completion_tokens": args.tokens}
     ).encode()
     with ExitStack() as stack:
-        upstream: LiveServer = stack.enter_context(live_server(args=server_args))
+        upstream_args = (*server_args, "--token-delay-ms", args.token_delay_ms)
+        upstream: LiveServer = stack.enter_context(live_server(args=upstream_args))
         env = {"UPSTREAM_BASE_URL": f"{upstream.url}/v1"}
         relay: LiveServer = stack.enter_context(live_server(env, args=server_args))
         direct = Connection(upstream.port)
@@ -156,7 +163,10 @@ def main() -> int:
     chunk_direct, chunk_relay = per_chunk(stream_direct), per_chunk(stream_relay)
     ratio = chunk_relay / chunk_direct
     events = statistics.median(t.events for t in stream_direct)
-    print(f"airelay dev --upstream (another airelay dev), {args.http}+uvloop, {args.rounds} pairs")
+    print(
+        f"airelay dev --upstream (another airelay dev, {args.token_delay_ms} ms between tokens), "
+        f"{args.http}+uvloop, {args.rounds} pairs"
+    )
     print(
         f"JSON chat, whole answer p50: direct {json_p50:.3f} ms, added by the relay "
         f"{json_added:+.3f} ms (target <= {TARGET_JSON_MS} ms: "
