@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from airelay.backends.upstream.backend import UpstreamBackend
 from airelay.backends.upstream.config import Deadlines, UpstreamConfig
+from airelay.backends.upstream.http_backend import UpstreamBackend
 from airelay.core.app import handle
 from airelay.core.errors import BackendError
 from airelay.core.types import JsonResult, Platform, StreamResult
@@ -192,12 +192,14 @@ def test_an_upstream_429_passes_on_its_retry_after_and_log_id_only() -> None:
         ({"content-type": "application/json"}, b'{"a": "\xff"}', "not UTF-8"),
         ({"content-type": "text/html"}, b"<html></html>", "neither JSON nor an event stream"),
         ({}, b"garbage", "(none)"),
+        ({"content-type": "application/json", "content-encoding": "gzip"}, b"{}", "decode"),
     ],
 )
 def test_a_garbage_answer_is_a_502_upstream_malformed(
     headers: dict[str, str], content: bytes, message: str
 ) -> None:
-    error = run_backend(answer(httpx.Response(200, headers=headers, content=content)))
+    body = httpx.ByteStream(content)  # as sent: decoded only when read
+    error = run_backend(answer(httpx.Response(200, headers=headers, stream=body)))
     assert isinstance(error, BackendError)
     assert (error.status, error.code) == (502, "upstream_malformed")
     assert message in error.message

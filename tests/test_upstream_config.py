@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+from airelay.backends import upstream
 from airelay.backends.upstream import UpstreamConfigError, from_env
 from airelay.backends.upstream.config import Deadlines
 from airelay.backends.upstream.gateway_headers import gateway_headers
+from airelay.backends.upstream.http_backend import UpstreamBackend
 
 MINI, PRO = "openai/gpt-5.4-mini", "openai/gpt-5.4-pro"
 ACCOUNT = {"CLOUDFLARE_ACCOUNT_ID": "0123abcd", "CLOUDFLARE_API_TOKEN": "cf-token"}
@@ -133,3 +135,11 @@ def test_metadata_goes_as_ascii_json() -> None:
     headers = dict(gateway_headers({"gateway": {"metadata": {"who": "Zoë"}}}))
     assert headers["cf-aig-metadata"] == '{"who":"Zo\\u00eb"}'
     assert headers["cf-aig-metadata"].isascii()
+
+
+def test_the_backend_is_built_from_the_variables_on_every_call() -> None:
+    env = {"UPSTREAM_BASE_URL": "http://127.0.0.1:1/v1"}
+    # Twice: once the backend's module is imported it must not shadow the function.
+    assert isinstance(upstream.backend(env), UpstreamBackend)
+    assert isinstance(upstream.backend(env), UpstreamBackend)
+    assert upstream.backend({}) is None

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from airelay.backends.upstream.backend import UpstreamBackend
 from airelay.backends.upstream.config import UpstreamConfig
+from airelay.backends.upstream.http_backend import UpstreamBackend
 from airelay.core.app import handle
 from airelay.core.types import Platform
 from airelay.hosts.asgi import AsgiApp

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, closing
 from typing import Any
 
-from airelay.backends.upstream.backend import UpstreamBackend
 from airelay.backends.upstream.config import Deadlines, UpstreamConfig
+from airelay.backends.upstream.http_backend import UpstreamBackend
 from airelay.core.errors import BackendError
 from airelay.core.types import StreamResult
 from tests.live_server import free_port

@@ -35,6 +35,6 @@ def backend(env: Mapping[str, str]) -> Backend | None:
     if config is None:
         return None
     # Imported only when used: httpx is needed only with an upstream.
-    from airelay.backends.upstream.backend import UpstreamBackend
+    from airelay.backends.upstream.http_backend import UpstreamBackend
 
     return UpstreamBackend(config)

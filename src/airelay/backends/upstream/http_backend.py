@@ -15,6 +15,7 @@ from airelay.backends.upstream.stream import relay_stream
 from airelay.core import jsonio
 from airelay.core.endpoints import route_of_model
 from airelay.core.errors import BackendError, upstream_error, upstream_failure
+from airelay.core.streams import StreamError
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 from airelay.core.upstream import answer_kind, gateway_value, json_answer, malformed
 
@@ -95,7 +96,7 @@ class UpstreamBackend:
         try:
             async with asyncio.timeout_at(deadline):
                 response = await client.send(request, stream=True)
-        except (httpx.TransportError, TimeoutError) as exc:
+        except (httpx.RequestError, TimeoutError) as exc:
             raise self._failed(exc) from None
         try:
             return await self._read(response, route.stream_error, deadline)
@@ -104,7 +105,7 @@ class UpstreamBackend:
             raise
 
     async def _read(
-        self, response: httpx.Response, stream_error: Any, deadline: float
+        self, response: httpx.Response, stream_error: StreamError, deadline: float
     ) -> BackendResult:
         get = response.headers.get
         log_id = gateway_value(get("cf-aig-log-id"))
@@ -128,7 +129,7 @@ class UpstreamBackend:
                         log_id,
                     )
                 content = await response.aread()
-        except (httpx.TransportError, TimeoutError) as exc:
+        except (httpx.RequestError, TimeoutError) as exc:
             raise _with_log_id(self._failed(exc), log_id) from None
         try:
             data = json_answer(content.decode("utf-8-sig"))
@@ -158,6 +159,8 @@ class UpstreamBackend:
     def _failed(self, exc: Exception) -> BackendError:
         """Map a transport failure or a deadline to the relay's 502 or 504."""
         deadlines = self._config.deadlines
+        if isinstance(exc, httpx.DecodingError):
+            return malformed("The model answered with a body its content-encoding cannot decode.")
         if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
             variable = DEADLINES["connect"][0]
             return upstream_error(504, f"no connection within {deadlines.connect:g} s ({variable})")
