@@ -7,7 +7,8 @@ The upstream is another `airelay dev` (the local model, no token delay); the rel
 `airelay dev --upstream http://127.0.0.1:<port>/v1`; both run on this machine with the same
 interpreter, parser and loop. A blocking-socket client alternates the same request between them
 (one connection each, kept alive), and prints, from the medians over the rounds:
-- JSON: the p50 of a whole non-streamed chat answer, and what the relay adds to it;
+- JSON: the p50 of a whole non-streamed chat answer, and what the relay adds to it; and the CPU
+  each process spends per call (from /proc/<pid>/stat), which tells where the added time goes;
 - streams: the time to the first SSE byte of a streamed chat answer, and what the relay adds;
 - the per-chunk cost of a stream (first to last byte over the events) through the relay against
   direct, as a ratio;
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import sys
@@ -107,6 +109,13 @@ def measure(
     return direct_times, relay_times
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) process `pid` has used so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def median_ms(values: list[float]) -> float:
     """Return the median of `values` (seconds) in milliseconds."""
     return statistics.median(values) * 1000
@@ -153,7 +162,11 @@ def main() -> int:
         warm = max(args.rounds // 10, 5)
         measure(direct, through, chat, json_body, warm)
         measure(direct, through, chat, stream_body, warm)
+        cpu_before = cpu_seconds(relay.process.pid), cpu_seconds(upstream.process.pid)
         json_direct, json_relay = measure(direct, through, chat, json_body, args.rounds)
+        relay_cpu = (cpu_seconds(relay.process.pid) - cpu_before[0]) / args.rounds
+        # The upstream answered each request twice: direct and for the relay.
+        upstream_cpu = (cpu_seconds(upstream.process.pid) - cpu_before[1]) / (2 * args.rounds)
         stream_direct, stream_relay = measure(direct, through, chat, stream_body, args.rounds)
 
     json_p50 = median_ms([t.total for t in json_direct])
@@ -171,6 +184,10 @@ def main() -> int:
         f"JSON chat, whole answer p50: direct {json_p50:.3f} ms, added by the relay "
         f"{json_added:+.3f} ms (target <= {TARGET_JSON_MS} ms: "
         f"{verdict(json_added, TARGET_JSON_MS)})"
+    )
+    print(
+        f"CPU per JSON call: the relay process {relay_cpu * 1e6:.0f} us (its server, core and "
+        f"httpx client), the upstream process {upstream_cpu * 1e6:.0f} us (server, core, model)"
     )
     print(
         f"streamed chat, first byte p50: direct {first_direct:.3f} ms, added by the relay "
