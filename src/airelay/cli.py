@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from airelay import __version__
+from airelay.backends import upstream
 from airelay.core.tokens import mint_token, parse_duration, parse_secrets
 from airelay.hosts.local import build_app, describe_access, local_env
 
@@ -128,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="serve the relay locally with the built-in local model")
     dev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=8787, help="port to bind (default 8787)")
+    dev.add_argument("--upstream", default=None, metavar="URL|PRESET", help=upstream.FLAG_HELP)
     dev.add_argument(
         "--token-delay-ms",
         default=None,
@@ -279,6 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         dev_vars = read_dev_vars(env_file, required=args.env_file is not None)
         # `.dev.vars` wins over the process environment, as it does for `wrangler dev`.
         env = {**os.environ, **(dev_vars or {})}
+        if args.upstream is not None:
+            env[upstream.BASE_URL_VARIABLE] = args.upstream
+        upstream_config = upstream.from_env(env)  # a bad variable stops the start, in one line
         if args.token_delay_ms is not None:
             delay_ms = token_delay_ms(args.token_delay_ms, "--token-delay-ms")
         else:
@@ -288,13 +293,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             deadline_seconds(flag, getattr(args, flag.replace("-", "_")), env)
             for flag in _DEADLINES
         )
-    except CliError as error:
+    except (CliError, upstream.UpstreamConfigError) as error:
         print(f"airelay dev: {error}", file=sys.stderr)
         return 2
     app = build_app(env, token_delay=delay_ms / 1000)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"airelay {__version__}: local model on http://{host}:{args.port}/v1", flush=True)
     print(f"chat page: http://{host}:{args.port}/", flush=True)
+    if upstream_config is not None:
+        print(f"model: {upstream_config.describe()}, not the local model", flush=True)
     print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
     print(f"server: uvicorn on {server_stack(args.http, args.loop)}", flush=True)

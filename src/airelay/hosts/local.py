@@ -7,6 +7,7 @@ import atexit
 import sys
 from collections.abc import Callable, Mapping
 
+from airelay.backends import upstream
 from airelay.backends.local import LocalModel
 from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.core.app import handle
@@ -68,7 +69,7 @@ def build_app(
     """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
     # `log` takes each rendered line at once; `records` each record unrendered (the benchmark's
     # in-process app, which leaves rendering out as the server does until the answer is out).
-    backend = LocalModel(token_delay=token_delay)
+    backend = upstream.backend(env) or LocalModel(token_delay=token_delay)
     write = records or (LogLines() if log is None else _rendered(log))
     frozen = local_env(env)
     limiter = _rate_limiter(frozen)
