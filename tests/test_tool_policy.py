@@ -1,0 +1,141 @@
+"""ALLOWED_TOOLS and a token's tools: which tool types pass, and the 400 for those that do not."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, get_args
+
+import pytest
+from openai.types.responses import response_create_params
+
+from airelay.core.errors import RelayError
+from airelay.core.tool_policy import (
+    ALL_TOOLS,
+    DEFAULT_ALLOWED_TOOLS,
+    TOOL_TYPES,
+    ToolPolicy,
+    parse_allowed_tools,
+    parse_token_tools,
+    requested,
+    tool_type,
+)
+
+
+def test_the_tool_types_are_exactly_the_sdks_responses_tool_types() -> None:
+    hints = typing.get_type_hints(response_create_params.ResponseCreateParamsBase)
+    kinds = {
+        tool_type(value)
+        for tool in get_args(get_args(hints["tools"])[0])
+        for value in get_args(typing.get_type_hints(tool)["type"])
+    }
+    assert kinds == set(TOOL_TYPES)
+
+
+def test_the_default_leaves_out_billed_and_caller_addressed_tools_but_keeps_web_search() -> None:
+    left_out = {
+        "code_interpreter",
+        "shell",
+        "image_generation",
+        "file_search",
+        "programmatic_tool_calling",
+        "mcp",
+    }
+    assert left_out == ALL_TOOLS - DEFAULT_ALLOWED_TOOLS
+    assert {"function", "custom", "web_search", "web_search_preview"} <= DEFAULT_ALLOWED_TOOLS
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("*", ALL_TOOLS),
+        ("none", frozenset()),
+        ("function, mcp", frozenset({"function", "mcp"})),
+        (" code_interpreter ", frozenset({"code_interpreter"})),
+    ],
+)
+def test_allowed_tools_reads_star_none_or_a_list(raw: str, expected: frozenset[str]) -> None:
+    assert parse_allowed_tools(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["functions", "mcp,,bogus", ",", "all"])
+def test_allowed_tools_refuses_unknown_types_and_lists_the_known_ones(raw: str) -> None:
+    with pytest.raises(ValueError, match="code_interpreter") as caught:
+        parse_allowed_tools(raw)
+    assert "expected '*'" in str(caught.value)
+
+
+def test_a_dated_tool_type_counts_as_its_base_type() -> None:
+    assert tool_type("web_search_2025_08_26") == "web_search"
+    assert tool_type("web_search_preview_2025_03_11") == "web_search_preview"
+    assert tool_type("mcp") == "mcp"
+
+
+def test_requested_names_each_tool_and_chats_tool_parameters() -> None:
+    body = {
+        "tools": [{"type": "function"}, {"type": "web_search_2025_08_26"}],
+        "web_search_options": {},
+        "functions": [{"name": "f"}],
+    }
+    assert list(requested(body)) == [
+        ("tools[0]", "function"),
+        ("tools[1]", "web_search"),
+        ("web_search_options", "web_search"),
+        ("functions", "function"),
+    ]
+
+
+def refusal(policy: ToolPolicy, body: dict[str, Any]) -> RelayError:
+    """Return the error `policy` raises for `body`."""
+    with pytest.raises(RelayError) as caught:
+        policy.check(body)
+    return caught.value
+
+
+def test_a_refused_tool_gets_a_400_naming_it_the_variable_and_the_allowed_types() -> None:
+    body = {"input": "x", "tools": [{"type": "function", "name": "f"}, {"type": "mcp"}]}
+    error = refusal(ToolPolicy(frozenset({"function", "web_search"})), body)
+    assert error.status == 400
+    assert error.param == "tools[1]"
+    assert error.code == "tool_not_allowed"
+    assert error.message == (
+        "Tool type 'mcp' (tools[1]) is not allowed by the relay's ALLOWED_TOOLS; "
+        "allowed tool types: function, web_search."
+    )
+
+
+def test_the_default_policy_refuses_mcp_and_passes_function_tools() -> None:
+    ToolPolicy().check({"tools": [{"type": "function"}, {"type": "web_search"}]})
+    assert refusal(ToolPolicy(), {"tools": [{"type": "mcp"}]}).param == "tools[0]"
+
+
+def test_a_token_narrows_the_operators_set_and_its_error_says_so() -> None:
+    policy = ToolPolicy(ALL_TOOLS, token=frozenset({"function", "mcp"}))
+    policy.check({"tools": [{"type": "mcp"}]})
+    error = refusal(policy, {"tools": [{"type": "image_generation"}]})
+    assert "this token's scope" in error.message
+    assert error.message.endswith("allowed tool types: function, mcp.")
+
+
+def test_a_token_cannot_widen_the_operators_set() -> None:
+    policy = ToolPolicy(DEFAULT_ALLOWED_TOOLS, token=frozenset({"mcp"}))
+    assert "ALLOWED_TOOLS" in refusal(policy, {"tools": [{"type": "mcp"}]}).message
+
+
+def test_chats_web_search_options_is_refused_when_web_search_is_not_allowed() -> None:
+    error = refusal(ToolPolicy(frozenset({"function"})), {"web_search_options": {}})
+    assert error.param == "web_search_options"
+
+
+def test_allowing_none_refuses_every_tool() -> None:
+    error = refusal(ToolPolicy(frozenset()), {"tools": [{"type": "function"}]})
+    assert error.message.endswith("allowed tool types: none.")
+
+
+@pytest.mark.parametrize("raw", ["mcp", [1], ["bogus"]])
+def test_a_tokens_tools_must_be_a_list_of_known_types(raw: Any) -> None:
+    with pytest.raises(ValueError, match="'tools'"):
+        parse_token_tools(raw)
+
+
+def test_a_tokens_tools_are_read_as_a_set() -> None:
+    assert parse_token_tools(["mcp", "function"]) == frozenset({"mcp", "function"})
