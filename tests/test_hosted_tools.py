@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from openai.types.chat import ChatCompletionMessage
 from openai.types.responses import ResponseOutputItem, ResponseStreamEvent
 from pydantic import BaseModel, TypeAdapter
 
@@ -348,3 +349,16 @@ def test_the_ids_are_deterministic_and_distinct_per_kind() -> None:
     assert hosted_tools.ident(SEED, "ci") == hosted_tools.ident(SEED, "ci")
     assert hosted_tools.ident(SEED, "ci") != hosted_tools.ident(SEED, "ig")
     assert hosted_tools.ident(SEED, "ci").startswith("ci_local")
+
+
+def test_chat_web_search_cites_its_source_in_chats_annotation_shape() -> None:
+    answer = hosted_tools.chat_web_search({"search_context_size": "low"}, "tide tables")
+    assert answer.steps == ()
+    text = f"The tool returned: {answer.result}"
+    (note,) = hosted_tools.chat_annotations(answer, text)
+    message = ChatCompletionMessage.model_validate(
+        {"role": "assistant", "content": text, "annotations": [note]}, strict=True
+    )
+    no_extra_fields(message, "message")
+    citation = message.annotations[0].url_citation  # type: ignore[index]
+    assert text[citation.start_index : citation.end_index] == citation.title

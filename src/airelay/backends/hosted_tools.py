@@ -562,6 +562,25 @@ def web_search(
     return HostedAnswer((step,), title, (citation,))
 
 
+def chat_web_search(options: Mapping[str, Any], last_user: str) -> HostedAnswer:
+    """Return what Chat's `web_search_options` adds: no items, a quoted title and its citation."""
+    # Chat has no search items: the answer quotes the source and cites it (message.annotations).
+    search = web_search({"type": "web_search"}, last_user, "chat")
+    return HostedAnswer((), search.result, search.citations)
+
+
+def chat_annotations(answer: HostedAnswer, text: str) -> list[Item]:
+    """Return `answer`'s annotations of `text` in Chat's shape (`url_citation` nested)."""
+    return [
+        {
+            "type": "url_citation",
+            "url_citation": {key: value for key, value in note.items() if key != "type"},
+        }
+        for note in answer.annotations(text)
+        if note["type"] == "url_citation"
+    ]
+
+
 def annotation_events(
     item_id: str, output_index: int, annotations: Sequence[Item], content_index: int = 0
 ) -> list[Event]:
