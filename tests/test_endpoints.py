@@ -57,6 +57,18 @@ def test_each_model_has_exactly_one_endpoint() -> None:
         assert route_of_model(model.binding_id) is endpoint.model_route
 
 
+def test_each_model_is_served_at_its_own_path_in_its_own_wire_format() -> None:
+    for model in MODELS:
+        endpoint = model_endpoint(model)
+        assert endpoint.path == model.path
+        assert endpoint.model_route is not None
+        assert endpoint.model_route.api == model.api
+    assert [(m.api, m.path) for m in MODELS] == [
+        ("chat.completions", "/v1/chat/completions"),
+        ("responses", "/v1/responses"),
+    ]
+
+
 def test_the_local_model_answers_in_the_format_of_the_endpoint_that_serves_the_model() -> None:
     formats = {"chat.completions": "chat.completion", "responses": "response"}
     for model in MODELS:

@@ -12,6 +12,7 @@ import stand_ins  # type: ignore[import-not-found]  # registered by runner.mjs
 from pyodide.ffi import jsnull
 
 from airelay.core.errors import RelayError
+from airelay.core.headers import gateway_headers
 from airelay.core.types import Platform, Request, Response, StreamResult
 
 SSE_HEADERS = [
@@ -41,14 +42,7 @@ class FakeCore:
             result = await platform.backend.run(self.model, self.inputs, self.options)
         except RelayError as exc:
             return exc.to_response()
-        gateway = [
-            (name, value)
-            for name, value in (
-                ("cf-aig-log-id", result.gateway_log_id),
-                ("cf-aig-cache-status", result.cache_status),
-            )
-            if value
-        ]
+        gateway = gateway_headers(result.gateway_log_id, result.cache_status)
         if isinstance(result, StreamResult):
             headers = [*SSE_HEADERS, *self.extra_headers, *gateway]
             return Response(self.status, headers, stream=result.stream)

@@ -152,7 +152,8 @@ def run_odd(pyodide: PyodideRunner, mode: str) -> Any:
             result = await worker.AiBinding(odd).run("m", {{"messages": []}}, {{}})
             outcome = ["result", type(result).__name__, result.data, result.gateway_log_id]
         except BackendError as error:
-            outcome = ["error", error.status, error.code, error.message, list(error.headers)]
+            headers = error.to_response().headers
+            outcome = ["error", error.status, error.code, error.message, headers]
         outcome + [odd.calls, odd.argc]
         """,
     )

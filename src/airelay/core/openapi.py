@@ -16,6 +16,7 @@ from airelay import __version__
 from airelay.core.catalog import MINI, PRO
 from airelay.core.endpoints import ENDPOINTS, RELAY_ERRORS, Endpoint
 from airelay.core.gateway import CALLER_HEADERS
+from airelay.core.headers import DOCUMENTED, EVERY, MODEL, MODEL_SUCCESS, carried_on
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 
 OPENAPI_VERSION = "3.1.1"
@@ -208,23 +209,9 @@ _ERRORS = {
     "504": "The model did not answer in time.",
 }
 
-_RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
-    "x-request-id": {
-        "description": "The relay's id for this request, also written to its logs.",
-        "schema": {"type": "string"},
-    },
-    "cf-aig-log-id": {
-        "description": "The AI Gateway log id of the model call, when the gateway returned one.",
-        "schema": {"type": "string"},
-    },
-    "retry-after": {
-        "description": "Seconds to wait before retrying.",
-        "schema": {"type": "integer", "minimum": 0},
-    },
-    "allow": {
-        "description": "The methods this path allows.",
-        "schema": {"type": "string"},
-    },
+_RESPONSE_HEADERS = {
+    header.name: {"description": header.description, "schema": dict(header.schema or {})}
+    for header in DOCUMENTED
 }
 
 
@@ -239,11 +226,7 @@ def _json(schema: str) -> dict[str, Any]:
 def _error_responses() -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, description in _ERRORS.items():
-        headers: dict[str, Any] = {"x-request-id": _ref("headers", "x-request-id")}
-        if status in ("429", "503"):
-            headers["retry-after"] = _ref("headers", "retry-after")
-        if status == "405":
-            headers["allow"] = _ref("headers", "allow")
+        headers = {name: _ref("headers", name) for name in carried_on(EVERY, status)}
         responses[f"Error{status}"] = {
             "description": description,
             "headers": headers,
@@ -257,9 +240,8 @@ def _errors(statuses: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _ok(description: str, content: dict[str, Any], gateway: bool = False) -> dict[str, Any]:
-    headers = {"x-request-id": _ref("headers", "x-request-id")}
-    if gateway:
-        headers["cf-aig-log-id"] = _ref("headers", "cf-aig-log-id")
+    names = carried_on(EVERY, MODEL, MODEL_SUCCESS) if gateway else carried_on(EVERY)
+    headers = {name: _ref("headers", name) for name in names}
     return {"description": description, "headers": headers, "content": content}
 
 

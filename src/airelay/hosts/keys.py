@@ -8,7 +8,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-from airelay.core.errors import RelayError
+from airelay.core.errors import misconfigured
 from airelay.core.jwks import MAX_JWKS_BYTES
 from airelay.core.types import KeysUnavailableError
 
@@ -29,12 +29,9 @@ class LocalTokenKeys:
         from jwt.algorithms import get_default_algorithms, has_crypto
 
         if not has_crypto:
-            raise RelayError(
-                500,
-                "The relay is misconfigured: verifying TOKEN_JWKS_URL tokens locally needs "
-                "`cryptography` (pip install 'airelay[local]').",
-                type="server_error",
-                code="misconfigured",
+            raise misconfigured(
+                "verifying TOKEN_JWKS_URL tokens locally needs `cryptography` "
+                "(pip install 'airelay[local]')"
             )
         algorithm = get_default_algorithms()[alg]
         try:

@@ -19,12 +19,9 @@ import js
 from pyodide.ffi import JsException, JsProxy, jsnull, to_js
 
 from airelay.core import jsonio
-from airelay.core.errors import (
-    BackendError,
-    coded_error,
-    upstream_error,
-    upstream_failure,
-)
+from airelay.core.errors import BackendError, misconfigured
+from airelay.core.headers import CACHE_STATUS, LOG_ID, RETRY_AFTER
+from airelay.core.jwks import MAX_JWKS_BYTES
 from airelay.core.types import (
     BackendResult,
     BodyError,
@@ -37,6 +34,18 @@ from airelay.core.types import (
     Response,
     StreamResult,
     parse_byte_count,
+)
+from airelay.core.upstream import (
+    MAX_ERROR_BODY_BYTES,
+    answer_kind,
+    coded_error,
+    error_text,
+    gateway_value,
+    json_answer,
+    malformed,
+    unreadable,
+    upstream_error,
+    upstream_failure,
 )
 
 # Upstream failures reach Python as JS errors whose message is "<status>: <description>"
@@ -324,12 +333,7 @@ class AiBinding:
     ) -> BackendResult:
         """Call `env.AI.run` for the raw Response; return JSON data or the untouched stream."""
         if _is_missing(self._ai):
-            raise BackendError(
-                500,
-                "The relay is misconfigured: the Workers AI binding `AI` is missing.",
-                type="server_error",
-                code="misconfigured",
-            )
+            raise misconfigured("the Workers AI binding `AI` is missing")
         # Every call asks for the upstream Response itself (see read_raw_response).
         # Options go as given, nulls included: AI Gateway's metadata allows null values, and
         # the relay leaves unset options out rather than nulling them (core/gateway.py).
@@ -393,30 +397,26 @@ def binding_error(exc: JsException) -> BackendError:
 # packages/workers-ai-provider/src/gateway-delegate.ts makeRunFetch, and
 # packages/tanstack-ai/src/utils/create-fetcher.ts createWorkersAiBindingFetch, which treat
 # the body as a stream only when the content-type contains `text/event-stream`).
-_MAX_ERROR_BODY_BYTES = 16_384  # any error object fits; an HTML error page is cut
-# AI Gateway's log ids and cache statuses are short tokens; anything else stays out of the
-# caller's headers and the log line.
-_GATEWAY_VALUE = re.compile(r"[\x21-\x7e]{1,128}")
 
 
 async def read_raw_response(raw: Any) -> BackendResult:
     """Turn the binding's raw upstream Response into a result, or raise the relay's answer."""
     if not is_response(raw):
-        raise _malformed("The Workers AI binding did not return the upstream response.")
+        raise malformed("The Workers AI binding did not return the upstream response.")
     get = raw.headers.get  # bound once: each attribute read is a JS crossing
     status = int(raw.status)
-    log_id = _gateway_header(get, "cf-aig-log-id")
-    cache_status = _gateway_header(get, "cf-aig-cache-status")
+    log_id = _gateway_header(get, LOG_ID)
+    cache_status = _gateway_header(get, CACHE_STATUS)
     if not 200 <= status <= 299:
         body = await _error_text(raw)
-        error = upstream_failure(status, body, _header(get, "retry-after"))
+        error = upstream_failure(status, body, _header(get, RETRY_AFTER))
         raise _with_log_id(error, log_id)
     content_type = _header(get, "content-type") or ""
-    media_type = content_type.split(";")[0].strip().lower()
-    if "text/event-stream" in content_type.lower() and not _is_missing(raw.body):
+    kind = answer_kind(content_type)
+    if kind == "stream" and not _is_missing(raw.body):
         # The very stream object goes on: Python never touches a chunk.
         return StreamResult(raw.body, log_id, cache_status)
-    if media_type == "application/json" or media_type.endswith("+json"):
+    if kind == "json":
         try:
             text = str(await raw.text())
             data = json_answer(text)
@@ -429,22 +429,7 @@ async def read_raw_response(raw: Any) -> BackendResult:
         # what `text()` decoded (Fetch's UTF-8 decode), which is also what `data` holds.
         return JsonResult(data, log_id, cache_status, body=text.encode())
     await _discard(raw)
-    error = _malformed(
-        f"The model answered {status} with content-type {content_type or '(none)'!r}, "
-        "neither JSON nor an event stream."
-    )
-    raise _with_log_id(error, log_id)
-
-
-def json_answer(text: str) -> dict[str, Any]:
-    """Parse a 2xx JSON answer strictly into a JSON object, or raise 502 upstream_malformed."""
-    try:
-        data = jsonio.loads(text)
-    except jsonio.JsonError as exc:
-        raise _malformed("The model answered with JSON the relay cannot read.") from exc
-    if not isinstance(data, dict):
-        raise _malformed("The model answered with something other than a JSON object.")
-    return data
+    raise _with_log_id(unreadable(status, content_type), log_id)
 
 
 def is_response(value: Any) -> bool:
@@ -458,18 +443,17 @@ def _header(get: Any, name: str) -> str | None:
 
 
 def _gateway_header(get: Any, name: str) -> str | None:
-    value = _header(get, name)
-    return value if value is not None and _GATEWAY_VALUE.fullmatch(value) else None
+    return gateway_value(_header(get, name))
 
 
 async def _error_text(raw: Any) -> str:
     if _is_missing(raw.body):
         return ""
     try:
-        data = await _read_at_most(raw.body, _MAX_ERROR_BODY_BYTES)
+        data = await _read_at_most(raw.body, MAX_ERROR_BODY_BYTES)
     except JsException:
         return ""  # the status still says what happened
-    return data[:_MAX_ERROR_BODY_BYTES].decode("utf-8", errors="replace")
+    return error_text(data)
 
 
 async def _discard(raw: Any) -> None:
@@ -483,12 +467,8 @@ async def _discard(raw: Any) -> None:
 def _with_log_id(error: BackendError, log_id: str | None) -> BackendError:
     # AI Gateway logs failed calls too: the id lets the caller and the operator find that log.
     if log_id is not None:
-        error.headers = (*error.headers, ("cf-aig-log-id", log_id))
+        error.log_id = log_id
     return error
-
-
-def _malformed(message: str) -> BackendError:
-    return BackendError(502, message, type="api_error", code="upstream_malformed")
 
 
 # WebCrypto's parameters per JWS algorithm (RFC 7518 section 3, RFC 8037 section 3.1): how to
@@ -501,7 +481,6 @@ _WEBCRYPTO = {
     "ES256": ({"name": "ECDSA", "namedCurve": "P-256"}, {"name": "ECDSA", "hash": "SHA-256"}),
     "EdDSA": ({"name": "Ed25519"}, {"name": "Ed25519"}),
 }
-MAX_JWKS_BYTES = 65_536
 
 
 class WorkerTokenKeys:
