@@ -8,6 +8,7 @@ from typing import Any, get_args
 import pytest
 from openai.types.responses import response_create_params
 
+from airelay.core.catalog import MINI, PRO
 from airelay.core.errors import RelayError
 from airelay.core.tool_policy import (
     ALL_TOOLS,
@@ -19,6 +20,8 @@ from airelay.core.tool_policy import (
     requested,
     tool_type,
 )
+from tests.client import ANYONE, CoreClient
+from tests.token_support import SECRET, claims, hs256
 
 
 def test_the_tool_types_are_exactly_the_sdks_responses_tool_types() -> None:
@@ -139,3 +142,63 @@ def test_a_tokens_tools_must_be_a_list_of_known_types(raw: Any) -> None:
 
 def test_a_tokens_tools_are_read_as_a_set() -> None:
     assert parse_token_tools(["mcp", "function"]) == frozenset({"mcp", "function"})
+
+
+# --- through the relay ---------------------------------------------------------------------------
+
+MCP = {"type": "mcp", "server_label": "docs", "server_url": "https://mcp.example.com/sse"}
+
+
+def test_by_default_the_relay_refuses_mcp_naming_the_variable_before_the_model_is_asked() -> None:
+    client = CoreClient()
+    result = client.post(PRO.path, json={"input": "hi", "tools": [MCP]})
+    assert result.status == 400
+    assert result.error["code"] == "tool_not_allowed"
+    assert "ALLOWED_TOOLS" in result.error["message"]
+    assert client.backend.calls == []
+
+
+def test_allowed_tools_star_relays_every_hosted_tool_as_sent() -> None:
+    client = CoreClient(env={**ANYONE, "ALLOWED_TOOLS": "*"})
+    tools = [MCP, {"type": "code_interpreter", "container": {"type": "auto"}}]
+    assert client.post(PRO.path, json={"input": "hi", "tools": tools}).status == 200
+    assert client.backend.call.inputs["tools"] == tools
+
+
+def test_allowed_tools_can_take_web_search_away_from_chat() -> None:
+    client = CoreClient(env={**ANYONE, "ALLOWED_TOOLS": "function"})
+    body = {"messages": [{"role": "user", "content": "hi"}], "web_search_options": {}}
+    result = client.post(MINI.path, json=body)
+    assert result.status == 400
+    assert result.error["param"] == "web_search_options"
+
+
+def test_a_bad_allowed_tools_is_a_misconfiguration_naming_the_variable() -> None:
+    result = CoreClient(env={**ANYONE, "ALLOWED_TOOLS": "mcp,telnet"}).post(
+        PRO.path, json={"input": "hi"}
+    )
+    assert result.status == 500
+    assert "ALLOWED_TOOLS" in result.error["message"]
+    assert "'telnet'" in result.error["message"]
+
+
+def test_a_tokens_tools_narrow_what_its_caller_may_send() -> None:
+    client = CoreClient(env={"TOKEN_SECRETS": SECRET, "ALLOWED_TOOLS": "*"})
+    token = hs256(claims("alice", airelay={"tools": ["function"]}))
+    headers = {"authorization": f"Bearer {token}"}
+    body = {"input": "hi", "tools": [{"type": "image_generation"}]}
+    result = client.post(PRO.path, json=body, headers=headers)
+    assert result.status == 400
+    assert "this token's scope" in result.error["message"]
+    fine = {"input": "hi", "tools": [{"type": "function", "name": "f"}]}
+    assert client.post(PRO.path, json=fine, headers=headers).status == 200
+
+
+def test_a_token_with_malformed_tools_is_refused() -> None:
+    client = CoreClient(env={"TOKEN_SECRETS": SECRET})
+    token = hs256(claims("alice", airelay={"tools": "mcp"}))
+    result = client.post(
+        PRO.path, json={"input": "hi"}, headers={"authorization": f"Bearer {token}"}
+    )
+    assert result.status == 401
+    assert "'tools'" in result.error["message"]

@@ -32,7 +32,8 @@ from openai.types.shared_params import comparison_filter, compound_filter
 from pydantic import BaseModel, ValidationError
 
 from airelay.backends import hosted_tools
-from airelay.core import tool_models as tm
+from airelay.core.models import responses as rm
+from airelay.core.models import tools as tm
 from tests.test_hosted_tools import ALL_INCLUDES, SEED, TOOLS
 
 PAIRS: list[tuple[type[BaseModel], Any]] = [
@@ -61,7 +62,7 @@ PAIRS: list[tuple[type[BaseModel], Any]] = [
     (tm.ContainerAuto, container_auto_param.ContainerAutoParam),
     (tm.LocalEnvironment, local_environment_param.LocalEnvironmentParam),
     (tm.ContainerReference, container_reference_param.ContainerReferenceParam),
-    (tm.NamespaceTool, namespace_tool_param.NamespaceToolParam),
+    (rm.NamespaceTool, namespace_tool_param.NamespaceToolParam),
     (tm.ToolSearchTool, tool_search_tool_param.ToolSearchToolParam),
     (tm.ApplyPatchTool, apply_patch_tool_param.ApplyPatchToolParam),
     (tm.McpToolChoice, tool_choice_mcp_param.ToolChoiceMcpParam),
@@ -139,7 +140,7 @@ def test_every_sdk_tool_type_has_a_model() -> None:
         for tool in get_args(get_args(hints["tools"])[0])
         for value in get_args(typing.get_type_hints(tool)["type"])
     }
-    basic = {"function", "custom", "web_search", "web_search_2025_08_26"}
+    basic = {"function", "custom", "namespace", "web_search", "web_search_2025_08_26"}
     basic |= {"web_search_preview", "web_search_preview_2025_03_11"}
     assert kinds - basic == set(tm.HOSTED_TOOLS)
 

@@ -11,11 +11,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from airelay.core.limits import MAX_CONTENT_PARTS, MAX_TOOLS
-from airelay.core.models import (
+from airelay.core.models.common import (
     Callers,
-    CustomTool,
     Effort,
-    FunctionTool,
     Identifier,
     JsonObject,
     Name,
@@ -266,17 +264,7 @@ class LocalShellTool(Strict):
     type: Literal["local_shell"]
 
 
-# --- namespaces, tool search, apply_patch ---------------------------------------------------------
-
-
-class NamespaceTool(Strict):
-    type: Literal["namespace"]
-    name: Name
-    description: Text
-    tools: Annotated[
-        list[Annotated[FunctionTool | CustomTool, Field(discriminator="type")]],
-        Field(min_length=1, max_length=MAX_TOOLS),
-    ]
+# --- tool search, apply_patch ---------------------------------------------------------
 
 
 class ToolSearchTool(Strict):
@@ -291,7 +279,7 @@ class ApplyPatchTool(Strict):
     allowed_callers: Callers | None = None
 
 
-# The hosted tool models by `type`, for the Responses `tools` union (core/models).
+# The hosted tool models by `type` (`namespace`, which holds function tools, is in responses.py).
 HOSTED_TOOLS: dict[str, type[Strict]] = {
     "file_search": FileSearchTool,
     "computer": ComputerTool,
@@ -302,7 +290,6 @@ HOSTED_TOOLS: dict[str, type[Strict]] = {
     "image_generation": ImageGenerationTool,
     "local_shell": LocalShellTool,
     "shell": ShellTool,
-    "namespace": NamespaceTool,
     "tool_search": ToolSearchTool,
     "apply_patch": ApplyPatchTool,
 }
@@ -732,7 +719,33 @@ class McpCallItem(Strict):
     status: Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None = None
 
 
-# The hosted tools' input items by `type`, for the Responses `input` union (core/models).
+class ToolSearchCallItem(Strict):
+    type: Literal["tool_search_call"]
+    arguments: Any
+    id: ItemId | None = None
+    call_id: Identifier | None = None
+    execution: Literal["server", "client"] | None = None
+    status: CallStatus | None = None
+
+
+class ProgramItem(Strict):
+    type: Literal["program"]
+    id: ItemId
+    call_id: Identifier
+    code: Text
+    fingerprint: Identifier
+
+
+class ProgramOutputItem(Strict):
+    type: Literal["program_output"]
+    id: ItemId
+    call_id: Identifier
+    result: Text
+    status: Literal["completed", "incomplete"]
+
+
+# The hosted tools' input items by `type` (`tool_search_output`, which holds tools, is in
+# responses.py).
 HOSTED_ITEMS: dict[str, type[Strict]] = {
     "file_search_call": FileSearchCallItem,
     "computer_call": ComputerCallItem,
@@ -750,4 +763,7 @@ HOSTED_ITEMS: dict[str, type[Strict]] = {
     "mcp_approval_request": McpApprovalRequestItem,
     "mcp_approval_response": McpApprovalResponseItem,
     "mcp_call": McpCallItem,
+    "tool_search_call": ToolSearchCallItem,
+    "program": ProgramItem,
+    "program_output": ProgramOutputItem,
 }
