@@ -23,6 +23,8 @@ from airelay.core.tool_policy import (
 from tests.client import ANYONE, CoreClient
 from tests.token_support import SECRET, claims, hs256
 
+MCP = {"type": "mcp", "server_label": "docs", "server_url": "https://mcp.example.com/sse"}
+
 
 def test_the_tool_types_are_exactly_the_sdks_responses_tool_types() -> None:
     hints = typing.get_type_hints(response_create_params.ResponseCreateParamsBase)
@@ -87,6 +89,13 @@ def test_requested_names_each_tool_and_chats_tool_parameters() -> None:
     ]
 
 
+def test_tools_handed_over_by_a_client_run_tool_search_are_checked_too() -> None:
+    search = {"type": "tool_search_output", "execution": "client", "tools": [MCP]}
+    body = {"input": [{"role": "user", "content": "x"}, search]}
+    assert list(requested(body)) == [("input[1].tools[0]", "mcp")]
+    assert refusal(ToolPolicy(), body).param == "input[1].tools[0]"
+
+
 def refusal(policy: ToolPolicy, body: dict[str, Any]) -> RelayError:
     """Return the error `policy` raises for `body`."""
     with pytest.raises(RelayError) as caught:
@@ -145,8 +154,6 @@ def test_a_tokens_tools_are_read_as_a_set() -> None:
 
 
 # --- through the relay ---------------------------------------------------------------------------
-
-MCP = {"type": "mcp", "server_label": "docs", "server_url": "https://mcp.example.com/sse"}
 
 
 def test_by_default_the_relay_refuses_mcp_naming_the_variable_before_the_model_is_asked() -> None:

@@ -97,6 +97,13 @@ def requested(body: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for index, tool in enumerate(body.get("tools") or ()):
         if isinstance(tool, Mapping) and isinstance(tool.get("type"), str):
             yield f"tools[{index}]", tool_type(tool["type"])
+    # Tools a client-run tool search hands the model arrive as input items: checked alike.
+    items = body.get("input")
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, Mapping) and item.get("type") == "tool_search_output":
+            for number, tool in enumerate(item.get("tools") or ()):
+                if isinstance(tool, Mapping) and isinstance(tool.get("type"), str):
+                    yield f"input[{index}].tools[{number}]", tool_type(tool["type"])
     # Chat Completions: web search is a parameter, and `functions` the old form of tools.
     if body.get("web_search_options") is not None:
         yield "web_search_options", "web_search"
