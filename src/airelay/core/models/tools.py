@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from airelay.core.limits import MAX_CONTENT_PARTS, MAX_TOOLS
 from airelay.core.models.common import (
@@ -21,6 +21,15 @@ from airelay.core.models.common import (
     Text,
     Url,
 )
+
+
+class Deferred(Strict):
+    """A part of the Responses body, validated only inside it: no validator of its own."""
+
+    # Each model builds a validator of its own at import unless deferred; these are only ever
+    # validated as parts of ResponsesRequest, whose validator holds theirs.
+    model_config = ConfigDict(defer_build=True)
+
 
 Names = Annotated[list[Name], Field(max_length=MAX_TOOLS)]
 Ids = Annotated[list[Identifier], Field(max_length=MAX_TOOLS)]
@@ -36,13 +45,13 @@ Parts = Field(max_length=MAX_CONTENT_PARTS)
 # --- file_search ----------------------------------------------------------------------------------
 
 
-class ComparisonFilter(Strict):
+class ComparisonFilter(Deferred):
     key: Name
     type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
     value: Text | float | bool | Annotated[list[Text | float], Field(max_length=MAX_CONTENT_PARTS)]
 
 
-class CompoundFilter(Strict):
+class CompoundFilter(Deferred):
     type: Literal["and", "or"]
     # Nesting is bounded by the body's depth limit (core/jsonio.py).
     filters: Annotated[
@@ -51,18 +60,18 @@ class CompoundFilter(Strict):
     ]
 
 
-class HybridSearch(Strict):
+class HybridSearch(Deferred):
     embedding_weight: float
     text_weight: float
 
 
-class RankingOptions(Strict):
+class RankingOptions(Deferred):
     hybrid_search: HybridSearch | None = None
     ranker: Literal["auto", "default-2024-11-15"] | None = None
     score_threshold: Annotated[float, Field(ge=0, le=1)] | None = None
 
 
-class FileSearchTool(Strict):
+class FileSearchTool(Deferred):
     type: Literal["file_search"]
     vector_store_ids: Ids
     filters: (
@@ -75,11 +84,11 @@ class FileSearchTool(Strict):
 # --- computer use ---------------------------------------------------------------------------------
 
 
-class ComputerTool(Strict):
+class ComputerTool(Deferred):
     type: Literal["computer"]
 
 
-class ComputerUsePreviewTool(Strict):
+class ComputerUsePreviewTool(Deferred):
     type: Literal["computer_use_preview"]
     display_width: Annotated[int, Field(ge=1, le=65_535)]
     display_height: Annotated[int, Field(ge=1, le=65_535)]
@@ -89,12 +98,12 @@ class ComputerUsePreviewTool(Strict):
 # --- MCP ------------------------------------------------------------------------------------------
 
 
-class McpToolFilter(Strict):
+class McpToolFilter(Deferred):
     read_only: bool | None = None
     tool_names: Names | None = None
 
 
-class McpApprovalFilter(Strict):
+class McpApprovalFilter(Deferred):
     always: McpToolFilter | None = None
     never: McpToolFilter | None = None
 
@@ -111,7 +120,7 @@ Connector = Literal[
 ]
 
 
-class McpTool(Strict):
+class McpTool(Deferred):
     type: Literal["mcp"]
     server_label: Name
     allowed_callers: Callers | None = None
@@ -131,17 +140,17 @@ class McpTool(Strict):
 MemoryLimit = Literal["1g", "4g", "16g", "64g"]
 
 
-class NetworkDisabled(Strict):
+class NetworkDisabled(Deferred):
     type: Literal["disabled"]
 
 
-class DomainSecret(Strict):
+class DomainSecret(Deferred):
     domain: Name
     name: Name
     value: Text
 
 
-class NetworkAllowlist(Strict):
+class NetworkAllowlist(Deferred):
     type: Literal["allowlist"]
     allowed_domains: Names
     domain_secrets: Annotated[list[DomainSecret], Parts] | None = None
@@ -150,49 +159,49 @@ class NetworkAllowlist(Strict):
 NetworkPolicy = Annotated[NetworkDisabled | NetworkAllowlist, Field(discriminator="type")]
 
 
-class CodeInterpreterAuto(Strict):
+class CodeInterpreterAuto(Deferred):
     type: Literal["auto"]
     file_ids: Ids | None = None
     memory_limit: MemoryLimit | None = None
     network_policy: NetworkPolicy | None = None
 
 
-class CodeInterpreterTool(Strict):
+class CodeInterpreterTool(Deferred):
     type: Literal["code_interpreter"]
     container: Identifier | CodeInterpreterAuto
     allowed_callers: Callers | None = None
 
 
-class ProgrammaticToolCallingTool(Strict):
+class ProgrammaticToolCallingTool(Deferred):
     type: Literal["programmatic_tool_calling"]
 
 
-class SkillReference(Strict):
+class SkillReference(Deferred):
     type: Literal["skill_reference"]
     skill_id: Identifier
     version: Name | None = None
 
 
-class InlineSkillSource(Strict):
+class InlineSkillSource(Deferred):
     type: Literal["base64"]
     data: Url
     media_type: Literal["application/zip"]
 
 
-class InlineSkill(Strict):
+class InlineSkill(Deferred):
     type: Literal["inline"]
     name: Name
     description: Text
     source: InlineSkillSource
 
 
-class LocalSkill(Strict):
+class LocalSkill(Deferred):
     name: Name
     description: Text
     path: Text
 
 
-class ContainerAuto(Strict):
+class ContainerAuto(Deferred):
     type: Literal["container_auto"]
     file_ids: Ids | None = None
     memory_limit: MemoryLimit | None = None
@@ -203,17 +212,17 @@ class ContainerAuto(Strict):
     ) = None
 
 
-class LocalEnvironment(Strict):
+class LocalEnvironment(Deferred):
     type: Literal["local"]
     skills: Annotated[list[LocalSkill], Parts] | None = None
 
 
-class ContainerReference(Strict):
+class ContainerReference(Deferred):
     type: Literal["container_reference"]
     container_id: Identifier
 
 
-class ShellTool(Strict):
+class ShellTool(Deferred):
     type: Literal["shell"]
     allowed_callers: Callers | None = None
     environment: (
@@ -227,21 +236,21 @@ class ShellTool(Strict):
 # --- image generation -----------------------------------------------------------------------------
 
 
-class ImageMask(Strict):
+class ImageMask(Deferred):
     file_id: Identifier | None = None
     image_url: Url | None = None
 
 
-class SvgReasoning(Strict):
+class SvgReasoning(Deferred):
     effort: Effort | None = None
 
 
-class SvgOptions(Strict):
+class SvgOptions(Deferred):
     model: Name | None = None
     reasoning: SvgReasoning | None = None
 
 
-class ImageGenerationTool(Strict):
+class ImageGenerationTool(Deferred):
     type: Literal["image_generation"]
     action: Literal["generate", "edit", "auto"] | None = None
     background: Literal["transparent", "opaque", "auto"] | None = None
@@ -260,21 +269,21 @@ class ImageGenerationTool(Strict):
     svg: SvgOptions | None = None
 
 
-class LocalShellTool(Strict):
+class LocalShellTool(Deferred):
     type: Literal["local_shell"]
 
 
 # --- tool search, apply_patch ---------------------------------------------------------
 
 
-class ToolSearchTool(Strict):
+class ToolSearchTool(Deferred):
     type: Literal["tool_search"]
     description: Text | None = None
     execution: Literal["server", "client"] | None = None
     parameters: JsonObject | None = None
 
 
-class ApplyPatchTool(Strict):
+class ApplyPatchTool(Deferred):
     type: Literal["apply_patch"]
     allowed_callers: Callers | None = None
 
@@ -298,21 +307,21 @@ HOSTED_TOOLS: dict[str, type[Strict]] = {
 # --- tool_choice: the hosted tools a choice can name beyond ToolChoiceTypesParam ------------------
 
 
-class McpToolChoice(Strict):
+class McpToolChoice(Deferred):
     type: Literal["mcp"]
     server_label: Name
     name: Name | None = None
 
 
-class ShellToolChoice(Strict):
+class ShellToolChoice(Deferred):
     type: Literal["shell"]
 
 
-class ApplyPatchToolChoice(Strict):
+class ApplyPatchToolChoice(Deferred):
     type: Literal["apply_patch"]
 
 
-class ProgrammaticToolChoice(Strict):
+class ProgrammaticToolChoice(Deferred):
     type: Literal["programmatic_tool_calling"]
 
 
@@ -321,11 +330,11 @@ class ProgrammaticToolChoice(Strict):
 ItemId = Identifier
 
 
-class DirectCaller(Strict):
+class DirectCaller(Deferred):
     type: Literal["direct"]
 
 
-class ProgramCaller(Strict):
+class ProgramCaller(Deferred):
     type: Literal["program"]
     caller_id: Identifier
 
@@ -333,7 +342,7 @@ class ProgramCaller(Strict):
 Caller = Annotated[DirectCaller | ProgramCaller, Field(discriminator="type")]
 
 
-class FileSearchResult(Strict):
+class FileSearchResult(Deferred):
     attributes: (
         Annotated[
             dict[Name, Annotated[str, Field(max_length=512)] | float | bool],
@@ -347,7 +356,7 @@ class FileSearchResult(Strict):
     text: Text | None = None
 
 
-class FileSearchCallItem(Strict):
+class FileSearchCallItem(Deferred):
     type: Literal["file_search_call"]
     id: ItemId
     queries: Annotated[list[Text], Parts]
@@ -355,7 +364,7 @@ class FileSearchCallItem(Strict):
     results: Annotated[list[FileSearchResult], Parts] | None = None
 
 
-class SafetyCheck(Strict):
+class SafetyCheck(Deferred):
     id: Identifier
     code: Name | None = None
     message: Text | None = None
@@ -364,12 +373,12 @@ class SafetyCheck(Strict):
 Keys = Annotated[list[Name], Field(max_length=MAX_CONTENT_PARTS)]
 
 
-class Point(Strict):
+class Point(Deferred):
     x: Coordinate
     y: Coordinate
 
 
-class ClickAction(Strict):
+class ClickAction(Deferred):
     type: Literal["click"]
     button: Literal["left", "right", "wheel", "back", "forward"]
     x: Coordinate
@@ -377,7 +386,7 @@ class ClickAction(Strict):
     keys: Keys | None = None
 
 
-class DoubleClickAction(Strict):
+class DoubleClickAction(Deferred):
     type: Literal["double_click"]
     # Required but nullable in the SDK (ActionDoubleClick.keys).
     keys: Keys | None
@@ -385,29 +394,29 @@ class DoubleClickAction(Strict):
     y: Coordinate
 
 
-class DragAction(Strict):
+class DragAction(Deferred):
     type: Literal["drag"]
     path: Annotated[list[Point], Field(min_length=1, max_length=MAX_CONTENT_PARTS)]
     keys: Keys | None = None
 
 
-class KeypressAction(Strict):
+class KeypressAction(Deferred):
     type: Literal["keypress"]
     keys: Keys
 
 
-class MoveAction(Strict):
+class MoveAction(Deferred):
     type: Literal["move"]
     x: Coordinate
     y: Coordinate
     keys: Keys | None = None
 
 
-class ScreenshotAction(Strict):
+class ScreenshotAction(Deferred):
     type: Literal["screenshot"]
 
 
-class ScrollAction(Strict):
+class ScrollAction(Deferred):
     type: Literal["scroll"]
     scroll_x: Coordinate
     scroll_y: Coordinate
@@ -416,12 +425,12 @@ class ScrollAction(Strict):
     keys: Keys | None = None
 
 
-class TypeAction(Strict):
+class TypeAction(Deferred):
     type: Literal["type"]
     text: Text
 
 
-class WaitAction(Strict):
+class WaitAction(Deferred):
     type: Literal["wait"]
 
 
@@ -439,7 +448,7 @@ ComputerAction = Annotated[
 ]
 
 
-class ComputerCallItem(Strict):
+class ComputerCallItem(Deferred):
     type: Literal["computer_call"]
     id: ItemId
     call_id: Identifier
@@ -449,13 +458,13 @@ class ComputerCallItem(Strict):
     actions: Annotated[list[ComputerAction], Parts] | None = None
 
 
-class ComputerScreenshot(Strict):
+class ComputerScreenshot(Deferred):
     type: Literal["computer_screenshot"]
     file_id: Identifier | None = None
     image_url: Url | None = None
 
 
-class ComputerCallOutputItem(Strict):
+class ComputerCallOutputItem(Deferred):
     type: Literal["computer_call_output"]
     call_id: Identifier
     output: ComputerScreenshot
@@ -464,42 +473,42 @@ class ComputerCallOutputItem(Strict):
     status: CallStatus | None = None
 
 
-class SearchSource(Strict):
+class SearchSource(Deferred):
     type: Literal["url"]
     url: Url
 
 
-class SearchAction(Strict):
+class SearchAction(Deferred):
     type: Literal["search"]
     queries: Annotated[list[Text], Parts] | None = None
     query: Text | None = None
     sources: Annotated[list[SearchSource], Parts] | None = None
 
 
-class OpenPageAction(Strict):
+class OpenPageAction(Deferred):
     type: Literal["open_page"]
     url: Url | None = None
 
 
-class FindInPageAction(Strict):
+class FindInPageAction(Deferred):
     type: Literal["find_in_page"]
     pattern: Text
     url: Url
 
 
-class WebSearchCallItem(Strict):
+class WebSearchCallItem(Deferred):
     type: Literal["web_search_call"]
     id: ItemId
     action: Annotated[SearchAction | OpenPageAction | FindInPageAction, Field(discriminator="type")]
     status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
 
 
-class ModerationDetails(Strict):
+class ModerationDetails(Deferred):
     categories: Names
     moderation_stage: Literal["input", "output", "unknown"]
 
 
-class ImageGenerationError(Strict):
+class ImageGenerationError(Deferred):
     code: Name | None
     message: Text
     param: Name | None
@@ -507,7 +516,7 @@ class ImageGenerationError(Strict):
     moderation_details: ModerationDetails | None = None
 
 
-class SvgUsage(Strict):
+class SvgUsage(Deferred):
     input_tokens: Count
     model: Name
     output_tokens: Count
@@ -515,7 +524,7 @@ class SvgUsage(Strict):
     total_tokens: Count
 
 
-class ImageGenerationCallItem(Strict):
+class ImageGenerationCallItem(Deferred):
     type: Literal["image_generation_call"]
     id: ItemId
     result: Url | None
@@ -530,17 +539,17 @@ class ImageGenerationCallItem(Strict):
     svg_usage: SvgUsage | None = None
 
 
-class LogsOutput(Strict):
+class LogsOutput(Deferred):
     type: Literal["logs"]
     logs: Text
 
 
-class ImageOutput(Strict):
+class ImageOutput(Deferred):
     type: Literal["image"]
     url: Url
 
 
-class CodeInterpreterCallItem(Strict):
+class CodeInterpreterCallItem(Deferred):
     type: Literal["code_interpreter_call"]
     id: ItemId
     code: Text | None
@@ -552,7 +561,7 @@ class CodeInterpreterCallItem(Strict):
     status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
 
 
-class LocalShellAction(Strict):
+class LocalShellAction(Deferred):
     type: Literal["exec"]
     command: Annotated[list[Text], Field(min_length=1, max_length=MAX_CONTENT_PARTS)]
     env: Headers
@@ -561,7 +570,7 @@ class LocalShellAction(Strict):
     working_directory: Text | None = None
 
 
-class LocalShellCallItem(Strict):
+class LocalShellCallItem(Deferred):
     type: Literal["local_shell_call"]
     id: ItemId
     action: LocalShellAction
@@ -569,20 +578,20 @@ class LocalShellCallItem(Strict):
     status: CallStatus
 
 
-class LocalShellCallOutputItem(Strict):
+class LocalShellCallOutputItem(Deferred):
     type: Literal["local_shell_call_output"]
     id: ItemId
     output: Text
     status: CallStatus | None = None
 
 
-class ShellAction(Strict):
+class ShellAction(Deferred):
     commands: Annotated[list[Text], Parts]
     max_output_length: Count | None = None
     timeout_ms: Count | None = None
 
 
-class ShellCallItem(Strict):
+class ShellCallItem(Deferred):
     type: Literal["shell_call"]
     action: ShellAction
     call_id: Identifier
@@ -594,22 +603,22 @@ class ShellCallItem(Strict):
     status: CallStatus | None = None
 
 
-class ExitOutcome(Strict):
+class ExitOutcome(Deferred):
     type: Literal["exit"]
     exit_code: Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
-class TimeoutOutcome(Strict):
+class TimeoutOutcome(Deferred):
     type: Literal["timeout"]
 
 
-class ShellOutputChunk(Strict):
+class ShellOutputChunk(Deferred):
     outcome: Annotated[ExitOutcome | TimeoutOutcome, Field(discriminator="type")]
     stderr: Text
     stdout: Text
 
 
-class ShellCallOutputItem(Strict):
+class ShellCallOutputItem(Deferred):
     type: Literal["shell_call_output"]
     call_id: Identifier
     output: Annotated[list[ShellOutputChunk], Parts]
@@ -619,24 +628,24 @@ class ShellCallOutputItem(Strict):
     status: CallStatus | None = None
 
 
-class CreateFile(Strict):
+class CreateFile(Deferred):
     type: Literal["create_file"]
     path: Text
     diff: Text
 
 
-class DeleteFile(Strict):
+class DeleteFile(Deferred):
     type: Literal["delete_file"]
     path: Text
 
 
-class UpdateFile(Strict):
+class UpdateFile(Deferred):
     type: Literal["update_file"]
     path: Text
     diff: Text
 
 
-class ApplyPatchCallItem(Strict):
+class ApplyPatchCallItem(Deferred):
     type: Literal["apply_patch_call"]
     call_id: Identifier
     operation: Annotated[CreateFile | DeleteFile | UpdateFile, Field(discriminator="type")]
@@ -645,7 +654,7 @@ class ApplyPatchCallItem(Strict):
     caller: Caller | None = None
 
 
-class ApplyPatchCallOutputItem(Strict):
+class ApplyPatchCallOutputItem(Deferred):
     type: Literal["apply_patch_call_output"]
     call_id: Identifier
     status: Literal["completed", "failed"]
@@ -654,14 +663,14 @@ class ApplyPatchCallOutputItem(Strict):
     output: Text | None = None
 
 
-class McpListedTool(Strict):
+class McpListedTool(Deferred):
     name: Name
     input_schema: JsonObject
     annotations: JsonObject | None = None
     description: Text | None = None
 
 
-class McpListToolsItem(Strict):
+class McpListToolsItem(Deferred):
     type: Literal["mcp_list_tools"]
     id: ItemId
     server_label: Name
@@ -669,7 +678,7 @@ class McpListToolsItem(Strict):
     error: Text | None = None
 
 
-class McpApprovalRequestItem(Strict):
+class McpApprovalRequestItem(Deferred):
     type: Literal["mcp_approval_request"]
     id: ItemId
     arguments: Text
@@ -677,7 +686,7 @@ class McpApprovalRequestItem(Strict):
     server_label: Name
 
 
-class McpApprovalResponseItem(Strict):
+class McpApprovalResponseItem(Deferred):
     type: Literal["mcp_approval_response"]
     approval_request_id: Identifier
     approve: bool
@@ -685,24 +694,24 @@ class McpApprovalResponseItem(Strict):
     reason: Text | None = None
 
 
-class McpProtocolError(Strict):
+class McpProtocolError(Deferred):
     type: Literal["mcp_protocol_error"]
     code: int
     message: Text
 
 
-class McpToolExecutionError(Strict):
+class McpToolExecutionError(Deferred):
     type: Literal["mcp_tool_execution_error"]
     content: Any
 
 
-class McpHttpError(Strict):
+class McpHttpError(Deferred):
     type: Literal["http_error"]
     code: int
     message: Text
 
 
-class McpCallItem(Strict):
+class McpCallItem(Deferred):
     type: Literal["mcp_call"]
     id: ItemId
     arguments: Text
@@ -719,7 +728,7 @@ class McpCallItem(Strict):
     status: Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None = None
 
 
-class ToolSearchCallItem(Strict):
+class ToolSearchCallItem(Deferred):
     type: Literal["tool_search_call"]
     arguments: Any
     id: ItemId | None = None
@@ -728,7 +737,7 @@ class ToolSearchCallItem(Strict):
     status: CallStatus | None = None
 
 
-class ProgramItem(Strict):
+class ProgramItem(Deferred):
     type: Literal["program"]
     id: ItemId
     call_id: Identifier
@@ -736,7 +745,7 @@ class ProgramItem(Strict):
     fingerprint: Identifier
 
 
-class ProgramOutputItem(Strict):
+class ProgramOutputItem(Deferred):
     type: Literal["program_output"]
     id: ItemId
     call_id: Identifier
