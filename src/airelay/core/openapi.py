@@ -192,12 +192,14 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
 
 _ERRORS = {
     "400": "The body is not valid JSON or breaks the route's schema, or a `cf-aig-*` header is "
-    "invalid; `param` names the field or header.",
+    "invalid; `param` names the field or header. A tool type the operator's ALLOWED_TOOLS (or "
+    "the caller's token) does not allow is `tool_not_allowed`, naming the tool and the allowed "
+    "types; a `previous_response_id` that is not stored is `previous_response_not_found`.",
     "401": "The API key is missing or wrong (`code`: `invalid_api_key`), or the signed token "
     "failed a check (`token_expired`, `token_not_yet_valid`, `token_lifetime_too_long`, "
     "`invalid_token`).",
     "403": "The signed token does not allow this route (`code`: `token_scope`).",
-    "404": "Unknown path or model (`code`: `not_found`, `model_not_found`).",
+    "404": "Unknown path, model or stored response (`code`: `not_found`, `model_not_found`).",
     "405": "The method is not allowed on this path; `Allow` lists the allowed ones.",
     "413": "The request body is too large.",
     "415": "The body is not `application/json`.",
@@ -353,7 +355,11 @@ def document() -> dict[str, Any]:
             "description": (
                 f"`POST /v1/chat/completions` serves {MINI.binding_id} (Chat Completions) and "
                 f"`POST /v1/responses` serves {PRO.binding_id} (Responses API). Request bodies "
-                "are validated against the schemas below; valid bodies reach the model unchanged."
+                "are validated against the schemas below; valid bodies reach the model unchanged. "
+                "Every tool type of the Responses API is accepted; the operator's ALLOWED_TOOLS "
+                "narrows them. Responses created with `store: true` are kept by the local host's "
+                "built-in model, continued by `previous_response_id` and served at "
+                "`/v1/responses/{response_id}`."
             ),
         },
         "servers": [{"url": "/", "description": "The relay that served this document."}],
