@@ -20,6 +20,7 @@ from airelay.core.tool_policy import (
     requested,
     tool_type,
 )
+from airelay.hosts.local import local_env
 from tests.client import ANYONE, CoreClient
 from tests.token_support import SECRET, claims, hs256
 
@@ -209,3 +210,9 @@ def test_a_token_with_malformed_tools_is_refused() -> None:
     )
     assert result.status == 401
     assert "'tools'" in result.error["message"]
+
+
+def test_the_local_host_allows_every_tool_unless_the_operator_narrows_them() -> None:
+    assert local_env({})["ALLOWED_TOOLS"] == "*"
+    assert local_env({"ALLOWED_TOOLS": " "})["ALLOWED_TOOLS"] == "*"
+    assert local_env({"ALLOWED_TOOLS": "function"})["ALLOWED_TOOLS"] == "function"

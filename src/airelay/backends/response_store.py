@@ -82,13 +82,20 @@ class ResponseStore:
         while len(self._held) > self.max_count:
             self._held.popitem(last=False)
 
-    def get(self, response_id: str) -> Stored:
-        """Return the stored response, or raise OpenAI's 400 if it is unknown or expired."""
+    def find(self, response_id: str) -> Stored | None:
+        """Return the stored response, or None if it is unknown or expired."""
         stored = self._held.get(response_id)
         if stored is None or stored.expires <= self._clock():
             self._held.pop(response_id, None)
-            raise not_found(response_id)
+            return None
         self._held.move_to_end(response_id)
+        return stored
+
+    def get(self, response_id: str) -> Stored:
+        """Return the stored response, or raise OpenAI's 400 if it is unknown or expired."""
+        stored = self.find(response_id)
+        if stored is None:
+            raise not_found(response_id)
         return stored
 
     def delete(self, response_id: str) -> bool:

@@ -158,6 +158,14 @@ class ResponseObject(_Open):
     usage: ResponseUsage | None = None
 
 
+class DeletedResponse(BaseModel):
+    """A stored response was deleted."""
+
+    id: str
+    object: Literal["response"]
+    deleted: Literal[True]
+
+
 class ResponseStreamEvent(_Open):
     """The JSON of each event of a streamed response; the SSE `event:` name equals `type`.
     Text arrives in `response.output_text.delta` (`delta`); the stream ends with
@@ -183,6 +191,7 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
             ChatCompletion,
             ChatCompletionChunk,
             ResponseObject,
+            DeletedResponse,
             ResponseStreamEvent,
         )
     ),
@@ -290,8 +299,8 @@ def _event_stream(description: str, result_schema: str) -> dict[str, Any]:
     return {"text/event-stream": {"schema": event}}
 
 
-def _operation(endpoint: Endpoint) -> dict[str, Any]:
-    doc = endpoint.doc
+def _operation(endpoint: Endpoint, method: str) -> dict[str, Any]:
+    doc = endpoint.doc.of(method)
     operation: dict[str, Any] = {
         "operationId": doc.operation_id,
         "summary": doc.summary,
@@ -306,9 +315,9 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "description": doc.parameter_doc,
+                "description": endpoint.doc.parameter_doc,
                 "schema": {"type": "string"},
-                "example": MINI.short_id,
+                "example": endpoint.doc.parameter_example,
             }
         ]
     route = endpoint.model_route
@@ -337,7 +346,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
 
 def _paths() -> dict[str, Any]:
     return {
-        endpoint.path: {method.lower(): _operation(endpoint) for method in endpoint.methods}
+        endpoint.path: {method.lower(): _operation(endpoint, method) for method in endpoint.methods}
         for endpoint in ENDPOINTS
     }
 
