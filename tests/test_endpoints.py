@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local import LocalModel
 from airelay.core import openapi
 from airelay.core.catalog import MODELS
 from airelay.core.endpoints import ENDPOINTS, model_endpoint, route_of_model

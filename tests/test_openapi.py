@@ -14,7 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local import LocalModel
 from airelay.core import openapi, sse
 from airelay.core.cors import ALLOWED_HEADERS, EXPOSED_HEADERS
 from airelay.core.endpoints import ENDPOINTS as ROUTES

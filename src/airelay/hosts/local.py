@@ -7,7 +7,7 @@ import atexit
 import sys
 from collections.abc import Callable, Mapping
 
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local import LocalModel
 from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.core.app import handle
 from airelay.core.auth import keyless_by_default
