@@ -31,10 +31,10 @@ from openai.types.responses import (
 from openai.types.shared_params import comparison_filter, compound_filter
 from pydantic import BaseModel, ValidationError
 
-from airelay.backends import hosted_tools
+from airelay.backends.local import hosted_tools
 from airelay.core.models import responses as rm
 from airelay.core.models import tools as tm
-from tests.test_hosted_tools import ALL_INCLUDES, SEED, TOOLS
+from tests.test_local_hosted_tools import ALL_INCLUDES, SEED, TOOLS
 
 PAIRS: list[tuple[type[BaseModel], Any]] = [
     (tm.FileSearchTool, file_search_tool_param.FileSearchToolParam),

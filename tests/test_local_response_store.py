@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airelay.backends.response_store import ResponseStore, new_response_id, not_found
+from airelay.backends.local.response_store import ResponseStore, new_response_id, not_found
 from airelay.core.errors import BackendError
 
 USER = {"role": "user", "content": "hi"}
