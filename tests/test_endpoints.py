@@ -18,7 +18,7 @@ from tests.fakes import run
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_every_endpoint_is_routed_by_its_own_path_and_methods(endpoint: Any) -> None:
-    path = endpoint.path.replace("{model}", "gpt-5.4-mini")
+    path = endpoint.prefix + "gpt-5.4-mini" if endpoint.has_parameter else endpoint.path
     for method in endpoint.methods:
         assert resolve(method, path) == (endpoint, "gpt-5.4-mini" if endpoint.has_parameter else "")
 
@@ -43,7 +43,7 @@ def test_openapi_documents_no_path_the_table_lacks() -> None:
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_a_preflight_offers_the_endpoints_own_methods(endpoint: Any) -> None:
-    path = endpoint.path.replace("{model}", "gpt-5.4-mini")
+    path = endpoint.prefix + "gpt-5.4-mini" if endpoint.has_parameter else endpoint.path
     answer = CoreClient().options(path)
     assert answer.status == 204
     assert answer.header("allow") == ", ".join(endpoint.allowed())

@@ -209,3 +209,21 @@ def test_chat_stop_ends_the_text_before_the_first_stop_sequence() -> None:
     data = body(MINI.binding_id, {"messages": USER, "stop": ["Paris", "weather"]})
     assert data["choices"][0]["message"]["content"] == "You said: What is the "
     assert data["choices"][0]["finish_reason"] == "stop"
+
+
+def test_chat_with_web_search_options_cites_its_source_in_the_message() -> None:
+    inputs = {"messages": USER, "web_search_options": {"search_context_size": "low"}}
+    completion = ChatCompletion.model_validate(body(MINI.binding_id, inputs), strict=True)
+    message = completion.choices[0].message
+    (note,) = message.annotations or []
+    citation = note.url_citation
+    assert message.content is not None
+    assert message.content[citation.start_index : citation.end_index] == citation.title
+    assert citation.url.startswith("https://example.com/")
+    streamed = events(MINI.binding_id, inputs)
+    text = "".join(
+        (e.json()["choices"] or [{}])[0].get("delta", {}).get("content") or ""
+        for e in streamed
+        if e.data != "[DONE]"
+    )
+    assert text == message.content

@@ -7,18 +7,25 @@ events parse with the `openai` SDK's stream event type.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import Any, cast
 
 import pytest
 from openai.types.responses import Response
 from pydantic import ValidationError
 
+from airelay.backends.local import LocalModel
 from airelay.backends.local.response_object import PRO_SNAPSHOT
 from airelay.backends.local.schema_instance import instance
 from airelay.backends.local.turn import tokens
 from airelay.core.catalog import PRO
+from airelay.core.errors import BackendError
+from airelay.core.sse import Decoder, Event
+from airelay.core.types import JsonResult, StreamResult
 from tests.conftest import load_examples
+from tests.fakes import run
 from tests.local_model_support import (
+    NOW,
     RESPONSES_TOOLS,
     STREAM_EVENTS,
     USER,
@@ -302,3 +309,233 @@ def test_responses_json_schema_answers_with_an_instance() -> None:
     fmt = {"type": "json_schema", "name": "w", "schema": WEATHER, "strict": True}
     data = body(PRO.binding_id, {"input": "hi", "text": {"format": fmt}})
     assert json.loads(data["output"][-1]["content"][0]["text"]) == instance(WEATHER)
+
+
+# --- hosted tools ---------------------------------------------------------------------------------
+
+HOSTED: dict[str, dict[str, Any]] = {
+    "code_interpreter": {"type": "code_interpreter", "container": {"type": "auto"}},
+    "mcp": {"type": "mcp", "server_label": "docs", "require_approval": "never"},
+    "image_generation": {"type": "image_generation", "partial_images": 2},
+    "file_search": {"type": "file_search", "vector_store_ids": ["vs_1"]},
+    "web_search": {"type": "web_search"},
+    "shell": {"type": "shell", "environment": {"type": "container_auto"}},
+}
+INCLUDE = ["code_interpreter_call.outputs", "file_search_call.results"]
+
+
+def hosted_request(kind: str, tool: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return a request whose user turn names the hosted tool `kind`."""
+    return {
+        "input": f"Use {kind} for the tide tables",
+        "tools": [tool or HOSTED[kind]],
+        "include": INCLUDE,
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTED))
+def test_each_hosted_tool_answers_with_its_items_then_a_message_quoting_it(kind: str) -> None:
+    data = body(PRO.binding_id, hosted_request(kind))
+    response = Response.model_validate(fill_upstream_gaps(data), strict=True)
+    kinds = [item.type for item in response.output]
+    assert kinds[0] == "reasoning"
+    assert kinds[-1] == "message"
+    assert len(kinds) > 2
+    assert "The tool returned: " in response.output_text
+    assert response.tools[0].type == HOSTED[kind]["type"]
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTED))
+def test_each_hosted_tool_streams_its_events_and_ends_with_the_same_response(kind: str) -> None:
+    parsed = [
+        STREAM_EVENTS.validate_python(fill_upstream_gaps(e.json()), strict=True)
+        for e in events(PRO.binding_id, hosted_request(kind))
+    ]
+    assert [p.sequence_number for p in parsed] == list(range(len(parsed)))
+    final = parsed[-1]
+    assert final.type == "response.completed"
+    plain = body(PRO.binding_id, hosted_request(kind))
+    assert final.response.model_dump(exclude_unset=True)["output"] == plain["output"]
+    prefix = {"mcp": "response.mcp_call", "shell": "response.shell_call"}.get(
+        kind, f"response.{kind}_call"
+    )
+    assert any(p.type.startswith(prefix) for p in parsed), kind
+    added = [p.output_index for p in parsed if p.type == "response.output_item.added"]
+    assert added == list(range(len(plain["output"])))
+
+
+def test_web_search_answers_with_a_url_citation_on_its_text_plain_and_streamed() -> None:
+    data = body(PRO.binding_id, hosted_request("web_search"))
+    part = data["output"][-1]["content"][0]
+    (note,) = part["annotations"]
+    assert note["type"] == "url_citation"
+    assert part["text"][note["start_index"] : note["end_index"]] == note["title"]
+    streamed = [e.json() for e in events(PRO.binding_id, hosted_request("web_search"))]
+    added = [e for e in streamed if e["type"] == "response.output_text.annotation.added"]
+    assert [e["annotation"] for e in added] == [note]
+
+
+def test_an_mcp_tool_that_needs_approval_ends_the_response_with_the_request() -> None:
+    tool = {"type": "mcp", "server_label": "docs"}
+    data = body(PRO.binding_id, hosted_request("mcp", tool))
+    assert [i["type"] for i in data["output"]] == [
+        "reasoning",
+        "mcp_list_tools",
+        "mcp_approval_request",
+    ]
+    assert data["status"] == "completed"
+    request = data["output"][-1]
+    approval = {
+        "type": "mcp_approval_response",
+        "approval_request_id": request["id"],
+        "approve": True,
+    }
+    follow_up = {
+        "input": [{"role": "user", "content": "Use mcp"}, *data["output"], approval],
+        "tools": [tool],
+    }
+    done = Response.model_validate(fill_upstream_gaps(body(PRO.binding_id, follow_up)), strict=True)
+    assert [i.type for i in done.output] == ["reasoning", "mcp_call", "message"]
+    assert done.output[1].approval_request_id == request["id"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("tool", "kind"),
+    [
+        ({"type": "shell", "environment": {"type": "local"}}, "shell_call"),
+        ({"type": "apply_patch"}, "apply_patch_call"),
+        ({"type": "computer"}, "computer_call"),
+        ({"type": "local_shell"}, "local_shell_call"),
+    ],
+)
+def test_a_call_the_client_runs_ends_the_response_and_its_output_is_quoted(
+    tool: dict[str, Any], kind: str
+) -> None:
+    inputs = {"input": "go", "tools": [tool], "tool_choice": "required"}
+    data = body(PRO.binding_id, inputs)
+    assert [i["type"] for i in data["output"]] == ["reasoning", kind]
+    streamed = events(PRO.binding_id, inputs)
+    assert streamed[-1].json()["response"]["output"] == data["output"]
+    outputs: dict[str, dict[str, Any]] = {
+        "shell_call": {
+            "type": "shell_call_output",
+            "output": [
+                {"outcome": {"type": "exit", "exit_code": 0}, "stdout": "ran it", "stderr": ""}
+            ],
+        },
+        "apply_patch_call": {"type": "apply_patch_call_output", "status": "completed"},
+        "computer_call": {
+            "type": "computer_call_output",
+            "output": {"type": "computer_screenshot"},
+        },
+        "local_shell_call": {"type": "local_shell_call_output", "output": "ran it"},
+    }
+    call = data["output"][-1]
+    result = {**outputs[kind], "call_id": call["call_id"], "id": "out_1"}
+    follow_up = {"input": [{"role": "user", "content": "go"}, call, result], "tools": [tool]}
+    answer = body(PRO.binding_id, follow_up)
+    assert answer["output"][-1]["content"][0]["text"].startswith("The tool returned: ")
+
+
+def test_under_auto_a_turn_that_names_no_hosted_tool_is_answered_in_text() -> None:
+    data = body(PRO.binding_id, {"input": "hello", "tools": list(HOSTED.values())})
+    assert [i["type"] for i in data["output"]] == ["reasoning", "message"]
+
+
+# --- stored responses -----------------------------------------------------------------------------
+
+
+def stateful() -> tuple[LocalModel, Any]:
+    """Return a local model on a fixed clock and a function answering through it."""
+    local = LocalModel(clock=lambda: NOW)
+
+    def ask(inputs: dict[str, Any]) -> dict[str, Any]:
+        result = run(local.run(PRO.binding_id, inputs, {}))
+        assert isinstance(result, JsonResult)
+        data: dict[str, Any] = result.data
+        return data
+
+    return local, ask
+
+
+def test_a_stored_response_gets_a_fresh_id_and_says_store_true() -> None:
+    _, ask = stateful()
+    first, second = ask({"input": "hi", "store": True}), ask({"input": "hi", "store": True})
+    assert first["id"] != second["id"]
+    assert first["output"][-1]["id"] != second["output"][-1]["id"]
+    assert first["store"] is True
+    assert ask({"input": "hi"})["store"] is False
+
+
+def test_previous_response_id_continues_from_the_stored_input_and_output() -> None:
+    _, ask = stateful()
+    first = ask({"input": "My name is Ada", "store": True})
+    second = ask({"input": "What is my name?", "previous_response_id": first["id"]})
+    assert second["previous_response_id"] == first["id"]
+    text = second["output"][-1]["content"][0]["text"]
+    assert "What is my name?" in text
+    assert "earlier you said: My name is Ada" in text
+    inline = ask(
+        {
+            "input": [
+                {"role": "user", "content": "My name is Ada"},
+                *first["output"],
+                {"role": "user", "content": "What is my name?"},
+            ]
+        }
+    )
+    assert second["usage"]["input_tokens"] == inline["usage"]["input_tokens"]
+    alone = ask({"input": "What is my name?"})
+    assert second["usage"]["input_tokens"] > alone["usage"]["input_tokens"]
+
+
+def test_a_streamed_stored_response_is_stored_when_it_completes() -> None:
+    local, ask = stateful()
+    result = run(
+        local.run(PRO.binding_id, {"input": "My name is Ada", "store": True, "stream": True}, {})
+    )
+    assert isinstance(result, StreamResult)
+
+    stream = cast(AsyncIterator[bytes], result.stream)
+
+    async def drain() -> list[Event]:
+        decoder = Decoder()
+        return [e async for chunk in stream for e in decoder.decode(chunk)]
+
+    streamed = run(drain())
+    first_id = streamed[-1].json()["response"]["id"]
+    second = ask({"input": "What is my name?", "previous_response_id": first_id})
+    assert "earlier you said: My name is Ada" in second["output"][-1]["content"][0]["text"]
+
+
+@pytest.mark.parametrize("store", [None, False])
+def test_an_unstored_response_cannot_be_continued(store: bool | None) -> None:
+    _, ask = stateful()
+    first = ask({"input": "hi"} if store is None else {"input": "hi", "store": store})
+    with pytest.raises(BackendError) as caught:
+        ask({"input": "again", "previous_response_id": first["id"]})
+    assert caught.value.code == "previous_response_not_found"
+
+
+def test_an_unknown_previous_response_id_gets_openais_error() -> None:
+    _, ask = stateful()
+    with pytest.raises(BackendError) as caught:
+        ask({"input": "again", "previous_response_id": "resp_abc"})
+    error = caught.value
+    assert (error.status, error.param) == (400, "previous_response_id")
+    assert error.message == "Previous response with id 'resp_abc' not found."
+
+
+def test_a_chained_mcp_approval_continues_from_the_stored_request() -> None:
+    _, ask = stateful()
+    tool = {"type": "mcp", "server_label": "docs"}
+    first = ask({"input": "Ask docs to echo hi", "tools": [tool], "store": True})
+    request = first["output"][-1]
+    approval = {
+        "type": "mcp_approval_response",
+        "approval_request_id": request["id"],
+        "approve": True,
+    }
+    second = ask({"input": [approval], "tools": [tool], "previous_response_id": first["id"]})
+    assert [i["type"] for i in second["output"]] == ["reasoning", "mcp_call", "message"]
+    assert second["output"][1]["arguments"] == request["arguments"]

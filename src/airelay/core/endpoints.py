@@ -8,7 +8,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from airelay import __version__
-from airelay.core import relay
+from airelay.core import relay, stored
 from airelay.core.catalog import MINI, MODELS, PRO, Api, ModelInfo, find_model, model_not_found
 from airelay.core.context import Context
 from airelay.core.limits import MAX_MINI_OUTPUT_TOKENS, MAX_PRO_OUTPUT_TOKENS
@@ -52,6 +52,13 @@ class Doc:
     result_doc: str = ""
     errors: tuple[str, ...] = ()
     parameter_doc: str = ""
+    parameter_example: str = MINI.short_id
+    # How OpenAPI describes the endpoint's other methods, when they differ from the first.
+    other_methods: tuple[tuple[str, Doc], ...] = ()
+
+    def of(self, method: str) -> Doc:
+        """Return the description of `method`."""
+        return dict(self.other_methods).get(method, self)
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,36 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             stream_doc="Events named by `event:` lines, each `data:` a ResponseStreamEvent; ends "
             "with `response.completed`, `response.incomplete`, `response.failed` or `error`.",
             example={"input": "Hello!", "reasoning": {"effort": "low"}, "stream": True},
+        ),
+    ),
+    Endpoint(
+        "response",
+        f"{PRO.path}/{{response_id}}",
+        ("GET", "DELETE"),
+        stored.stored_response,
+        Doc(
+            "getResponse",
+            "Read a stored response",
+            "models",
+            "ResponseObject",
+            "The response as it was answered.",
+            _READ_ERRORS,
+            parameter_doc="The id of a response created with `store: true`. Served by the local "
+            "host's built-in model; the Worker answers 404 (the binding offers only `run`).",
+            parameter_example="resp_local0123456789abcdef",
+            other_methods=(
+                (
+                    "DELETE",
+                    Doc(
+                        "deleteResponse",
+                        "Delete a stored response",
+                        "models",
+                        "DeletedResponse",
+                        "The response was deleted.",
+                        _READ_ERRORS,
+                    ),
+                ),
+            ),
         ),
     ),
     Endpoint(

@@ -12,6 +12,7 @@ from airelay.core.gateway import gateway_options
 from airelay.core.headers import gateway_headers
 from airelay.core.limits import too_large
 from airelay.core.responses import json_response, stream_response
+from airelay.core.tool_policy import ToolPolicy
 from airelay.core.types import BodyError, BodyTooLargeError, JsonResult, Response
 from airelay.core.upstream import json_object
 from airelay.core.validation import read_json_object, validate
@@ -35,6 +36,8 @@ async def relay(context: Context) -> Response:
     parsed = validate(route.schema, data)
     if parsed.model is not None and not route.model.accepts(parsed.model):
         raise model_not_found(parsed.model, route_model=route.model)
+    scope = context.caller.scope if context.caller is not None else None
+    ToolPolicy(settings.allowed_tools, scope.tools if scope is not None else None).check(data)
     log.stream = bool(parsed.stream)
     if settings.log_prompts:
         log.prompt = data.get("messages", data.get("input"))
@@ -42,7 +45,6 @@ async def relay(context: Context) -> Response:
     # operator's output cap when the caller set none.
     inputs: dict[str, Any] = {key: value for key, value in data.items() if key != "model"}
     cap, source = settings.max_output_tokens, "MAX_OUTPUT_TOKENS"
-    scope = context.caller.scope if context.caller is not None else None
     token_cap = scope.max_output_tokens if scope is not None else None
     # A token may only lower the operator's cap, never raise it.
     if token_cap is not None and (cap is None or token_cap < cap):

@@ -29,6 +29,7 @@ from airelay.core.tokens import (
     parse_duration,
     parse_secrets,
 )
+from airelay.core.tool_policy import DEFAULT_ALLOWED_TOOLS, parse_allowed_tools
 from airelay.core.types import Env
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
@@ -94,12 +95,19 @@ class Settings(BaseModel):
     # How a token's subject appears in logs and AI Gateway metadata: a non-reversible id, or
     # as sent (README "Frontends without keys").
     token_subject: Annotated[Literal["hashed", "raw"], Field(alias="TOKEN_SUBJECT")] = "hashed"
+    # The tool types callers may send (README "What is accepted"; core/tool_policy.py).
+    allowed_tools: Annotated[frozenset[str], Field(alias="ALLOWED_TOOLS")] = DEFAULT_ALLOWED_TOOLS
 
     @field_validator("api_keys", mode="before")
     @classmethod
     def _digest_keys(cls, raw: Any) -> Any:
         # Only digests are kept, so no repr, dump or error of Settings can reveal a key.
         return parse_keys(raw) if isinstance(raw, str) else raw
+
+    @field_validator("allowed_tools", mode="before")
+    @classmethod
+    def _tool_types(cls, raw: Any) -> Any:
+        return parse_allowed_tools(raw) if isinstance(raw, str) else raw
 
     @field_validator("token_secrets", mode="before")
     @classmethod

@@ -22,7 +22,12 @@ from airelay.hosts.static import App, with_static_files
 
 def local_env(env: Mapping[str, str]) -> dict[str, str]:
     """Return the local host's variables: keyless unless keys are set (README "Local host")."""
-    return keyless_by_default(env)
+    local = keyless_by_default(env)
+    # The built-in model runs every tool offline, billing nothing and reaching nothing: all
+    # tool types pass unless the operator narrows them (README "What is accepted").
+    if not local.get("ALLOWED_TOOLS", "").strip():
+        local["ALLOWED_TOOLS"] = "*"
+    return local
 
 
 class LogLines:

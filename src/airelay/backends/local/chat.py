@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from airelay.backends.local import hosted_tools
 from airelay.backends.local.chat_completion import ChatCompletion
 from airelay.backends.local.plan import PLAIN, Plan, call_plan
 from airelay.backends.local.template import EventTemplate, slot
@@ -43,14 +45,19 @@ def answer(
             tool_result=tool_result,
             stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
         )
+    search = None
     if tool_result is None:
         plan = call_plan(inputs, last_user, chat=True) or plan
+        options = inputs.get("web_search_options")
+        if plan.call is None and options is not None:
+            search = hosted_tools.chat_web_search(options, last_user)
+            plan = replace(plan, tool_result=search.result)
     seed = seed_of(MINI.short_id, texts)
     stream = bool(inputs.get("stream"))
     turn = partial(compose, texts, last_user, MINI.short_id, plan, cap, 0, seed)
     call = plan.call[0] if plan.call is not None else None
     completion = ChatCompletion(
-        seed, call, deferred(plan, stream, turn), clock(), inputs.get("n") or 1
+        seed, call, deferred(plan, stream, turn), clock(), inputs.get("n") or 1, search
     )
     if stream:
         include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from airelay.backends.local import hosted_tools
+from airelay.backends.local.hosted_tools import HostedAnswer
 from airelay.backends.local.template import EventTemplate, JsonTemplate, slot
 from airelay.backends.local.turn import Answered, Turn, json_result
 from airelay.core.types import JsonResult
@@ -22,8 +24,11 @@ class ChatCompletion(Answered):
         answer: Callable[[], Turn],
         created: float,
         n: int = 1,
+        search: HostedAnswer | None = None,
     ) -> None:
         self.n = n
+        # What `web_search_options` found: the answer cites it (message.annotations).
+        self.search = search
         self.id = f"chatcmpl-local{seed[:24]}"
         self.call_id = f"call_local{seed[24:48]}"
         self.call = call
@@ -48,7 +53,7 @@ class ChatCompletion(Answered):
     def result(self) -> JsonResult:
         """Return the non-streamed chat.completion object, with its bytes."""
         turn = self.turn
-        if turn.call is not None or self.n != 1:
+        if turn.call is not None or self.n != 1 or self.search is not None:
             return json_result(self._body())
         # The usual answer, one choice of text: its bytes come from a template, 5.3 us for the
         # whole result against 7.5 encoding `_body()` (timeit; README Performance: a plain chat
@@ -70,6 +75,10 @@ class ChatCompletion(Answered):
         text, finish = self.turn.text, self.finish_reason()
         if self.turn.call is None:
             choices = [_text_choice(text, finish, index) for index in range(self.n)]
+            if self.search is not None:
+                notes = hosted_tools.chat_annotations(self.search, text)
+                for choice in choices:
+                    choice["message"]["annotations"] = notes
         else:
             message = _message(None)
             message["tool_calls"] = [

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from airelay.backends.local import chat, responses
+from airelay.backends.local.response_store import ResponseStore
 from airelay.core.catalog import MODELS, Api
 from airelay.core.errors import BackendError
 from airelay.core.types import BackendResult
@@ -23,9 +24,16 @@ def _api_of(model: str) -> Api | None:
 class LocalModel:
     """A Backend that answers offline; `token_delay` seconds pass between streamed tokens."""
 
-    def __init__(self, token_delay: float = 0.0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        token_delay: float = 0.0,
+        clock: Callable[[], float] = time.time,
+        store: ResponseStore | None = None,
+    ) -> None:
         self.token_delay = token_delay
         self._clock = clock
+        # The responses created with `store: true`, for previous_response_id, GET and DELETE.
+        self.store = ResponseStore() if store is None else store
 
     async def run(
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
@@ -36,5 +44,15 @@ class LocalModel:
             raise BackendError(
                 502, f"No such model: {model}", type="api_error", code="upstream_error"
             )
-        answer = chat.answer if api == "chat.completions" else responses.answer
-        return answer(inputs, self._clock, self.token_delay)
+        if api == "chat.completions":
+            return chat.answer(inputs, self._clock, self.token_delay)
+        return responses.answer(inputs, self._clock, self.token_delay, self.store)
+
+    def retrieve_response(self, response_id: str) -> Mapping[str, Any] | None:
+        """Return a response stored with `store: true`, or None (GET /v1/responses/{id})."""
+        stored = self.store.find(response_id)
+        return None if stored is None else stored.response
+
+    def delete_response(self, response_id: str) -> bool:
+        """Forget a stored response; return whether it was held (DELETE /v1/responses/{id})."""
+        return self.store.delete(response_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
+from airelay.backends.local.hosted_tools import Step, annotation_events
 from airelay.backends.local.template import EventTemplate, slot
 
 if TYPE_CHECKING:
@@ -77,8 +78,9 @@ class Message:
         """Return the message, empty while in progress."""
         turn = self.response.turn if final else None
         status = "in_progress" if turn is None else "incomplete" if turn.truncated else "completed"
+        notes = self.response.annotations() if turn is not None else []
         return {
-            "content": [] if turn is None else [text_part(turn.text)],
+            "content": [] if turn is None else [text_part(turn.text, notes)],
             "id": self.response.message_id,
             "phase": "final_answer",
             "role": "assistant",
@@ -99,10 +101,13 @@ class Message:
         return _per_token("response.output_text.delta", **where, delta=slot("token"), logprobs=[])
 
     def closing(self, emit: Emit, index: int) -> Iterator[bytes]:
-        """Yield the whole text's `done` and the finished part's `done`."""
+        """Yield the citations' `added`, the whole text's `done` and the finished part's `done`."""
         where, text = self._where(index), self.response.turn.text
+        notes = self.response.annotations()
+        for note in annotation_events(self.response.message_id, index, notes):
+            yield _emit_event(emit, note)
         yield emit("response.output_text.done", **where, text=text, logprobs=[])
-        yield emit("response.content_part.done", **where, part=text_part(text))
+        yield emit("response.content_part.done", **where, part=text_part(text, notes))
 
 
 class FunctionCall:
@@ -143,6 +148,36 @@ class FunctionCall:
         )
 
 
-def text_part(text: str) -> dict[str, Any]:
+class HostedItem:
+    """An item of a hosted tool (hosted_tools.py): its own events between added and done."""
+
+    def __init__(self, step: Step) -> None:
+        self.step = step
+
+    def item(self, final: bool) -> dict[str, Any]:
+        """Return the item, as added or as done."""
+        return self.step.done if final else self.step.added
+
+    def opening(self, emit: Emit, index: int) -> Iterator[bytes]:
+        """Yield the tool's own events (in progress, code or arguments deltas, completed)."""
+        for event in self.step.events:
+            yield _emit_event(emit, event, output_index=index)
+
+    def delta(self, index: int) -> EventTemplate | None:
+        """Return None: the tool's deltas are among its own events."""
+        return None
+
+    def closing(self, emit: Emit, index: int) -> Iterator[bytes]:
+        """Yield no event."""
+        return iter(())
+
+
+def _emit_event(emit: Emit, event: dict[str, Any], **extra: Any) -> bytes:
+    """Encode a built event (its `type` among its fields) as the stream's next one."""
+    fields = {key: value for key, value in event.items() if key != "type"}
+    return emit(event["type"], **fields, **extra)
+
+
+def text_part(text: str, annotations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Return an output_text content part."""
-    return {"annotations": [], "logprobs": [], "text": text, "type": "output_text"}
+    return {"annotations": annotations or [], "logprobs": [], "text": text, "type": "output_text"}

@@ -16,6 +16,8 @@ class Plan:
     tool_result: str | None = None
     call: tuple[str, Mapping[str, Any]] | None = None
     stop: tuple[str, ...] = ()
+    # The user's turn before the last, which the answer recalls (Responses, with context).
+    earlier: str | None = None
 
 
 # What most requests ask for: a plain text answer, made once (a frozen dataclass costs about

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from airelay.backends.local.hosted_tools import HostedAnswer
 from airelay.backends.local.output_items import (
     FunctionCall,
+    HostedItem,
     Message,
     OutputItem,
     Reasoning,
@@ -29,12 +31,17 @@ class ResponseObject(Answered):
         inputs: Mapping[str, Any],
         effort: str,
         created: float,
+        response_id: str | None = None,
+        hosted: HostedAnswer | None = None,
     ) -> None:
         self.call = call
         self.inputs = inputs
         self.effort = effort
         self.created = int(created)
-        self.id = f"resp_local{seed[:40]}"
+        # What a hosted tool adds: its items before the answer, the citations in it.
+        self.hosted = hosted
+        # A stored response's id is drawn at random (response_store.new_response_id).
+        self.id = response_id or f"resp_local{seed[:40]}"
         self.reasoning_id = f"rs_local{seed[8:48]}"
         self.message_id = f"msg_local{seed[16:56]}"
         self.call_item_id = f"fc_local{seed[24:64]}"
@@ -43,12 +50,28 @@ class ResponseObject(Answered):
 
     def output_items(self) -> list[OutputItem]:
         """Return the items of the response's `output`, in order."""
+        hosted: list[OutputItem] = []
+        if self.hosted is not None:
+            hosted = [HostedItem(step) for step in self.hosted.steps]
+        if not self.answers:
+            return [Reasoning(self), *hosted]
         answer = Message(self) if self.call is None else FunctionCall(self)
-        return [Reasoning(self), answer]
+        return [Reasoning(self), *hosted, answer]
+
+    @property
+    def answers(self) -> bool:
+        """Tell whether the output ends with a message or call, not with a tool's items."""
+        # A response ends with a hosted tool's items when it asks for an approval or for a
+        # call the client runs (hosted_tools.HostedAnswer.result is None).
+        return self.hosted is None or self.hosted.result is not None
+
+    def annotations(self) -> list[dict[str, Any]]:
+        """Return the answer's citations of what a hosted tool found (web or file search)."""
+        return [] if self.hosted is None else self.hosted.annotations(self.turn.text)
 
     def usage(self) -> dict[str, Any]:
         """Return the usage object; output tokens include reasoning tokens, as upstream."""
-        output = self.turn.count + self.turn.reasoning_tokens
+        output = (self.turn.count if self.answers else 0) + self.turn.reasoning_tokens
         return {
             "input_tokens": self.turn.prompt_tokens,
             "input_tokens_details": {"cached_tokens": 0},
@@ -59,7 +82,7 @@ class ResponseObject(Answered):
 
     def body(self, final: bool) -> dict[str, Any]:
         """Return the response object, in progress or finished."""
-        truncated = final and self.turn.truncated
+        truncated = final and self.answers and self.turn.truncated
         status = ("incomplete" if truncated else "completed") if final else "in_progress"
         output = [item.item(final=True) for item in self.output_items()] if final else []
         return _response(
@@ -93,6 +116,10 @@ class ResponseObject(Answered):
             "tool_choice": inputs.get("tool_choice", "auto"),
             "tools": inputs.get("tools", []),
             "top_p": inputs.get("top_p", 0.98),
+            "previous_response_id": inputs.get("previous_response_id"),
+            # The card's answers say `false` when the caller omits `store` (OpenAI's own
+            # default is true): the card's default is kept.
+            "store": bool(inputs.get("store")),
         }
 
 
@@ -109,6 +136,8 @@ def _response(
     tool_choice: Any,
     tools: Any,
     top_p: Any,
+    previous_response_id: Any,
+    store: Any,
     completed_at: int | None = None,
     incomplete_details: dict[str, Any] | None = None,
     output: list[dict[str, Any]] | None = None,
@@ -135,14 +164,14 @@ def _response(
         "output": output or [],
         "parallel_tool_calls": True,
         "presence_penalty": 0,
-        "previous_response_id": None,
+        "previous_response_id": previous_response_id,
         "prompt_cache_key": None,
         "prompt_cache_retention": "in_memory",
         "reasoning": {"effort": effort, "summary": None},
         "safety_identifier": None,
         "service_tier": "default",
         "status": status,
-        "store": False,
+        "store": store,
         "temperature": temperature,
         "text": {"format": text_format, "verbosity": verbosity},
         "tool_choice": tool_choice,
@@ -170,5 +199,7 @@ _STARTED = JsonTemplate(
         tool_choice=slot("tool_choice"),
         tools=slot("tools"),
         top_p=slot("top_p"),
+        previous_response_id=slot("previous_response_id"),
+        store=slot("store"),
     )
 )

@@ -93,6 +93,10 @@ def compose(
     prompt = sum(token_count(text) for text in texts)
     said = " ".join(last_user.split()) or "nothing"
     counted = f"{prompt} prompt token" + ("" if prompt == 1 else "s")
+    if plan.earlier is not None:
+        # What a conversation's context adds, inline or by previous_response_id: the answer
+        # recalls the turn before (README "The local host").
+        counted += f"; earlier you said: {' '.join(plan.earlier.split()) or 'nothing'}"
     reply = f"You said: {said} (local {label}; {counted})"
     call = None
     stopped = False

@@ -54,6 +54,8 @@ Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 PartsBound = Field(min_length=1, max_length=MAX_CONTENT_PARTS)
+# Who may call a tool: the model directly, or a program it runs (SDK: `allowed_callers`).
+Callers = Annotated[list[Literal["direct", "programmatic"]], Field(max_length=2)]
 
 
 class CacheBreakpoint(Strict):

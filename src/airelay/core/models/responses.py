@@ -14,9 +14,11 @@ from airelay.core.limits import (
     MAX_TEXT_CHARS,
     MAX_TOOLS,
 )
+from airelay.core.models import tools as hosted
 from airelay.core.models.common import (
     CacheBreakpoint,
     CacheRetention,
+    Callers,
     Detail,
     Effort,
     FunctionName,
@@ -169,35 +171,6 @@ class ItemReference(Strict):
     id: Identifier
 
 
-def _input_item_kind(value: Any) -> str | None:
-    # Messages may omit `type` (EasyInputMessage), so their role decides the model.
-    if isinstance(value, dict):
-        if "role" in value:
-            return "assistant" if value["role"] == "assistant" else "message"
-        kind = value.get("type")
-        if kind is None and "id" in value:
-            return "item_reference"
-        return kind if isinstance(kind, str) else None
-    return None
-
-
-InputItem = Annotated[
-    Annotated[InputMessage, Tag("message")]
-    | Annotated[OutputMessage, Tag("assistant")]
-    | Annotated[FunctionCallItem, Tag("function_call")]
-    | Annotated[FunctionCallOutputItem, Tag("function_call_output")]
-    | Annotated[CustomToolCallItem, Tag("custom_tool_call")]
-    | Annotated[CustomToolCallOutputItem, Tag("custom_tool_call_output")]
-    | Annotated[ReasoningItem, Tag("reasoning")]
-    | Annotated[ItemReference, Tag("item_reference")],
-    Discriminator(
-        _input_item_kind,
-        custom_error_type="invalid_input_item",
-        custom_error_message="Input item must be a message (with `role`) or have a known `type`",
-    ),
-]
-
-
 class Reasoning(Strict):
     effort: Effort | None = None
     summary: Literal["auto", "concise", "detailed"] | None = None
@@ -223,9 +196,6 @@ TextFormat = Annotated[
 class TextOptions(Strict):
     format: TextFormat | None = None
     verbosity: Verbosity | None = None
-
-
-Callers = Annotated[list[Literal["direct", "programmatic"]], Field(max_length=2)]
 
 
 class FunctionTool(Strict):
@@ -288,18 +258,38 @@ def _tool_kind(value: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+class NamespaceTool(Strict):
+    type: Literal["namespace"]
+    name: Name
+    description: Text
+    tools: Annotated[
+        list[Annotated[FunctionTool | CustomTool, Field(discriminator="type")]],
+        Field(min_length=1, max_length=MAX_TOOLS),
+    ]
+
+
+# Every tool type of the pinned SDK (ToolParam); ALLOWED_TOOLS narrows them (core/tool_policy).
 ResponsesTool = Annotated[
     Annotated[FunctionTool, Tag("function")]
     | Annotated[CustomTool, Tag("custom")]
     | Annotated[WebSearchTool, Tag("web_search")]
-    | Annotated[WebSearchPreviewTool, Tag("web_search_preview")],
+    | Annotated[WebSearchPreviewTool, Tag("web_search_preview")]
+    | Annotated[NamespaceTool, Tag("namespace")]
+    | Annotated[hosted.FileSearchTool, Tag("file_search")]
+    | Annotated[hosted.ComputerTool, Tag("computer")]
+    | Annotated[hosted.ComputerUsePreviewTool, Tag("computer_use_preview")]
+    | Annotated[hosted.McpTool, Tag("mcp")]
+    | Annotated[hosted.CodeInterpreterTool, Tag("code_interpreter")]
+    | Annotated[hosted.ProgrammaticToolCallingTool, Tag("programmatic_tool_calling")]
+    | Annotated[hosted.ImageGenerationTool, Tag("image_generation")]
+    | Annotated[hosted.LocalShellTool, Tag("local_shell")]
+    | Annotated[hosted.ShellTool, Tag("shell")]
+    | Annotated[hosted.ToolSearchTool, Tag("tool_search")]
+    | Annotated[hosted.ApplyPatchTool, Tag("apply_patch")],
     Discriminator(
         _tool_kind,
         custom_error_type="invalid_tool",
-        custom_error_message=(
-            "Tool `type` must be function, custom, web_search or web_search_preview"
-            " (the relay does not offer the other hosted tools)"
-        ),
+        custom_error_message="Tool `type` must be one of the Responses API's tool types",
     ),
 ]
 
@@ -336,7 +326,8 @@ class HostedToolChoice(Strict):
 
 def _choice_kind(value: Any) -> str | None:
     kind = value.get("type") if isinstance(value, dict) else None
-    if kind in ("function", "custom", "allowed_tools"):
+    named = ("function", "custom", "allowed_tools", "mcp", "shell", "apply_patch")
+    if kind in (*named, "programmatic_tool_calling"):
         return str(kind)
     return "hosted" if isinstance(kind, str) else None
 
@@ -345,6 +336,10 @@ ResponsesToolChoice = Annotated[
     Annotated[FunctionToolChoice, Tag("function")]
     | Annotated[CustomToolChoice, Tag("custom")]
     | Annotated[AllowedToolsChoice, Tag("allowed_tools")]
+    | Annotated[hosted.McpToolChoice, Tag("mcp")]
+    | Annotated[hosted.ShellToolChoice, Tag("shell")]
+    | Annotated[hosted.ApplyPatchToolChoice, Tag("apply_patch")]
+    | Annotated[hosted.ProgrammaticToolChoice, Tag("programmatic_tool_calling")]
     | Annotated[HostedToolChoice, Tag("hosted")],
     Discriminator(
         _choice_kind,
@@ -408,6 +403,64 @@ class AccessPrograms(Strict):
 
 class ImageOptions(Strict):
     context_compression: Literal["auto", "enabled", "disabled"] | None = None
+
+
+class ToolSearchOutputItem(Strict):
+    type: Literal["tool_search_output"]
+    tools: Annotated[list[ResponsesTool], Field(max_length=MAX_TOOLS)]
+    id: Identifier | None = None
+    call_id: Identifier | None = None
+    execution: Literal["server", "client"] | None = None
+    status: ItemStatus | None = None
+
+
+def _input_item_kind(value: Any) -> str | None:
+    # Messages may omit `type` (EasyInputMessage), so their role decides the model.
+    if isinstance(value, dict):
+        if "role" in value:
+            return "assistant" if value["role"] == "assistant" else "message"
+        kind = value.get("type")
+        if kind is None and "id" in value:
+            return "item_reference"
+        return kind if isinstance(kind, str) else None
+    return None
+
+
+InputItem = Annotated[
+    Annotated[InputMessage, Tag("message")]
+    | Annotated[OutputMessage, Tag("assistant")]
+    | Annotated[FunctionCallItem, Tag("function_call")]
+    | Annotated[FunctionCallOutputItem, Tag("function_call_output")]
+    | Annotated[CustomToolCallItem, Tag("custom_tool_call")]
+    | Annotated[CustomToolCallOutputItem, Tag("custom_tool_call_output")]
+    | Annotated[ReasoningItem, Tag("reasoning")]
+    | Annotated[ItemReference, Tag("item_reference")]
+    | Annotated[hosted.FileSearchCallItem, Tag("file_search_call")]
+    | Annotated[hosted.ComputerCallItem, Tag("computer_call")]
+    | Annotated[hosted.ComputerCallOutputItem, Tag("computer_call_output")]
+    | Annotated[hosted.WebSearchCallItem, Tag("web_search_call")]
+    | Annotated[hosted.ImageGenerationCallItem, Tag("image_generation_call")]
+    | Annotated[hosted.CodeInterpreterCallItem, Tag("code_interpreter_call")]
+    | Annotated[hosted.LocalShellCallItem, Tag("local_shell_call")]
+    | Annotated[hosted.LocalShellCallOutputItem, Tag("local_shell_call_output")]
+    | Annotated[hosted.ShellCallItem, Tag("shell_call")]
+    | Annotated[hosted.ShellCallOutputItem, Tag("shell_call_output")]
+    | Annotated[hosted.ApplyPatchCallItem, Tag("apply_patch_call")]
+    | Annotated[hosted.ApplyPatchCallOutputItem, Tag("apply_patch_call_output")]
+    | Annotated[hosted.McpListToolsItem, Tag("mcp_list_tools")]
+    | Annotated[hosted.McpApprovalRequestItem, Tag("mcp_approval_request")]
+    | Annotated[hosted.McpApprovalResponseItem, Tag("mcp_approval_response")]
+    | Annotated[hosted.McpCallItem, Tag("mcp_call")]
+    | Annotated[hosted.ToolSearchCallItem, Tag("tool_search_call")]
+    | Annotated[ToolSearchOutputItem, Tag("tool_search_output")]
+    | Annotated[hosted.ProgramItem, Tag("program")]
+    | Annotated[hosted.ProgramOutputItem, Tag("program_output")],
+    Discriminator(
+        _input_item_kind,
+        custom_error_type="invalid_input_item",
+        custom_error_message="Input item must be a message (with `role`) or have a known `type`",
+    ),
+]
 
 
 class ResponsesRequest(Strict):
