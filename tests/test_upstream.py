@@ -335,3 +335,35 @@ def test_only_a_short_printable_gateway_value_is_passed_on(
 def test_an_error_body_is_cut_and_decoded_whatever_its_bytes() -> None:
     assert error_text(b"x" * (MAX_ERROR_BODY_BYTES + 10)) == "x" * MAX_ERROR_BODY_BYTES
     assert error_text(b"caf\xc3\xa9 \xff") == "caf\u00e9 \ufffd"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code", "param"),
+    [
+        (
+            400,
+            '{"error": {"message": "Previous response with id \'resp_a\' not found.", '
+            '"type": "invalid_request_error", "param": "previous_response_id", '
+            '"code": "previous_response_not_found"}}',
+            "previous_response_not_found",
+            "previous_response_id",
+        ),
+        (
+            400,
+            '{"error": {"message": "too long", "code": "context_length_exceeded"}}',
+            "context_length_exceeded",
+            None,
+        ),
+        # Free text, numbers and odd params are not codes: the relay's own stands.
+        (400, '{"error": {"message": "x", "code": "Not A Code!"}}', "upstream_rejected", None),
+        (400, '{"error": {"message": "x", "code": 12345}}', "upstream_rejected", None),
+        (422, '{"error": {"message": "x", "code": "bad", "param": "a b"}}', "bad", None),
+        # Only a rejection keeps the upstream's code: a 5xx stays the relay's upstream_error.
+        (500, '{"error": {"message": "x", "code": "server_busy"}}', "upstream_error", None),
+    ],
+)
+def test_an_openai_rejection_keeps_its_code_and_param(
+    status: int, body: str, code: str, param: str | None
+) -> None:
+    error = upstream_failure(status, body)
+    assert (error.code, error.param) == (code, param)

@@ -181,7 +181,10 @@ def test_an_upstream_429_passes_on_its_retry_after_and_log_id_only() -> None:
     error = run_backend(answer(httpx.Response(429, headers=headers, json={"error": "slow"})))
     assert isinstance(error, BackendError)
     assert error.status == 429
-    assert dict(error.headers) == {"retry-after": "7", "cf-aig-log-id": "log-9"}
+    assert (dict(error.headers), error.log_id) == ({"retry-after": "7"}, "log-9")
+    rendered = dict(error.to_response().headers)
+    assert (rendered["retry-after"], rendered["cf-aig-log-id"]) == ("7", "log-9")
+    assert "x-internal" not in rendered
 
 
 @pytest.mark.parametrize(

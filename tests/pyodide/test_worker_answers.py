@@ -279,7 +279,8 @@ UPSTREAM_FAILURES = [
         '{"error": {"message": "Context too long.", "type": "invalid_request_error",'
         ' "param": "messages", "code": "context_length_exceeded"}}',
         400,
-        "upstream_rejected",
+        # OpenAI's own word code goes on: SDK callers branch on it (core/upstream.py).
+        "context_length_exceeded",
         "Context too long.",
         id="openai-context-too-long",
     ),
@@ -395,7 +396,8 @@ def test_upstream_error_response_becomes_openai_error(
     error = json.loads(base64.b64decode(got["body"]))["error"]
     assert set(error) == {"message", "type", "param", "code"}
     assert error["code"] == code
-    assert error["param"] is None
+    # Only OpenAI's own rejection names a field: the one the upstream named.
+    assert error["param"] == ("messages" if code == "context_length_exceeded" else None)
     kinds = {400: "invalid_request_error", 429: "rate_limit_error"}
     assert error["type"] == kinds.get(relayed, "api_error")
     assert fragment in error["message"]

@@ -1,8 +1,9 @@
 """GET and DELETE /v1/responses/{response_id}: the responses a backend kept (`store: true`).
 
-Only a backend that keeps responses serves them: the local model does. The Worker's backend
-is the Workers AI binding, which offers only `run`, so there the endpoint answers 404 saying
-so; a stored response of the upstream is read with the upstream's own API.
+Only a backend that can reach kept responses serves them: the local model keeps its own, and
+`airelay dev --upstream` asks the upstream's `/responses/{id}`. The Worker's backend is the
+Workers AI binding, which offers only `run`, so there the endpoint answers 404 saying so; a
+stored response of the upstream is read with the upstream's own API.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from airelay.core.types import Response
 class StoredResponses(Protocol):
     """A backend that keeps the responses created with `store: true`."""
 
-    def retrieve_response(self, response_id: str) -> Mapping[str, Any] | None:
+    async def retrieve_response(self, response_id: str) -> Mapping[str, Any] | None:
         """Return the stored response object, or None if it is unknown or expired."""
         ...
 
-    def delete_response(self, response_id: str) -> bool:
+    async def delete_response(self, response_id: str) -> bool:
         """Forget the response; return whether it was held."""
         ...
 
@@ -41,9 +42,10 @@ def not_found(response_id: str) -> RelayError:
 
 
 NOT_KEPT = (
-    "This relay keeps no responses: its Workers AI binding offers only `run`, so stored "
-    "responses are read and deleted with the upstream's own API (the local host serves them "
-    "for its built-in model)."
+    "This relay keeps no responses: its backend (the Workers AI binding, which offers only "
+    "`run`, or AI Gateway) cannot read them back, so stored responses are read and deleted "
+    "with the upstream's own API (the local host serves them for its built-in model and its "
+    "OpenAI-compatible upstreams)."
 )
 
 
@@ -55,10 +57,10 @@ async def stored_response(context: Context) -> Response:
     # The Worker sees the raw path, the local host a decoded one (as for /v1/models/{model}).
     response_id = unquote(context.param)
     if context.request.method == "DELETE":
-        if not backend.delete_response(response_id):
+        if not await backend.delete_response(response_id):
             raise not_found(response_id)
         return json_response(200, {"id": response_id, "object": "response", "deleted": True})
-    found = backend.retrieve_response(response_id)
+    found = await backend.retrieve_response(response_id)
     if found is None:
         raise not_found(response_id)
     return json_response(200, dict(found))

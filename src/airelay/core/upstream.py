@@ -42,6 +42,9 @@ _DELTA_SECONDS = re.compile(r"[0-9]{1,10}")
 
 # Upstream error bodies are quoted in messages and logs: cut to a readable size.
 MAX_DESCRIPTION_CHARS = 500
+# What of an OpenAI error object goes on as sent: short identifiers only, never free text.
+_WORD_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_PARAM = re.compile(r"[A-Za-z0-9_.\[\]]{1,128}")
 # What a host reads of an error body: any error object fits; an HTML error page is cut.
 MAX_ERROR_BODY_BYTES = 16_384
 # AI Gateway's log ids and cache statuses are short tokens; anything else stays out of the
@@ -133,26 +136,51 @@ def coded_error(
 
 def upstream_failure(status: int, body: str, retry_after_value: str | None = None) -> BackendError:
     """Map a non-2xx upstream answer (status, error body, `retry-after`) to the relay's answer."""
-    code, description = error_details(body)
+    data = _json_body(body)
+    code, description = error_details(body, data)
     error = coded_error(code, description, status, retry_after_value)
-    return error if error is not None else upstream_error(status, description)
+    if error is None:
+        error = upstream_error(status, description)
+    if error.code == "upstream_rejected":
+        # An OpenAI-compatible upstream names what it refused (`previous_response_not_found`,
+        # `context_length_exceeded`) and which field: SDK callers branch on `error.code`, so
+        # a word code and its param go on as the upstream sent them.
+        error.code, error.param = _openai_code(data) or (error.code, error.param)
+    return error
 
 
-def error_details(body: str) -> tuple[int | None, str]:
-    """Return the error code and description an upstream error body carries."""
+def _openai_code(data: Any) -> tuple[str, str | None] | None:
+    # OpenAI's {error: {message, type, param, code}}, where `code` is a word, not a number.
+    item = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(item, dict):
+        return None
+    code, param = item.get("code"), item.get("param")
+    if not isinstance(code, str) or not _WORD_CODE.fullmatch(code):
+        return None
+    return code, param if isinstance(param, str) and _PARAM.fullmatch(param) else None
+
+
+def _json_body(body: str) -> Any:
+    text = body.strip()
+    if text[:1] != "{":
+        return None
+    # jsonio's depth guard: in Pyodide a deep enough body would kill the runtime.
+    try:
+        return jsonio.loads(text)
+    except jsonio.JsonError:
+        return None
+
+
+def error_details(body: str, data: Any = None) -> tuple[int | None, str]:
+    """Return the error code and description an upstream error body (parsed: `data`) carries."""
     # The shapes: Workers AI's {internalCode, description, name} and {errors: [{code, message}]},
     # both read by workerd's Ai._parseError (src/cloudflare/internal/ai-api.ts); AI Gateway's
     # {success: false, error: [{code, message}]} (cloudflare/ai
     # packages/ai-gateway-provider/src/index.ts, readGatewayErrorCode); OpenAI's
     # {error: {message, type, code}} passed on by AI Gateway. Anything else is quoted as text.
     text = body.strip()
-    data: Any = None
-    if text[:1] == "{":
-        # jsonio's depth guard: in Pyodide a deep enough body would kill the runtime.
-        try:
-            data = jsonio.loads(text)
-        except jsonio.JsonError:
-            data = None
+    if data is None:
+        data = _json_body(text)
     found = _json_error(data) if isinstance(data, dict) else None
     if found is not None:
         return found
@@ -246,3 +274,10 @@ def gateway_value(value: str | None) -> str | None:
 def error_text(body: bytes) -> str:
     """Return the text of an upstream error body, cut to MAX_ERROR_BODY_BYTES."""
     return body[:MAX_ERROR_BODY_BYTES].decode("utf-8", errors="replace")
+
+
+def with_log_id(error: BackendError, log_id: str | None) -> BackendError:
+    """Name AI Gateway's log entry on `error`: the gateway logs failed calls too."""
+    if log_id is not None:
+        error.log_id = log_id
+    return error

@@ -48,11 +48,11 @@ class LocalModel:
             return chat.answer(inputs, self._clock, self.token_delay)
         return responses.answer(inputs, self._clock, self.token_delay, self.store)
 
-    def retrieve_response(self, response_id: str) -> Mapping[str, Any] | None:
+    async def retrieve_response(self, response_id: str) -> Mapping[str, Any] | None:
         """Return a response stored with `store: true`, or None (GET /v1/responses/{id})."""
         stored = self.store.find(response_id)
         return None if stored is None else stored.response
 
-    def delete_response(self, response_id: str) -> bool:
+    async def delete_response(self, response_id: str) -> bool:
         """Forget a stored response; return whether it was held (DELETE /v1/responses/{id})."""
         return self.store.delete(response_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -13,22 +14,30 @@ from airelay.backends.upstream.config import DEADLINES, UpstreamConfig
 from airelay.backends.upstream.gateway_headers import gateway_headers
 from airelay.backends.upstream.stream import relay_stream
 from airelay.core import jsonio
-from airelay.core.endpoints import route_of_model
-from airelay.core.errors import BackendError
-from airelay.core.streams import StreamError
+from airelay.core.catalog import MODELS
+from airelay.core.errors import BackendError, RelayError
+from airelay.core.stored import NOT_KEPT
+from airelay.core.streams import StreamError, chat_stream_error, responses_stream_error
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 from airelay.core.upstream import (
+    MAX_ERROR_BODY_BYTES,
     answer_kind,
+    error_text,
     gateway_value,
     json_answer,
     malformed,
     upstream_error,
     upstream_failure,
+    with_log_id,
 )
 
 _PATHS = {"chat.completions": "/chat/completions", "responses": "/responses"}
-# Any error object fits; an HTML error page is cut (as the Worker's glue reads one).
-MAX_ERROR_BODY_BYTES = 16_384
+# The relay always names the model by its binding id (core/relay.py).
+_API_BY_BINDING_ID = {m.binding_id: m.api for m in MODELS}
+_STREAM_ERRORS: dict[str, StreamError] = {
+    "chat.completions": chat_stream_error,
+    "responses": responses_stream_error,
+}
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -79,13 +88,13 @@ class UpstreamBackend:
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
     ) -> BackendResult:
         """POST the call upstream; return its JSON or its stream, or raise the relay's answer."""
-        route = route_of_model(model)
-        if route is None:
+        api = _API_BY_BINDING_ID.get(model)
+        if api is None:
             raise BackendError(
                 502, f"No such model: {model}", type="api_error", code="upstream_error"
             )
         config = self._config
-        url = config.base_url + _PATHS[route.api]
+        url = config.base_url + _PATHS[api]
         headers = self._headers
         if config.sends_gateway_options:
             gateway = options.get("gateway") or {}
@@ -106,10 +115,44 @@ class UpstreamBackend:
         except (httpx.RequestError, TimeoutError) as exc:
             raise self._failed(exc) from None
         try:
-            return await self._read(response, route.stream_error, deadline)
+            return await self._read(response, _STREAM_ERRORS[api], deadline)
         except BaseException:
             await response.aclose()
             raise
+
+    async def retrieve_response(self, response_id: str) -> Mapping[str, Any] | None:
+        """GET the upstream's stored response, or None if it holds none by that id."""
+        response = await self._stored("GET", response_id)
+        if response is None:
+            return None
+        try:
+            return json_answer(response.content.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise malformed("The model answered with JSON that is not UTF-8.") from None
+
+    async def delete_response(self, response_id: str) -> bool:
+        """DELETE the upstream's stored response; return whether it held one."""
+        return await self._stored("DELETE", response_id) is not None
+
+    async def _stored(self, method: str, response_id: str) -> httpx.Response | None:
+        config = self._config
+        if "{gateway}" in config.base_url:
+            # The gateway id comes with each model call's options; this call has none.
+            raise RelayError(404, NOT_KEPT, param="response_id", code="not_found")
+        url = f"{config.base_url}{_PATHS['responses']}/{quote(response_id, safe='')}"
+        deadline = asyncio.get_running_loop().time() + config.deadlines.total
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await self.client().request(method, url, headers=self._headers)
+        except (httpx.RequestError, TimeoutError) as exc:
+            raise self._failed(exc) from None
+        if response.status_code == 404:
+            return None
+        if not 200 <= response.status_code <= 299:
+            raise self._refused(
+                response.status_code, error_text(response.content), response.headers.get
+            )
+        return response
 
     async def _read(
         self, response: httpx.Response, stream_error: StreamError, deadline: float
@@ -121,13 +164,13 @@ class UpstreamBackend:
             async with asyncio.timeout_at(deadline):
                 if not 200 <= response.status_code <= 299:
                     text = await _error_text(response)
-                    raise _with_log_id(self._refused(response.status_code, text, get), log_id)
+                    raise with_log_id(self._refused(response.status_code, text, get), log_id)
                 kind = answer_kind(get("content-type"))
                 if kind == "stream":
                     stream = relay_stream(response, stream_error, deadline)
                     return StreamResult(stream, log_id, cache_status)
                 if kind == "other":
-                    raise _with_log_id(
+                    raise with_log_id(
                         malformed(
                             f"The model answered {response.status_code} with content-type "
                             f"{get('content-type') or '(none)'!r}, neither JSON nor an event "
@@ -137,15 +180,15 @@ class UpstreamBackend:
                     )
                 content = await response.aread()
         except (httpx.RequestError, TimeoutError) as exc:
-            raise _with_log_id(self._failed(exc), log_id) from None
+            raise with_log_id(self._failed(exc), log_id) from None
         try:
             data = json_answer(content.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            raise _with_log_id(
+            raise with_log_id(
                 malformed("The model answered with JSON that is not UTF-8."), log_id
             ) from None
         except BackendError as failure:
-            raise _with_log_id(failure, log_id) from None
+            raise with_log_id(failure, log_id) from None
         # The answer goes on as it came, bar a byte order mark.
         body = content[len(_BOM) :] if content.startswith(_BOM) else content
         return JsonResult(data, log_id, cache_status, body=body)
@@ -203,11 +246,4 @@ async def _error_text(response: httpx.Response) -> str:
         pass  # the status still says what happened
     finally:
         await response.aclose()
-    return data[:MAX_ERROR_BODY_BYTES].decode("utf-8", errors="replace")
-
-
-def _with_log_id(error: BackendError, log_id: str | None) -> BackendError:
-    # AI Gateway logs failed calls too: the id lets the caller and the operator find that log.
-    if log_id is not None:
-        error.headers = (*error.headers, ("cf-aig-log-id", log_id))
-    return error
+    return error_text(data)

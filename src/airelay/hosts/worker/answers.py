@@ -22,6 +22,7 @@ from airelay.core.upstream import (
     unreadable,
     upstream_error,
     upstream_failure,
+    with_log_id,
 )
 from airelay.hosts.worker.bridge import _is_missing, _js, is_js
 from airelay.hosts.worker.request import _read_at_most
@@ -77,7 +78,7 @@ async def read_raw_response(raw: Any) -> BackendResult:
     if not 200 <= status <= 299:
         body = await _error_text(raw)
         error = upstream_failure(status, body, _header(get, RETRY_AFTER))
-        raise _with_log_id(error, log_id)
+        raise with_log_id(error, log_id)
     content_type = _header(get, "content-type") or ""
     kind = answer_kind(content_type)
     if kind == "stream" and not _is_missing(raw.body):
@@ -88,15 +89,15 @@ async def read_raw_response(raw: Any) -> BackendResult:
             text = str(await raw.text())
             data = json_answer(text)
         except JsException as exc:
-            raise _with_log_id(binding_error(exc), log_id) from exc
+            raise with_log_id(binding_error(exc), log_id) from exc
         except BackendError as failure:
-            raise _with_log_id(failure, log_id) from None
+            raise with_log_id(failure, log_id) from None
         # The answer goes on as read: the core sends these bytes instead of encoding `data`
         # again. They are the upstream's bytes whenever those are UTF-8 without a BOM; else
         # what `text()` decoded (Fetch's UTF-8 decode), which is also what `data` holds.
         return JsonResult(data, log_id, cache_status, body=text.encode())
     await _discard(raw)
-    raise _with_log_id(unreadable(status, content_type), log_id)
+    raise with_log_id(unreadable(status, content_type), log_id)
 
 
 def is_response(value: Any) -> bool:
@@ -129,10 +130,3 @@ async def _discard(raw: Any) -> None:
         return
     with contextlib.suppress(JsException):
         await raw.body.cancel()
-
-
-def _with_log_id(error: BackendError, log_id: str | None) -> BackendError:
-    # AI Gateway logs failed calls too: the id lets the caller and the operator find that log.
-    if log_id is not None:
-        error.log_id = log_id
-    return error
