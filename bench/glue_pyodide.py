@@ -12,6 +12,9 @@ its JS boundary against native Python doing the same steps: the "glue factor".
 It also times the core's own pydantic-free per-request steps (bench/core_workload.py) on both
 sides: their ratio, `core_factor`, is the one to multiply the core's CPython CPU by, since the
 core never crosses to JS nor awaits a JS promise (the glue factor is an upper bound for it).
+Last, in Pyodide only, each of the glue's speed tricks against the path it replaced
+(glue_workload.measure_tricks, each pair in alternating blocks): the figures the glue's
+comments cite, by the trick's name.
 Needs what the Pyodide test tier needs: `npm ci` and scripts/fetch-pyodide-deps.sh.
 """
 
@@ -45,8 +48,9 @@ from tests.pyodide.runner_client import (  # noqa: E402
 )
 
 # Writes the two workload modules into Pyodide's file system and imports them. PyJWT, which
-# core/auth.py imports, goes in as the test tier installs it (tests/pyodide/test_tokens_glue.py):
-# npm's Pyodide ships `ssl` unvendored, and PyJWT imports it only for a type annotation.
+# core/auth.py imports, goes in as the test tier installs it
+# (tests/pyodide/test_worker_webcrypto.py): npm's Pyodide ships `ssl` unvendored, and PyJWT
+# imports it only for a type annotation.
 # Modules outlive a snippet, so the env and the request maker wait in `bench_state`.
 PYODIDE_SETUP = """
 import base64, io, json, pathlib, site, sys, types, zipfile
@@ -92,6 +96,7 @@ async def await_promise(n):
     "glue": await glue_workload.measure(bench_state.make_request, bench_state.env, {n}, 1),
     "core": core_workload.measure({n}, 1),
     "await": {{"JS promise": [await await_promise({n})]}},
+    "tricks": await glue_workload.measure_tricks(bench_state.make_request, bench_state.env, {n}),
 }}
 """
 # serve awaits three JS promises: the request body, the binding's answer, and its text.
@@ -208,6 +213,7 @@ def main() -> int:
                 "cpython": {step: core_cpython[step] for step in core_steps},
             },
             "core_factor": core_factor,
+            "tricks_us": in_pyodide["tricks"],
             **versions,
         }
         print(json.dumps(figures))
@@ -240,6 +246,18 @@ def main() -> int:
     total_ratio = f"{core_factor:>7.1f}x"
     print(f"  {'total':<22}{core_us['pyodide']:>10.1f}{core_us['cpython']:>10.1f}{total_ratio}")
     print(f"  core_factor: {core_factor:.1f}x (Worker estimate: core x core_factor + glue)")
+    print()
+    print(
+        f"The glue's speed tricks against the paths they replaced, in Pyodide {versions['pyodide']}"
+    )
+    print(f"  {'trick':<36}{'glue':>9}{'instead':>9}{'saved':>9}")
+    tricks = in_pyodide["tricks"]
+    for key in tricks:
+        trick, _, side = key.rpartition(": ")
+        if side == "glue":
+            glue_time, instead_time = tricks[key], tricks[f"{trick}: instead"]
+            saved = instead_time - glue_time
+            print(f"  {trick:<36}{glue_time:>9.1f}{instead_time:>9.1f}{saved:>9.1f}")
     return 0
 
 

@@ -17,7 +17,7 @@ from stack_scenarios import LONG, SCENARIOS, answers_file
 from stack_servers import KEYLESS
 
 # The one import of the local host's wiring: `airelay dev` builds its app with it.
-from airelay.cli import build_app
+from airelay.hosts.local import build_app
 from airelay.hosts.static import App
 
 # At c=1 the server sleeps while the client reads an answer and sends the next request. How long

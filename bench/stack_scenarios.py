@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local import LocalModel
 from airelay.core.endpoints import ENDPOINTS
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 

@@ -7,4 +7,7 @@ export WRANGLER_SEND_METRICS=false
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
 .venv/bin/mypy
+# The architecture's import contracts (pyproject.toml [tool.importlinter]); no cache: a run
+# takes a second, and its cache is not safe for concurrent runs.
+.venv/bin/lint-imports --no-cache
 .venv/bin/python -m pytest "$@"

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from airelay.cli import build_app
 from airelay.hosts.asgi import Message, Receive, Scope, Send
+from airelay.hosts.local import build_app
 from airelay.hosts.static import App
 
 TOKEN_DELAY_S = 0.05

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from airelay.core.catalog import MINI, PRO
-from airelay.core.errors import BackendError, upstream_error
+from airelay.core.errors import BackendError
 from airelay.core.types import (
     BackendResult,
     BodyError,
@@ -16,6 +16,7 @@ from airelay.core.types import (
     Request,
     StreamResult,
 )
+from airelay.core.upstream import upstream_error
 from tests.client import ANYONE, CoreClient
 from tests.conftest import load_examples
 from tests.fakes import FakeBackend, answering, failing

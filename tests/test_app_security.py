@@ -12,9 +12,10 @@ import pytest
 from airelay.core import sse
 from airelay.core.auth import key_digest, key_id
 from airelay.core.endpoints import route_of_model
-from airelay.core.errors import BackendError, upstream_error
+from airelay.core.errors import BackendError
 from airelay.core.settings import Settings
 from airelay.core.types import JsonResult
+from airelay.core.upstream import upstream_error
 from tests.client import CoreClient, Result
 from tests.fakes import FakeBackend, failing
 

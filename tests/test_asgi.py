@@ -17,10 +17,10 @@ import httpx
 import openai
 import pytest
 
-from airelay.cli import build_app
 from airelay.core.sse import Decoder, Event
 from airelay.core.types import JsonResult, StreamResult
 from airelay.hosts.asgi import AsgiApp, Message, Scope
+from airelay.hosts.local import build_app
 from airelay.hosts.static import App
 from tests.client import CoreClient, asgi_request, asgi_sdk
 from tests.fakes import FakeBackend, GatedStream, answering, as_producer, run

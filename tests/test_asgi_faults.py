@@ -13,9 +13,9 @@ import pytest
 from openai.types.responses import ResponseErrorEvent
 
 from airelay.core import sse
-from airelay.core.errors import upstream_error
 from airelay.core.sse import Decoder, Event
 from airelay.core.types import BackendResult, JsonResult, StreamResult
+from airelay.core.upstream import upstream_error
 from airelay.hosts.asgi import AsgiApp
 from tests.client import CoreClient, asgi_request, asgi_sdk
 from tests.fakes import FakeBackend, GatedStream, as_producer, failing, run

@@ -11,19 +11,22 @@ import httpx
 import openai
 import pytest
 
-from airelay.cli import build_app, describe_access, local_env
 from airelay.core.auth import (
     ANONYMOUS,
+    AccessPolicy,
     Caller,
-    authenticate,
     client_network,
+    identify,
     key_digest,
     key_id,
     parse_keys,
     presented_key,
 )
 from airelay.core.errors import RelayError
+from airelay.core.settings import Settings
+from airelay.core.tokens import TokenPolicy
 from airelay.core.types import Request
+from airelay.hosts.local import build_app, describe_access, local_env
 from tests.client import CoreClient, asgi_request, asgi_sdk
 from tests.fakes import run
 
@@ -106,7 +109,12 @@ def test_authorization_without_a_bearer_token_carries_no_key(value: str) -> None
     assert presented_key(chat(("authorization", value))) is None
 
 
-# --- authenticate ---------------------------------------------------------------------------
+# --- identify, by key ------------------------------------------------------------------------
+
+
+def authenticate(request: Request, digests: tuple[bytes, ...], anonymous: bool) -> Caller:
+    """Identify the caller of `request` as the core does, under these keys and no tokens."""
+    return run(identify(request, AccessPolicy(digests, anonymous), None))
 
 
 @pytest.mark.parametrize("key", [KEY_A, KEY_B])
@@ -153,6 +161,35 @@ def test_every_configured_key_is_compared_in_constant_time(
     assert all(a == key_digest(presented) for a, _ in compared)
 
 
+def test_a_key_shaped_like_a_token_is_compared_with_every_key_in_constant_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With tokens trusted, a JWT-shaped credential is first checked against the API keys.
+    jwt_shaped = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl"
+    compared: list[bytes] = []
+    compare = hmac.compare_digest
+
+    def recording(a: bytes, b: bytes) -> bool:
+        compared.append(b)
+        return compare(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", recording)
+    digests = parse_keys(f"{jwt_shaped},{KEY_A}")
+    access = AccessPolicy(digests, tokens=TokenPolicy((b"s" * 32,)))
+    caller = run(identify(chat(("authorization", f"Bearer {jwt_shaped}")), access, None))
+    assert caller.key_id == key_id(key_digest(jwt_shaped))
+    # Both keys, by the check for a token and again by the key check.
+    assert compared == [*digests, *digests]
+
+
+def test_a_key_that_compare_digest_refuses_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hmac.compare_digest alone decides: a plain `==` would let the key in here.
+    monkeypatch.setattr(hmac, "compare_digest", lambda a, b: False)
+    with pytest.raises(RelayError) as caught:
+        authenticate(chat(("authorization", f"Bearer {KEY_A}")), parse_keys(KEYS), False)
+    assert caught.value.status == 401
+
+
 def test_keyless_access_only_when_the_operator_allows_it() -> None:
     with pytest.raises(RelayError):
         authenticate(chat(), (), False)
@@ -186,6 +223,48 @@ def test_the_core_takes_the_client_address_from_the_host_not_a_header() -> None:
     # `client` from it, where Cloudflare writes it.
     request = chat(("cf-connecting-ip", "198.51.100.99"), client="192.0.2.7")
     assert authenticate(request, (), True).rate_key == "ip:192.0.2.7"
+
+
+# --- the access policy: the one place that decides who may call ------------------------------
+
+
+def test_settings_hand_out_the_access_policy_of_their_variables() -> None:
+    access = Settings.from_env(
+        {"API_KEYS": KEYS, "ALLOW_ANONYMOUS": "true", "TOKEN_SUBJECT": "raw"}
+    ).access
+    assert access.api_keys == parse_keys(KEYS)
+    assert access.allow_anonymous is True
+    assert access.token_subject == "raw"
+    assert not access.tokens.enabled
+
+
+@pytest.mark.parametrize(
+    ("access", "locked"),
+    [
+        (AccessPolicy(), True),
+        (AccessPolicy(parse_keys(KEYS)), False),
+        (AccessPolicy(allow_anonymous=True), False),
+        (AccessPolicy(tokens=TokenPolicy((b"s" * 32,))), False),
+        (AccessPolicy(tokens=TokenPolicy(jwks_url="https://idp.example/jwks")), False),
+    ],
+)
+def test_only_a_policy_that_lets_nobody_in_is_locked(access: AccessPolicy, locked: bool) -> None:
+    assert access.locked is locked
+
+
+def test_the_access_line_names_tokens_keys_and_keyless_callers() -> None:
+    tokens = TokenPolicy((b"s" * 32,))
+    assert AccessPolicy(tokens=tokens).describe("h") == (
+        "access: signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL)"
+    )
+    assert AccessPolicy(parse_keys(KEYS), True).describe("h") == (
+        "access: 2 API key(s) from API_KEYS (and keyless callers: ALLOW_ANONYMOUS=true)"
+    )
+    assert AccessPolicy().describe("h").startswith("access: locked: set API_KEYS")
+    assert AccessPolicy(allow_anonymous=True).describe("203.0.113.1") == (
+        "access: keyless: anyone who can reach 203.0.113.1 may call it "
+        "(set API_KEYS to require keys)"
+    )
 
 
 # --- through the core -----------------------------------------------------------------------

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 import httpx
 import pytest
 
-from airelay.cli import build_app
 from airelay.core.cors import ALLOWED_METHODS, CorsPolicy
 from airelay.core.types import Request
+from airelay.hosts.local import build_app
 from tests.client import CoreClient, asgi_http, asgi_request
 from tests.fakes import run
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import openai
 import pytest
 
-from airelay.backends.local_model import tokens
+from airelay.backends.local.turn import tokens
 from tests.client import live_sdk
 from tests.live_server import LiveServer
 

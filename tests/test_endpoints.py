@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from airelay.backends.local_model import LocalModel
+from airelay.backends.local import LocalModel
 from airelay.core import openapi
 from airelay.core.catalog import MODELS
 from airelay.core.endpoints import ENDPOINTS, model_endpoint, route_of_model
@@ -18,7 +18,7 @@ from tests.fakes import run
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_every_endpoint_is_routed_by_its_own_path_and_methods(endpoint: Any) -> None:
-    path = endpoint.path.replace("{model}", "gpt-5.4-mini")
+    path = endpoint.prefix + "gpt-5.4-mini" if endpoint.has_parameter else endpoint.path
     for method in endpoint.methods:
         assert resolve(method, path) == (endpoint, "gpt-5.4-mini" if endpoint.has_parameter else "")
 
@@ -43,7 +43,7 @@ def test_openapi_documents_no_path_the_table_lacks() -> None:
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_a_preflight_offers_the_endpoints_own_methods(endpoint: Any) -> None:
-    path = endpoint.path.replace("{model}", "gpt-5.4-mini")
+    path = endpoint.prefix + "gpt-5.4-mini" if endpoint.has_parameter else endpoint.path
     answer = CoreClient().options(path)
     assert answer.status == 204
     assert answer.header("allow") == ", ".join(endpoint.allowed())
@@ -55,6 +55,18 @@ def test_each_model_has_exactly_one_endpoint() -> None:
         assert endpoint.model_route is not None
         assert endpoint.model_route.model == model
         assert route_of_model(model.binding_id) is endpoint.model_route
+
+
+def test_each_model_is_served_at_its_own_path_in_its_own_wire_format() -> None:
+    for model in MODELS:
+        endpoint = model_endpoint(model)
+        assert endpoint.path == model.path
+        assert endpoint.model_route is not None
+        assert endpoint.model_route.api == model.api
+    assert [(m.api, m.path) for m in MODELS] == [
+        ("chat.completions", "/v1/chat/completions"),
+        ("responses", "/v1/responses"),
+    ]
 
 
 def test_the_local_model_answers_in_the_format_of_the_endpoint_that_serves_the_model() -> None:

@@ -17,7 +17,7 @@ def options(env: dict[str, str] | None = None, **headers: str) -> dict[str, Any]
     request = Request(
         "POST", "/v1/responses", tuple((k.replace("_", "-"), v) for k, v in headers.items())
     )
-    return gateway_options(Settings.from_env(env or {}), request)
+    return gateway_options(Settings.from_env(env or {}).gateway, request)
 
 
 def refused(env: dict[str, str] | None = None, **headers: str) -> RelayError:
@@ -32,7 +32,7 @@ def refused(env: dict[str, str] | None = None, **headers: str) -> RelayError:
 
 
 def test_the_default_is_the_model_cards_default_gateway() -> None:
-    assert gateway_options(Settings.from_env({})) == {"gateway": {"id": "default"}}
+    assert gateway_options(Settings.from_env({}).gateway) == {"gateway": {"id": "default"}}
 
 
 def test_every_gateway_setting_becomes_its_option() -> None:
@@ -46,7 +46,7 @@ def test_every_gateway_setting_becomes_its_option() -> None:
         "AI_GATEWAY_RETRY_DELAY_MS": "250",
         "AI_GATEWAY_BACKOFF": "linear",
     }
-    assert gateway_options(Settings.from_env(env)) == {
+    assert gateway_options(Settings.from_env(env).gateway) == {
         "gateway": {
             "id": "relay",
             "skipCache": True,
@@ -60,27 +60,30 @@ def test_every_gateway_setting_becomes_its_option() -> None:
 
 def test_unset_options_are_left_out_not_nulled() -> None:
     # The Worker glue drops None too, but the core must not depend on it.
-    gateway = gateway_options(Settings.from_env({"AI_GATEWAY_MAX_ATTEMPTS": "2"}))["gateway"]
+    gateway = gateway_options(Settings.from_env({"AI_GATEWAY_MAX_ATTEMPTS": "2"}).gateway)[
+        "gateway"
+    ]
     assert gateway == {"id": "default", "retries": {"maxAttempts": 2}}
     assert None not in gateway.values()
 
 
 def test_false_is_sent_not_dropped() -> None:
-    gateway = gateway_options(Settings.from_env({"AI_GATEWAY_SKIP_CACHE": "false"}))["gateway"]
+    settings = Settings.from_env({"AI_GATEWAY_SKIP_CACHE": "false"})
+    gateway = gateway_options(settings.gateway)["gateway"]
     assert gateway["skipCache"] is False
 
 
 def test_each_call_gets_a_fresh_dict() -> None:
     settings = Settings.from_env({})
-    first = gateway_options(settings)
+    first = gateway_options(settings.gateway)
     first["gateway"]["id"] = "changed"
-    assert gateway_options(settings)["gateway"]["id"] == "default"
+    assert gateway_options(settings.gateway)["gateway"]["id"] == "default"
 
 
 def test_each_call_gets_fresh_retries() -> None:
     settings = Settings.from_env({"AI_GATEWAY_MAX_ATTEMPTS": "2"})
-    gateway_options(settings)["gateway"]["retries"]["maxAttempts"] = 5
-    assert gateway_options(settings)["gateway"]["retries"] == {"maxAttempts": 2}
+    gateway_options(settings.gateway)["gateway"]["retries"]["maxAttempts"] = 5
+    assert gateway_options(settings.gateway)["gateway"]["retries"] == {"maxAttempts": 2}
 
 
 # --- caller headers (tests/test_gateway_headers.py covers them in full) ----------------------
@@ -94,7 +97,7 @@ def test_a_caller_header_overrides_the_operators_default() -> None:
 
 
 def test_relay_metadata_is_passed_as_gateway_metadata() -> None:
-    built = gateway_options(Settings.from_env({}), None, {"route": "chat", "key_id": "k"})
+    built = gateway_options(Settings.from_env({}).gateway, None, {"route": "chat", "key_id": "k"})
     assert built["gateway"]["metadata"] == {"route": "chat", "key_id": "k"}
 
 

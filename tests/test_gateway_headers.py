@@ -9,12 +9,12 @@ from typing import Any
 import openai
 import pytest
 
-from airelay.cli import build_app
 from airelay.core.auth import key_digest, key_id
 from airelay.core.errors import RelayError
 from airelay.core.gateway import MAX_METADATA_ENTRIES, caller_options, gateway_options
 from airelay.core.settings import Settings
 from airelay.core.types import Request
+from airelay.hosts.local import build_app
 from tests.client import CoreClient, Result, asgi_sdk
 from tests.fakes import run
 
@@ -32,13 +32,15 @@ def with_headers(*headers: tuple[str, str]) -> Request:
 
 def options(*headers: tuple[str, str], env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return the caller options `headers` map to under `env`."""
-    return caller_options(Settings.from_env(env or {}), with_headers(*headers))
+    return caller_options(Settings.from_env(env or {}).gateway, with_headers(*headers))
 
 
 def refused(*headers: tuple[str, str], env: Mapping[str, str] | None = None) -> RelayError:
     """Return the 400 that `headers` cause under `env`."""
     with pytest.raises(RelayError) as caught:
-        gateway_options(Settings.from_env(env or {}), with_headers(*headers), RELAY_METADATA)
+        gateway_options(
+            Settings.from_env(env or {}).gateway, with_headers(*headers), RELAY_METADATA
+        )
     assert caught.value.status == 400
     assert caught.value.code == "invalid_header"
     return caught.value
@@ -119,7 +121,9 @@ def test_cache_key_is_passed_when_the_operator_allows_it() -> None:
 def test_metadata_merges_under_the_relays_own_which_wins() -> None:
     caller = {"route": "spoofed", "key_id": "key_000000000000", "team": "a", "n": 3}
     got = gateway_options(
-        Settings.from_env({}), with_headers(("cf-aig-metadata", json.dumps(caller))), RELAY_METADATA
+        Settings.from_env({}).gateway,
+        with_headers(("cf-aig-metadata", json.dumps(caller))),
+        RELAY_METADATA,
     )
     assert got["gateway"]["metadata"] == {**RELAY_METADATA, "team": "a", "n": 3}
 
@@ -127,7 +131,9 @@ def test_metadata_merges_under_the_relays_own_which_wins() -> None:
 def test_metadata_may_fill_the_five_entries_with_the_relays_two() -> None:
     caller = {"a": "x", "b": 1.5, "c": None}
     got = gateway_options(
-        Settings.from_env({}), with_headers(("cf-aig-metadata", json.dumps(caller))), RELAY_METADATA
+        Settings.from_env({}).gateway,
+        with_headers(("cf-aig-metadata", json.dumps(caller))),
+        RELAY_METADATA,
     )
     assert len(got["gateway"]["metadata"]) == MAX_METADATA_ENTRIES
     assert got["gateway"]["metadata"] == {**caller, **RELAY_METADATA}
@@ -268,13 +274,13 @@ def test_sdk_sees_bad_request_naming_a_bad_header(header: str, value: str) -> No
 def test_caller_cannot_turn_caching_back_on_when_the_operator_skips_it() -> None:
     settings = Settings.from_env({"AI_GATEWAY_SKIP_CACHE": "true"})
     request = Request("POST", "/v1/responses", headers=(("cf-aig-skip-cache", "false"),))
-    assert gateway_options(settings, request)["gateway"]["skipCache"] is True
+    assert gateway_options(settings.gateway, request)["gateway"]["skipCache"] is True
 
 
 def test_caller_can_skip_the_cache_when_the_operator_caches() -> None:
     settings = Settings.from_env({})
     request = Request("POST", "/v1/responses", headers=(("cf-aig-skip-cache", "true"),))
-    assert gateway_options(settings, request)["gateway"]["skipCache"] is True
+    assert gateway_options(settings.gateway, request)["gateway"]["skipCache"] is True
 
 
 @pytest.mark.parametrize(
@@ -284,7 +290,7 @@ def test_caller_can_skip_the_cache_when_the_operator_caches() -> None:
 def test_metadata_numbers_javascript_cannot_carry_are_400s(raw: str) -> None:
     request = Request("POST", "/v1/responses", headers=(("cf-aig-metadata", raw),))
     with pytest.raises(RelayError) as caught:
-        caller_options(Settings.from_env({}), request)
+        caller_options(Settings.from_env({}).gateway, request)
     assert (caught.value.status, caught.value.param) == (400, "cf-aig-metadata")
 
 
@@ -292,4 +298,6 @@ def test_metadata_at_javascripts_largest_safe_integer_is_accepted() -> None:
     request = Request(
         "POST", "/v1/responses", headers=(("cf-aig-metadata", '{"n": 9007199254740991}'),)
     )
-    assert caller_options(Settings.from_env({}), request)["metadata"] == {"n": 9007199254740991}
+    assert caller_options(Settings.from_env({}).gateway, request)["metadata"] == {
+        "n": 9007199254740991
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -11,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from airelay.cli import build_app
 from airelay.core import jsonio
-from tests.client import CoreClient
+from airelay.hosts.local import build_app
+from tests.client import CoreClient, asgi_request
 
 LONE = [
     r'{"a": "\ud800"}',
@@ -66,15 +65,9 @@ def test_the_core_answers_a_lone_surrogate_with_a_400_invalid_json(path: str, st
 def post_local(path: str, body: str, env: dict[str, str]) -> httpx.Response:
     """POST raw text to the local host with the local model, in process."""
     lines: list[str] = []
-
-    async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app(env, log=lines.append))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
-            return await client.post(
-                path, content=body.encode(), headers={"content-type": "application/json"}
-            )
-
-    response = asyncio.run(call())
+    app = build_app(env, log=lines.append)
+    headers = {"content-type": "application/json"}
+    response = asgi_request(app, "POST", path, content=body.encode(), headers=headers)
     for line in lines:
         line.encode()
         json.loads(line)
@@ -173,3 +166,22 @@ def test_a_template_splices_raw_json_as_it_is_and_values_as_json(inner: dict[str
     template = jsonio.Template({"a": jsonio.slot(0), "b": jsonio.slot(1)}, "<", ">")
     raw = jsonio.RawJson(jsonio.encode(inner))
     assert template(raw, "x%s\n") == "<" + jsonio.encode({"a": inner, "b": "x%s\n"}) + ">"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "media_type", "is_json"),
+    [
+        ("application/json", "application/json", True),
+        ("Application/JSON; charset=utf-8", "application/json", True),
+        ("application/vnd.api+json", "application/vnd.api+json", True),
+        ("text/plain; charset=utf-8", "text/plain", False),
+        ("application/json-seq", "application/json-seq", False),
+        ("", "", False),
+        (None, "", False),
+    ],
+)
+def test_a_content_type_names_json_by_its_media_type(
+    content_type: str | None, media_type: str, is_json: bool
+) -> None:
+    assert jsonio.media_type(content_type) == media_type
+    assert jsonio.is_json_media_type(content_type) is is_json

@@ -9,7 +9,6 @@ from typing import Any
 import openai
 import pytest
 
-from airelay.cli import build_app
 from airelay.core.errors import RelayError
 from airelay.core.jsonio import MAX_JSON_DEPTH, text_depth
 from airelay.core.limits import (
@@ -23,6 +22,7 @@ from airelay.core.limits import (
 )
 from airelay.core.settings import Settings
 from airelay.core.types import BodyTooLargeError, Request, parse_byte_count
+from airelay.hosts.local import build_app
 from tests.client import ANYONE, CoreClient, Result, asgi_request, asgi_sdk
 from tests.fakes import FakeBackend, run
 

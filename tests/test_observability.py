@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from airelay.cli import build_app
 from airelay.core import sse
 from airelay.core.auth import key_digest, key_id
 from airelay.core.observability import RequestLog, request_id
 from airelay.core.types import BackendResult, JsonResult, LogRecord, Request, StreamResult
+from airelay.hosts.local import build_app
 from tests.client import CoreClient, Result, asgi_http, asgi_request
 from tests.fakes import FakeBackend, failing, run
 

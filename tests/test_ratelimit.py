@@ -10,9 +10,9 @@ import openai
 import pytest
 
 from airelay.backends.ratelimit import LocalRateLimiter
-from airelay.cli import build_app
 from airelay.core.auth import key_digest, key_id
 from airelay.core.types import RateLimiter, Request
+from airelay.hosts.local import build_app
 from tests.client import CoreClient, asgi_http, asgi_sdk
 from tests.fakes import run
 

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from airelay.cli import build_app
+from airelay.hosts.local import build_app
 
 APP = build_app({}, log=lambda _: None)
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP).include(

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from airelay.cli import build_app
+from airelay.hosts.local import build_app
 from airelay.hosts.static import DEFAULT_DIRECTORY, SECURITY_HEADERS, StaticFiles, with_static_files
 from tests.client import asgi_request
 from tests.conftest import REPO

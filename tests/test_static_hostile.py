@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
-from airelay.cli import build_app
+from airelay.hosts.local import build_app
+from tests.client import BASE, asgi_request
 
 STRANGE_PATHS = [
     "/" + "a" * 256,  # one segment past NAME_MAX (255 bytes): ENAMETOOLONG
@@ -25,14 +24,8 @@ STRANGE_PATHS = [
 
 def get(path: str) -> httpx.Response:
     """GET a raw path from the local host's ASGI app (with the page), in process."""
-
-    async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=build_app({}, log=lambda _: None))
-        async with httpx.AsyncClient(transport=transport, base_url="http://relay.test") as client:
-            url = httpx.URL("http://relay.test").copy_with(raw_path=path.encode("ascii"))
-            return await client.get(url)
-
-    return asyncio.run(call())
+    url = httpx.URL(BASE).copy_with(raw_path=path.encode("ascii"))
+    return asgi_request(build_app({}, log=lambda _: None), "GET", url)
 
 
 @pytest.mark.parametrize("path", STRANGE_PATHS, ids=lambda p: p[:24])

@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
-from airelay.backends.local_model import ChatCompletion, ResponseObject
+from airelay.backends.local.chat_completion import ChatCompletion
+from airelay.backends.local.output_items import Message
+from airelay.backends.local.response_object import ResponseObject
 from airelay.core import sse
 from airelay.core.streams import chat_stream_error, ending_in_error, responses_stream_error
 from tests.fakes import GatedStream, run
-from tests.test_local_model_wire import stream_chunks
+from tests.local_model_support import stream_chunks
 
 
 async def fails_after(*events: bytes) -> AsyncIterator[bytes]:
@@ -97,13 +99,13 @@ def test_the_local_models_responses_stream_ends_its_own_failure_counting_its_eve
 def test_an_event_that_fails_to_encode_leaves_no_gap_in_the_sequence_numbers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    original = ResponseObject.message_item
+    original = Message.item
 
-    def unencodable(self: ResponseObject, final: bool) -> dict[str, Any]:
+    def unencodable(self: Message, final: bool) -> dict[str, Any]:
         # A set is no JSON value: the encoding of the event that carries it fails.
         return {"bad": {1, 2}} if final else original(self, final)
 
-    monkeypatch.setattr(ResponseObject, "message_item", unencodable)
+    monkeypatch.setattr(Message, "item", unencodable)
     events = local_events("openai/gpt-5.4-pro", {"input": "hi", "stream": True})
     assert events[-1].event == "error"
     numbers = [event.json()["sequence_number"] for event in events]

@@ -16,9 +16,9 @@ from pathlib import Path
 import openai
 import pytest
 
-from airelay.cli import build_app, describe_access, local_env
 from airelay.core.jwks import JWKS_CACHE
 from airelay.core.tokens import TokenPolicy, verify_token
+from airelay.hosts.local import build_app, describe_access, local_env
 from tests.client import asgi_sdk
 from tests.fakes import run
 from tests.live_server import LiveServer, free_port, live_server

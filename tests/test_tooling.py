@@ -9,6 +9,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -241,3 +242,37 @@ def test_dev_vars_example_names_only_documented_variables() -> None:
     assert {"API_KEYS", "ALLOW_ANONYMOUS", "CORS_ALLOW_ORIGINS"} <= named
     documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)`", section("Configuration"), re.M))
     assert named <= documented
+
+
+# --- the architecture, as import-linter contracts (pyproject.toml [tool.importlinter]) --------
+
+CONTRACTS = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    "importlinter"
+]["contracts"]
+
+
+def test_scripts_test_sh_checks_the_contracts_after_the_types() -> None:
+    steps = (REPO / "scripts" / "test.sh").read_text(encoding="utf-8").splitlines()
+    contracts = steps.index(".venv/bin/lint-imports --no-cache")
+    assert (
+        steps.index(".venv/bin/mypy") < contracts < steps.index('.venv/bin/python -m pytest "$@"')
+    )
+
+
+def test_the_architecture_contracts_hold() -> None:
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in result.stdout
+
+
+def test_the_pydantic_free_contract_lists_every_core_module_the_glue_imports() -> None:
+    import grimp
+
+    (contract,) = [c for c in CONTRACTS if "pydantic" in c["forbidden_modules"]]
+    graph = grimp.build_graph("airelay")
+    glue = {m for m in graph.modules if m.startswith("airelay.hosts.worker")}
+    used = set().union(*(graph.find_downstream_modules(m) for m in glue)) - glue
+    assert used <= set(contract["source_modules"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tracemalloc
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from airelay.core import validation
 from airelay.core.errors import RelayError
@@ -44,33 +44,44 @@ HOSTILE: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.fixture
-def error_counts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Record how many errors each rendered ValidationError held."""
-    counts: list[int] = []
-    render = validation._to_relay_error
+# Rejecting any body of HOSTILE allocates less than this at its peak; rendering every fault of
+# one (a dict per fault) allocates megabytes: 13 MiB for the 20,000 unknown keys below.
+MAX_PEAK_BYTES = 4 << 20
 
-    def counting(exc: ValidationError, data: Any) -> RelayError:
-        counts.append(exc.error_count())
-        return render(exc, data)
 
-    monkeypatch.setattr(validation, "_to_relay_error", counting)
-    return counts
+def reject(body: dict[str, Any]) -> tuple[RelayError, int]:
+    """Validate a bad chat `body`; return the error and the peak of what rejecting it allocated."""
+    validation.validate(ChatCompletionRequest, {"messages": [USER]})  # its validator, built once
+    tracemalloc.start()
+    try:
+        with pytest.raises(RelayError) as caught:
+            validation.validate(ChatCompletionRequest, body)
+        return caught.value, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 @pytest.mark.parametrize(("name", "body", "param"), HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_a_hostile_body_gets_one_short_error_rendered_from_few(
-    error_counts: list[int], name: str, body: dict[str, Any], param: str
+    name: str, body: dict[str, Any], param: str
 ) -> None:
-    with pytest.raises(RelayError) as caught:
-        validation.validate(ChatCompletionRequest, body)
-    error = caught.value
+    error, peak = reject(body)
     assert error.status == 400
     assert error.param is not None
     assert error.param.startswith(param)
     assert len(error.message) <= MAX_MESSAGE_CHARS
-    assert error_counts
-    assert max(error_counts) <= validation.MAX_ERRORS
+    assert peak < MAX_PEAK_BYTES
+
+
+def test_rendering_every_fault_would_break_the_allocation_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = {"messages": [USER], **{f"k{i}": 0 for i in range(20_000)}}
+    assert reject(body)[1] < MAX_PEAK_BYTES
+    monkeypatch.setattr(validation, "MAX_ERRORS", 10**9)
+    error, peak = reject(body)
+    assert error.param == "k0"
+    assert peak > MAX_PEAK_BYTES
 
 
 def test_the_issues_body_is_a_400_naming_the_first_message_through_the_core() -> None:

@@ -54,7 +54,12 @@ def test_bundle_holds_the_entry_and_the_core(
 ) -> None:
     _, outdir = dry_run
     assert (outdir / "entry.py").is_file()
-    for module in ("core/app.py", "hosts/worker.py", "core/models.py", "core/types.py"):
+    for module in (
+        "core/app.py",
+        "hosts/worker/__init__.py",
+        "core/models/__init__.py",
+        "core/types.py",
+    ):
         assert (outdir / "airelay" / module).is_file(), module
 
 

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import atexit
 import importlib.util
 import math
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from airelay import __version__
-from airelay.backends.local_model import LocalModel
-from airelay.backends.ratelimit import LocalRateLimiter
-from airelay.core.app import handle
-from airelay.core.errors import RelayError
-from airelay.core.settings import Settings
+from airelay.backends import upstream
 from airelay.core.tokens import mint_token, parse_duration, parse_secrets
-from airelay.core.types import LogRecord, Platform
-from airelay.hosts.asgi import AsgiApp
-from airelay.hosts.keys import LocalTokenKeys
-from airelay.hosts.static import App, with_static_files
+from airelay.hosts.local import build_app, describe_access, local_env
 
 DEFAULT_ENV_FILE = Path(".dev.vars")
 TOKEN_DELAY_VARIABLE = "AIRELAY_TOKEN_DELAY_MS"
@@ -121,114 +112,6 @@ def deadline_seconds(flag: str, raw: str | None, env: Mapping[str, str]) -> floa
     return value
 
 
-def local_env(env: Mapping[str, str]) -> dict[str, str]:
-    """Return the local host's variables: keyless unless keys are set (README "Local host")."""
-    local = dict(env)
-    # Keys or trusted tokens configured: the operator wants callers identified.
-    if any(local.get(name, "").strip() for name in ("API_KEYS", "TOKEN_SECRETS", "TOKEN_JWKS_URL")):
-        return local
-    # Keyless by default; an operator's explicit ALLOW_ANONYMOUS=false stands.
-    allow = local.get("ALLOW_ANONYMOUS", "").strip() or "true"
-    local["ALLOW_ANONYMOUS"] = allow
-    if allow.lower() in ("true", "1", "yes", "on"):
-        local.setdefault("CORS_ALLOW_ORIGINS", "*")
-    return local
-
-
-class LogLines:
-    """Write log records to stderr after the answers of the event-loop step that logged them."""
-
-    def __init__(self) -> None:
-        self._pending: list[LogRecord] = []
-        # A record still pending when the loop stops without another step is not lost.
-        atexit.register(self.flush)
-
-    def __call__(self, record: LogRecord) -> None:
-        """Write `record` soon: once this loop step's answers are out, with the step's others."""
-        # The core logs before the host sends the answer; rendering and writing here would
-        # put the JSON encoding and a system call (more, to a terminal) before the first byte,
-        # and a write per request under load. Nothing changes a record once it is logged.
-        if not self._pending:
-            try:
-                asyncio.get_running_loop().call_soon(self.flush)
-            except RuntimeError:
-                self._pending.append(record)
-                self.flush()
-                return
-        self._pending.append(record)
-
-    def flush(self) -> None:
-        """Render and write the pending records now, in one write."""
-        if not self._pending:
-            return
-        records, self._pending = self._pending, []
-        sys.stderr.write("".join(f"{record.line()}\n" for record in records))
-        sys.stderr.flush()
-
-
-def build_app(
-    env: Mapping[str, str],
-    token_delay: float = 0.0,
-    log: Callable[[str], None] | None = None,
-    *,
-    records: Callable[[LogRecord], None] | None = None,
-) -> App:
-    """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
-    # `log` takes each rendered line at once; `records` each record unrendered (the benchmark's
-    # in-process app, which leaves rendering out as the server does until the answer is out).
-    backend = LocalModel(token_delay=token_delay)
-    write = records or (LogLines() if log is None else _rendered(log))
-    frozen = local_env(env)
-    limiter = _rate_limiter(frozen)
-    platform = Platform(
-        backend=backend, env=frozen, rate_limiter=limiter, log=write, token_keys=LocalTokenKeys()
-    )
-    return with_static_files(AsgiApp(handle, lambda: platform))
-
-
-def _rendered(write_line: Callable[[str], None]) -> Callable[[LogRecord], None]:
-    """Return a log that hands each record's line to `write_line` at once."""
-
-    def write(record: LogRecord) -> None:
-        write_line(record.line())
-
-    return write
-
-
-def _rate_limiter(env: Mapping[str, str]) -> LocalRateLimiter | None:
-    # Same variables as the Worker's README section; a bad value is reported per request.
-    try:
-        settings = Settings.from_env(env)
-    except RelayError:
-        return None
-    if settings.rate_limit_requests is None:
-        return None
-    return LocalRateLimiter(settings.rate_limit_requests, settings.rate_limit_period)
-
-
-def describe_access(env: Mapping[str, str], host: str) -> str:
-    """Say on start who may call the relay, so keyless access is never a surprise."""
-    try:
-        settings = Settings.from_env(env)
-    except RelayError as error:
-        return f"warning: {error.message}"
-    if settings.token_policy.enabled and not settings.api_keys:
-        anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
-        return f"access: signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL){anyone}"
-    if settings.api_keys:
-        keys = len(settings.api_keys)
-        anyone = " (and keyless callers: ALLOW_ANONYMOUS=true)" if settings.allow_anonymous else ""
-        return f"access: {keys} API key(s) from API_KEYS{anyone}"
-    if not settings.allow_anonymous:
-        return (
-            "access: locked: set API_KEYS (or ALLOW_ANONYMOUS=true); /v1 answers 500 "
-            "misconfigured until then"
-        )
-    return (
-        f"access: keyless: anyone who can reach {host} may call it (set API_KEYS to require keys)"
-    )
-
-
 def describe_vars(path: Path, values: Mapping[str, str] | None) -> str:
     """Say on start where variables came from: how many, never their values."""
     where = path.resolve()
@@ -246,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="serve the relay locally with the built-in local model")
     dev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=8787, help="port to bind (default 8787)")
+    dev.add_argument("--upstream", default=None, metavar="URL|PRESET", help=upstream.FLAG_HELP)
     dev.add_argument(
         "--token-delay-ms",
         default=None,
@@ -397,6 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         dev_vars = read_dev_vars(env_file, required=args.env_file is not None)
         # `.dev.vars` wins over the process environment, as it does for `wrangler dev`.
         env = {**os.environ, **(dev_vars or {})}
+        if args.upstream is not None:
+            env[upstream.BASE_URL_VARIABLE] = args.upstream
+        upstream_config = upstream.from_env(env)  # a bad variable stops the start, in one line
         if args.token_delay_ms is not None:
             delay_ms = token_delay_ms(args.token_delay_ms, "--token-delay-ms")
         else:
@@ -406,13 +293,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             deadline_seconds(flag, getattr(args, flag.replace("-", "_")), env)
             for flag in _DEADLINES
         )
-    except CliError as error:
+    except (CliError, upstream.UpstreamConfigError) as error:
         print(f"airelay dev: {error}", file=sys.stderr)
         return 2
     app = build_app(env, token_delay=delay_ms / 1000)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"airelay {__version__}: local model on http://{host}:{args.port}/v1", flush=True)
     print(f"chat page: http://{host}:{args.port}/", flush=True)
+    if upstream_config is not None:
+        print(f"model: {upstream_config.describe()}, not the local model", flush=True)
     print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
     print(f"server: uvicorn on {server_stack(args.http, args.loop)}", flush=True)

@@ -12,49 +12,36 @@ import stand_ins  # type: ignore[import-not-found]  # registered by runner.mjs
 from pyodide.ffi import jsnull
 
 from airelay.core.errors import RelayError
+from airelay.core.headers import gateway_headers
+from airelay.core.responses import json_response, stream_response
 from airelay.core.types import Platform, Request, Response, StreamResult
-
-SSE_HEADERS = [
-    ("content-type", "text/event-stream; charset=utf-8"),
-    ("cache-control", "no-cache"),
-    ("x-accel-buffering", "no"),
-]
 
 
 @dataclass
 class FakeCore:
-    """A pure-Python stand-in for the core's `handle`: one backend call, answered like it."""
+    """A pydantic-free stand-in for the core's `handle`: one backend call, answered like it."""
 
     model: str = "openai/gpt-5.4-mini"
     inputs: Mapping[str, Any] = field(default_factory=lambda: {"messages": []})
     options: Mapping[str, Any] = field(default_factory=lambda: {"gateway": {"id": "default"}})
-    status: int = 200
+    status: int = 200  # a JSON answer's; a stream is answered 200, as the relay answers it
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
     seen: list[Request] = field(default_factory=list)
     platforms: list[Platform] = field(default_factory=list)
 
     async def __call__(self, request: Request, platform: Platform) -> Response:
-        """Record the request, run the backend, render its result."""
+        """Record the request, run the backend, answer as the relay does (core/relay.py)."""
         self.seen.append(request)
         self.platforms.append(platform)
         try:
             result = await platform.backend.run(self.model, self.inputs, self.options)
         except RelayError as exc:
             return exc.to_response()
-        gateway = [
-            (name, value)
-            for name, value in (
-                ("cf-aig-log-id", result.gateway_log_id),
-                ("cf-aig-cache-status", result.cache_status),
-            )
-            if value
-        ]
+        gateway = gateway_headers(result.gateway_log_id, result.cache_status)
+        headers = [*self.extra_headers, *gateway]
         if isinstance(result, StreamResult):
-            headers = [*SSE_HEADERS, *self.extra_headers, *gateway]
-            return Response(self.status, headers, stream=result.stream)
-        body = json.dumps(result.data, ensure_ascii=False).encode()
-        headers = [("content-type", "application/json"), *self.extra_headers, *gateway]
-        return Response(self.status, headers, body)
+            return stream_response(result.stream, headers)
+        return json_response(self.status, result.data, headers, result.body)
 
 
 def b64(data: bytes) -> str:

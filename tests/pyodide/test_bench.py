@@ -59,3 +59,32 @@ def test_glue_benchmark_reports_the_core_factor_from_the_core_workload(
     assert {"jsonio.loads body", "request_id + log line", "auth key compare"} <= set(
         steps["cpython"]
     )
+
+
+# The glue's comments cite these rows by name.
+GLUE_TRICKS = {
+    "JS functions looked up once",
+    "JSON encoder built once",
+    "JsProxy check cached per type",
+    "URL split in Python",
+    "request headers in one crossing",
+    "declared length: no look at body",
+    "env: Platform kept per env object",
+    "env: vars in one Object.entries",
+    "env: get is the dict's own",
+    "binding args as one JSON array",
+    "response init as one JSON text",
+    "JS Response returned unwrapped",
+    "response body as a JS string",
+    "upstream headers.get bound once",
+}
+
+
+def test_glue_benchmark_times_each_speed_trick_against_the_path_it_replaced(
+    pyodide: PyodideRunner,
+) -> None:
+    tricks = _bench_figures(pyodide.info["pyodide"])["tricks_us"]
+    assert set(tricks) == {
+        f"{name}: {side}" for name in GLUE_TRICKS for side in ("glue", "instead")
+    }
+    assert all(value >= 0 for value in tricks.values())

@@ -30,8 +30,8 @@ async def handle(request: Request, platform: Platform) -> Response:
     except RelayError as error:
         response = error.to_response()
         log.error_code = error.code
-        # A failed model call still names its AI Gateway log entry (hosts/worker.py).
-        log.gateway_log_id = dict(error.headers).get("cf-aig-log-id", log.gateway_log_id)
+        # A failed model call still names its AI Gateway log entry (hosts/worker/answers.py).
+        log.gateway_log_id = error.log_id or log.gateway_log_id
         if error.status >= 500:
             log.error = error.message
     except Exception:
@@ -61,10 +61,10 @@ async def _dispatch(context: Context) -> Response:
         return await endpoint.handler(context)
     if endpoint.model_route is not None:
         log.model = endpoint.model_route.model.binding_id
-    settings = context.settings
-    if not settings.api_keys and not settings.allow_anonymous and not settings.token_policy.enabled:
+    access = context.settings.access
+    if access.locked:
         raise misconfigured("set the API_KEYS secret, or ALLOW_ANONYMOUS=true to let anyone in")
-    context.caller = await identify(request, settings, context.platform.token_keys)
+    context.caller = await identify(request, access, context.platform.token_keys)
     log.key_id = context.caller.key_id
     scope = context.caller.scope
     if scope is not None and endpoint.model_route is not None and not scope.allows(endpoint.name):
@@ -76,8 +76,7 @@ async def _dispatch(context: Context) -> Response:
             code="token_scope",
         )
     limiter = context.platform.rate_limiter
-    # Checked here rather than inside: most hosts run without a limiter, and then no
-    # coroutine is made for it.
+    # Most hosts run without a limiter: then there is nothing to ask.
     if endpoint.model_route is not None and limiter is not None:
         await _check_rate(context, limiter)
     return await endpoint.handler(context)

@@ -6,15 +6,20 @@ import hashlib
 import hmac
 import ipaddress
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
 
 from airelay.core.errors import RelayError
-from airelay.core.tokens import TokenIdentity, TokenScope, looks_like_jwt, verify_token
+from airelay.core.flags import is_true
+from airelay.core.tokens import (
+    TokenIdentity,
+    TokenPolicy,
+    TokenScope,
+    looks_like_jwt,
+    verify_token,
+)
 from airelay.core.types import Request, TokenKeys
-
-if TYPE_CHECKING:
-    from airelay.core.settings import Settings
 
 ANONYMOUS = "anonymous"
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -43,6 +48,58 @@ def parse_keys(raw: str) -> tuple[bytes, ...]:
             # Header values arrive as latin-1, so a non-ASCII key could never match.
             raise ValueError(f"key {number} has characters other than visible ASCII")
     return tuple(key_digest(key) for key in keys)
+
+
+# Set, any of them makes callers identify themselves; unset, the local host is keyless.
+IDENTITY_VARIABLES = ("API_KEYS", "TOKEN_SECRETS", "TOKEN_JWKS_URL")
+_AND_KEYLESS = " (and keyless callers: ALLOW_ANONYMOUS=true)"
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """Who may call: holders of these API keys, keyless callers, bearers of trusted tokens."""
+
+    api_keys: tuple[bytes, ...] = field(default=(), repr=False)
+    allow_anonymous: bool = False
+    tokens: TokenPolicy = field(default_factory=TokenPolicy)
+    # How a token's subject appears in logs and metadata (TOKEN_SUBJECT).
+    token_subject: Literal["hashed", "raw"] = "hashed"
+
+    @property
+    def locked(self) -> bool:
+        """Tell whether nobody at all may call (a misconfiguration, not a policy)."""
+        return not self.api_keys and not self.allow_anonymous and not self.tokens.enabled
+
+    def describe(self, host: str) -> str:
+        """Say who may call, in the one line a host prints on start."""
+        anyone = _AND_KEYLESS if self.allow_anonymous else ""
+        if self.tokens.enabled and not self.api_keys:
+            return f"access: signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL){anyone}"
+        if self.api_keys:
+            return f"access: {len(self.api_keys)} API key(s) from API_KEYS{anyone}"
+        if self.locked:
+            return (
+                "access: locked: set API_KEYS (or ALLOW_ANONYMOUS=true); /v1 answers 500 "
+                "misconfigured until then"
+            )
+        return (
+            f"access: keyless: anyone who can reach {host} may call it "
+            "(set API_KEYS to require keys)"
+        )
+
+
+def keyless_by_default(env: Mapping[str, str]) -> dict[str, str]:
+    """Return `env` as a keyless-by-default host runs it (README "Local host")."""
+    local = dict(env)
+    # Keys or trusted tokens configured: the operator wants callers identified.
+    if any(local.get(name, "").strip() for name in IDENTITY_VARIABLES):
+        return local
+    # Keyless by default; an operator's explicit ALLOW_ANONYMOUS=false stands.
+    allow = local.get("ALLOW_ANONYMOUS", "").strip() or "true"
+    local["ALLOW_ANONYMOUS"] = allow
+    if is_true(allow):
+        local.setdefault("CORS_ALLOW_ORIGINS", "*")
+    return local
 
 
 @dataclass(frozen=True)
@@ -100,19 +157,21 @@ def token_caller(identity: TokenIdentity, client: str | None, subject: str) -> C
     return Caller(shown, client, identity.subject_id, identity.scope)
 
 
-async def identify(request: Request, settings: Settings, keys: TokenKeys | None) -> Caller:
-    """Return the caller: a matching API key first, else a signed token, else `authenticate`."""
-    policy = settings.token_policy
+async def identify(request: Request, access: AccessPolicy, keys: TokenKeys | None) -> Caller:
+    """Return the caller: a matching API key, else a signed token, else keyless; or raise 401."""
+    policy = access.tokens
+    # Read once and handed on: one of the steps that took the core's chat request from 92 to
+    # 58 us (bench/http_stack.py, "Worker CPU estimate", core; README "Performance").
     presented = presented_key(request)
     if (
         presented is not None
         and policy.enabled
         and looks_like_jwt(presented)
-        and not _matches(presented, settings.api_keys)
+        and not _matches(presented, access.api_keys)
     ):
         identity = await verify_token(presented, policy, keys)
-        return token_caller(identity, request.client, settings.token_subject)
-    return _key_caller(presented, request, settings.api_keys, settings.allow_anonymous)
+        return token_caller(identity, request.client, access.token_subject)
+    return _key_caller(presented, request, access.api_keys, access.allow_anonymous)
 
 
 def _matches(key: str, digests: tuple[bytes, ...]) -> bool:
@@ -120,14 +179,10 @@ def _matches(key: str, digests: tuple[bytes, ...]) -> bool:
     return any([hmac.compare_digest(presented, digest) for digest in digests])
 
 
-def authenticate(request: Request, digests: tuple[bytes, ...], anonymous: bool) -> Caller:
-    """Return the caller, or raise 401; every configured key is compared, match or not."""
-    return _key_caller(presented_key(request), request, digests, anonymous)
-
-
 def _key_caller(
     key: str | None, request: Request, digests: tuple[bytes, ...], anonymous: bool
 ) -> Caller:
+    # Every configured key is compared, match or not, each in constant time.
     # The host sets `client`: the Worker glue from CF-Connecting-IP, which Cloudflare writes;
     # the local host from the socket, since there the header is the caller's to forge.
     client = request.client

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from airelay.core.gateway import CALLER_HEADERS
+from airelay.core.headers import EXPOSED
 from airelay.core.types import Request, Response
 
 ALLOWED_METHODS = ("GET", "POST", "OPTIONS")
@@ -25,7 +26,7 @@ ALLOWED_HEADERS = frozenset(
     }
 )
 ALLOWED_HEADER_PREFIXES = ("x-stainless-",)
-EXPOSED_HEADERS = "x-request-id, retry-after, cf-aig-log-id, cf-aig-cache-status"
+EXPOSED_HEADERS = EXPOSED  # from the table of response headers
 PREFLIGHT_MAX_AGE = "86400"
 
 

@@ -8,10 +8,9 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from airelay import __version__
-from airelay.core import relay
-from airelay.core.catalog import MINI, MODELS, PRO, ModelInfo, find_model
+from airelay.core import relay, stored
+from airelay.core.catalog import MINI, MODELS, PRO, Api, ModelInfo, find_model, model_not_found
 from airelay.core.context import Context
-from airelay.core.errors import RelayError
 from airelay.core.limits import MAX_MINI_OUTPUT_TOKENS, MAX_PRO_OUTPUT_TOKENS
 from airelay.core.models import ChatCompletionRequest, RelayRequest, ResponsesRequest
 from airelay.core.responses import json_response
@@ -26,7 +25,6 @@ class ModelRoute:
     """What a model endpoint relays: its model, wire format, request schema and bounds."""
 
     model: ModelInfo
-    api: Literal["chat.completions", "responses"]
     schema: type[RelayRequest]
     # The caller's output-token fields, the first being the one the relay fills in.
     output_fields: tuple[str, ...]
@@ -36,6 +34,11 @@ class ModelRoute:
     result_schema: str
     stream_doc: str
     example: dict[str, Any]
+
+    @property
+    def api(self) -> Api:
+        """Return the wire format of the route's model."""
+        return self.model.api
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,13 @@ class Doc:
     result_doc: str = ""
     errors: tuple[str, ...] = ()
     parameter_doc: str = ""
+    parameter_example: str = MINI.short_id
+    # How OpenAPI describes the endpoint's other methods, when they differ from the first.
+    other_methods: tuple[tuple[str, Doc], ...] = ()
+
+    def of(self, method: str) -> Doc:
+        """Return the description of `method`."""
+        return dict(self.other_methods).get(method, self)
 
 
 @dataclass(frozen=True)
@@ -106,20 +116,18 @@ async def _retrieve_model(context: Context) -> Response:
     return json_response(200, model.card())
 
 
-_RELAY_ERRORS = ("400", "401", "403", "404", "405", "413", "415", "429", "500", "502", "503", "504")
+RELAY_ERRORS = ("400", "401", "403", "404", "405", "413", "415", "429", "500", "502", "503", "504")
 _READ_ERRORS = ("401", "404", "405", "429", "500", "503")
-_PUBLIC_ERRORS = ("404", "405", "500")
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "chat",
-        "/v1/chat/completions",
+        MINI.path,
         ("POST",),
         relay.relay,
         Doc("createChatCompletion", f"Chat completion with {MINI.binding_id}", "models", None),
         model_route=ModelRoute(
             model=MINI,
-            api="chat.completions",
             schema=ChatCompletionRequest,
             output_fields=("max_completion_tokens", "max_tokens"),
             max_output_tokens=MAX_MINI_OUTPUT_TOKENS,
@@ -135,13 +143,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "responses",
-        "/v1/responses",
+        PRO.path,
         ("POST",),
         relay.relay,
         Doc("createResponse", f"Response with {PRO.binding_id}", "models", None),
         model_route=ModelRoute(
             model=PRO,
-            api="responses",
             schema=ResponsesRequest,
             output_fields=("max_output_tokens",),
             max_output_tokens=MAX_PRO_OUTPUT_TOKENS,
@@ -150,6 +157,36 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             stream_doc="Events named by `event:` lines, each `data:` a ResponseStreamEvent; ends "
             "with `response.completed`, `response.incomplete`, `response.failed` or `error`.",
             example={"input": "Hello!", "reasoning": {"effort": "low"}, "stream": True},
+        ),
+    ),
+    Endpoint(
+        "response",
+        f"{PRO.path}/{{response_id}}",
+        ("GET", "DELETE"),
+        stored.stored_response,
+        Doc(
+            "getResponse",
+            "Read a stored response",
+            "models",
+            "ResponseObject",
+            "The response as it was answered.",
+            _READ_ERRORS,
+            parameter_doc="The id of a response created with `store: true`. Served by the local "
+            "host's built-in model; the Worker answers 404 (the binding offers only `run`).",
+            parameter_example="resp_local0123456789abcdef",
+            other_methods=(
+                (
+                    "DELETE",
+                    Doc(
+                        "deleteResponse",
+                        "Delete a stored response",
+                        "models",
+                        "DeletedResponse",
+                        "The response was deleted.",
+                        _READ_ERRORS,
+                    ),
+                ),
+            ),
         ),
     ),
     Endpoint(
@@ -199,7 +236,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         public=True,
     ),
 )
-RELAY_ERRORS = _RELAY_ERRORS
 
 
 def route_of_model(binding_id: str) -> ModelRoute | None:
@@ -215,21 +251,3 @@ _ROUTES_BY_MODEL = {
 def model_endpoint(model: ModelInfo) -> Endpoint:
     """Return the endpoint that serves `model`."""
     return next(e for e in ENDPOINTS if e.model_route is not None and e.model_route.model == model)
-
-
-def model_not_found(name: str, route_model: ModelInfo | None = None) -> RelayError:
-    """Return the 404 for a model name the relay (or this route) does not serve."""
-    other = find_model(name)
-    if route_model is not None and other is not None:
-        message = (
-            f"The model '{name}' is not served on this route: {route_model.short_id} "
-            f"({route_model.binding_id}) is; send {other.short_id} to "
-            f"{model_endpoint(other).path}."
-        )
-    else:
-        available = ", ".join(m.binding_id for m in MODELS)
-        message = (
-            f"The model '{name}' does not exist or you do not have access to it; "
-            f"available: {available}."
-        )
-    return RelayError(404, message, param="model", code="model_not_found")

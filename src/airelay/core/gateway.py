@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any, Literal
 
 from airelay.core import jsonio
 from airelay.core.errors import RelayError
+from airelay.core.flags import parse_flag
 from airelay.core.types import Request
-
-if TYPE_CHECKING:
-    # Type-only: settings import CORS, which reads CALLER_HEADERS from here.
-    from airelay.core.settings import Settings
 
 MAX_METADATA_ENTRIES = 5  # AI Gateway's own limit
 MAX_METADATA_CHARS = 4_096
@@ -22,21 +20,44 @@ _EVENT_ID = re.compile(r"[\x21-\x7e]{1,128}")
 _CACHE_KEY = re.compile(r"[\x21-\x7e]{1,512}")
 # ASCII digits only: str.isdigit() also passes "²", which int() then refuses.
 _SECONDS = re.compile(r"[0-9]{1,9}")
-_TRUE, _FALSE = ("true", "1"), ("false", "0")
+
+
+@dataclass(frozen=True)
+class GatewayPolicy:
+    """The operator's AI Gateway options, and what callers may set with `cf-aig-*` headers."""
+
+    gateway_id: str = "default"
+    skip_cache: bool | None = None
+    cache_ttl: int | None = None
+    collect_log: bool | None = None
+    request_timeout_ms: int | None = None
+    max_attempts: int | None = None
+    retry_delay_ms: int | None = None
+    backoff: Literal["constant", "linear", "exponential"] | None = None
+    allow_caller_cache_key: bool = False
+    max_caller_cache_ttl: int = 2_592_000
+
+    @cached_property
+    def defaults(self) -> dict[str, Any]:
+        """Return the options every call gets (copy before changing)."""
+        # Computed once per policy, which settings keep per environment: one of the steps that
+        # took the core's chat request from 92 to 58 us (bench/http_stack.py, "Worker CPU
+        # estimate", core; README "Performance").
+        return operator_options(self)
 
 
 def gateway_options(
-    settings: Settings,
+    policy: GatewayPolicy,
     request: Request | None = None,
     relay_metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the AI Gateway options for one call; unset options are left out, not nulled."""
-    gateway = dict(settings.gateway_defaults)
+    gateway = dict(policy.defaults)
     if "retries" in gateway:
         gateway["retries"] = dict(gateway["retries"])
-    caller = caller_options(settings, request) if request is not None else {}
+    caller = caller_options(policy, request) if request is not None else {}
     caller_metadata = caller.pop("metadata", {})
-    if settings.skip_cache:
+    if policy.skip_cache:
         # An operator who turned caching off keeps it off: a caller may only skip more.
         caller.pop("skipCache", None)
     gateway.update(caller)
@@ -46,20 +67,20 @@ def gateway_options(
     return {"gateway": gateway}
 
 
-def operator_options(settings: Settings) -> dict[str, Any]:
-    """Return the gateway options the operator's settings give every call."""
-    gateway: dict[str, Any] = {"id": settings.gateway_id}
+def operator_options(policy: GatewayPolicy) -> dict[str, Any]:
+    """Return the gateway options the operator's policy gives every call."""
+    gateway: dict[str, Any] = {"id": policy.gateway_id}
     optional = {
-        "skipCache": settings.skip_cache,
-        "cacheTtl": settings.cache_ttl,
-        "collectLog": settings.collect_log,
-        "requestTimeoutMs": settings.request_timeout_ms,
+        "skipCache": policy.skip_cache,
+        "cacheTtl": policy.cache_ttl,
+        "collectLog": policy.collect_log,
+        "requestTimeoutMs": policy.request_timeout_ms,
     }
     gateway.update({key: value for key, value in optional.items() if value is not None})
     retries = {
-        "maxAttempts": settings.max_attempts,
-        "retryDelayMs": settings.retry_delay_ms,
-        "backoff": settings.backoff,
+        "maxAttempts": policy.max_attempts,
+        "retryDelayMs": policy.retry_delay_ms,
+        "backoff": policy.backoff,
     }
     retries = {key: value for key, value in retries.items() if value is not None}
     if retries:
@@ -67,42 +88,44 @@ def operator_options(settings: Settings) -> dict[str, Any]:
     return gateway
 
 
-def caller_options(settings: Settings, request: Request) -> dict[str, Any]:
+def caller_options(policy: GatewayPolicy, request: Request) -> dict[str, Any]:
     """Read the allowlisted `cf-aig-*` request headers; raise 400 naming a bad one."""
     options: dict[str, Any] = {}
-    # Most requests send none of them: one set intersection instead of a lookup per header.
+    # Most requests send none of them: one set intersection instead of a lookup per header, one
+    # of the steps that took the core's chat request from 92 to 58 us (bench/http_stack.py,
+    # "Worker CPU estimate", core; README "Performance").
     if request.headers.names().isdisjoint(_CALLER_NAMES):
         return options
     for header in CALLER_HEADERS:
         value = request.header(header.name)
         if value is not None:
-            options[header.option] = header.parse(value, settings)
+            options[header.option] = header.parse(value, policy)
     return options
 
 
-def _skip_cache(raw: str, settings: Settings) -> bool:
-    value = raw.strip().lower()
-    if value not in _TRUE + _FALSE:
-        raise _bad_header("cf-aig-skip-cache", "expected true or false")
-    return value in _TRUE
+def _skip_cache(raw: str, policy: GatewayPolicy) -> bool:
+    try:
+        return parse_flag(raw)
+    except ValueError:
+        raise _bad_header("cf-aig-skip-cache", "expected true or false") from None
 
 
-def _cache_ttl(raw: str, settings: Settings) -> int:
-    ceiling = settings.max_caller_cache_ttl
+def _cache_ttl(raw: str, policy: GatewayPolicy) -> int:
+    ceiling = policy.max_caller_cache_ttl
     if not _SECONDS.fullmatch(raw.strip()) or not 60 <= int(raw) <= ceiling:
         raise _bad_header("cf-aig-cache-ttl", f"expected whole seconds from 60 to {ceiling}")
     return int(raw)
 
 
-def _event_id(raw: str, settings: Settings) -> str:
+def _event_id(raw: str, policy: GatewayPolicy) -> str:
     if not _EVENT_ID.fullmatch(raw):
         raise _bad_header("cf-aig-event-id", "expected 1 to 128 visible ASCII characters")
     return raw
 
 
-def _cache_key(raw: str, settings: Settings) -> str:
+def _cache_key(raw: str, policy: GatewayPolicy) -> str:
     # A caller-chosen cache key could read another caller's cached answers.
-    if not settings.allow_caller_cache_key:
+    if not policy.allow_caller_cache_key:
         raise _bad_header(
             "cf-aig-cache-key",
             "not settable by callers on this relay (AI_GATEWAY_ALLOW_CALLER_CACHE_KEY)",
@@ -118,7 +141,7 @@ class CallerHeader:
 
     name: str
     option: str
-    parse: Callable[[str, Settings], Any]
+    parse: Callable[[str, GatewayPolicy], Any]
     description: str
     schema: dict[str, Any]
 
@@ -160,7 +183,7 @@ CALLER_HEADERS = (
     CallerHeader(
         "cf-aig-metadata",
         "metadata",
-        lambda raw, settings: _parse_metadata(raw),
+        lambda raw, policy: _parse_metadata(raw),
         "A JSON object recorded in the AI Gateway log: string, number, boolean or null values. "
         "The relay adds its own `route` and `key_id` entries and AI Gateway keeps 5 in all, "
         "so callers have 3.",

@@ -33,6 +33,17 @@ class JsonError(ValueError):
         self.too_deep = too_deep
 
 
+def media_type(content_type: str | None) -> str:
+    """Return a content-type's media type, lower-cased, without its parameters."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    """Tell whether a content-type names JSON: `application/json` or a `+json` type (RFC 6839)."""
+    kind = media_type(content_type)
+    return kind == "application/json" or kind.endswith("+json")
+
+
 def text_depth(text: str) -> int:
     """Return how deeply arrays and objects nest in JSON text, without parsing it."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
@@ -44,7 +55,8 @@ def loads(text: str) -> Any:
     # json.loads recurses once per level: CPython raises RecursionError near 1,000 levels,
     # but Pyodide overflows the JS stack first and the whole runtime dies. So count first;
     # text with no more opening brackets than the limit cannot nest deeper, and counting two
-    # characters costs a fraction of the scan.
+    # characters costs a fraction of the scan (bench/core_tricks.py, one run: 0.29 us against
+    # 3.95 for the scan of a chat body).
     if text.count("[") + text.count("{") > MAX_JSON_DEPTH and text_depth(text) > MAX_JSON_DEPTH:
         raise JsonError(f"nests deeper than the limit of {MAX_JSON_DEPTH} levels", too_deep=True)
     try:
@@ -58,7 +70,8 @@ def loads(text: str) -> Any:
     except ValueError:
         # int() refuses literals over sys.get_int_max_str_digits() digits.
         raise JsonError("holds a number too long to read") from None
-    # Paired escapes (an emoji as \ud83d\ude00) are fine; only then is the value re-encoded.
+    # Paired escapes (an emoji as \ud83d\ude00) are fine; only then is the value re-encoded
+    # (bench/core_tricks.py, one run: 0.21 us against 3.79 to re-encode a chat body each time).
     if "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None and not _encodable(value):
         raise JsonError("is not valid JSON: it holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)")
     return value
@@ -86,7 +99,8 @@ def _finite_float(literal: str) -> float:
     return value
 
 
-# Built once: json.loads with hooks builds a decoder and its scanner on every call.
+# Built once: json.loads with hooks builds a decoder and its scanner on every call
+# (bench/core_tricks.py, one run: 2.09 us against 3.57 per chat body).
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
@@ -99,6 +113,7 @@ def encoder(
     # json.JSONEncoder.encode builds its C encoder anew on every call (json/encoder.py,
     # iterencode), and its circular-reference check costs per container: built once, without
     # the check, since the relay only encodes trees (parsed JSON and its own dicts).
+    # bench/core_tricks.py, one run: 3.12 us against 5.02 for json.dumps, a chat answer.
     make = json.encoder.c_make_encoder  # type: ignore[attr-defined]
     if make is None:  # a Python without the _json accelerator
         return json.JSONEncoder(
@@ -146,7 +161,8 @@ class Template:
     def __call__(self, *values: Any) -> str:
         """Return `before + encode(data) + after` with each `slot(i)` replaced by `values[i]`."""
         # A JSON container's encoding is its members' encodings joined, so splicing each
-        # value's own encoding into the rest gives exactly the text `encode` would.
+        # value's own encoding into the rest gives exactly the text `encode` would
+        # (bench/core_tricks.py, one run: 0.84 us against 3.21 to encode a chat answer).
         return self.pattern % tuple(map(encode_value, values))
 
 

@@ -19,7 +19,8 @@ def request_id(request: Request) -> str:
     # fullmatch: `$` would let a trailing newline through into a response header.
     if theirs is not None and _SANE_ID.fullmatch(theirs):
         return theirs
-    # 128 random bits, as uuid4 has, without building a UUID object per request.
+    # 128 random bits, as uuid4 has, without building a UUID object per request. With the
+    # log line below: bench/core_tricks.py, one run: 6.0 us against 23.9 (uuid4, asdict).
     return f"req_{os.urandom(16).hex()}"
 
 

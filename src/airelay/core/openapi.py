@@ -16,6 +16,7 @@ from airelay import __version__
 from airelay.core.catalog import MINI, PRO
 from airelay.core.endpoints import ENDPOINTS, RELAY_ERRORS, Endpoint
 from airelay.core.gateway import CALLER_HEADERS
+from airelay.core.headers import DOCUMENTED, EVERY, MODEL, MODEL_SUCCESS, carried_on
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 
 OPENAPI_VERSION = "3.1.1"
@@ -157,6 +158,14 @@ class ResponseObject(_Open):
     usage: ResponseUsage | None = None
 
 
+class DeletedResponse(BaseModel):
+    """A stored response was deleted."""
+
+    id: str
+    object: Literal["response"]
+    deleted: Literal[True]
+
+
 class ResponseStreamEvent(_Open):
     """The JSON of each event of a streamed response; the SSE `event:` name equals `type`.
     Text arrives in `response.output_text.delta` (`delta`); the stream ends with
@@ -182,6 +191,7 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
             ChatCompletion,
             ChatCompletionChunk,
             ResponseObject,
+            DeletedResponse,
             ResponseStreamEvent,
         )
     ),
@@ -191,12 +201,14 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
 
 _ERRORS = {
     "400": "The body is not valid JSON or breaks the route's schema, or a `cf-aig-*` header is "
-    "invalid; `param` names the field or header.",
+    "invalid; `param` names the field or header. A tool type the operator's ALLOWED_TOOLS (or "
+    "the caller's token) does not allow is `tool_not_allowed`, naming the tool and the allowed "
+    "types; a `previous_response_id` that is not stored is `previous_response_not_found`.",
     "401": "The API key is missing or wrong (`code`: `invalid_api_key`), or the signed token "
     "failed a check (`token_expired`, `token_not_yet_valid`, `token_lifetime_too_long`, "
     "`invalid_token`).",
     "403": "The signed token does not allow this route (`code`: `token_scope`).",
-    "404": "Unknown path or model (`code`: `not_found`, `model_not_found`).",
+    "404": "Unknown path, model or stored response (`code`: `not_found`, `model_not_found`).",
     "405": "The method is not allowed on this path; `Allow` lists the allowed ones.",
     "413": "The request body is too large.",
     "415": "The body is not `application/json`.",
@@ -208,23 +220,9 @@ _ERRORS = {
     "504": "The model did not answer in time.",
 }
 
-_RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
-    "x-request-id": {
-        "description": "The relay's id for this request, also written to its logs.",
-        "schema": {"type": "string"},
-    },
-    "cf-aig-log-id": {
-        "description": "The AI Gateway log id of the model call, when the gateway returned one.",
-        "schema": {"type": "string"},
-    },
-    "retry-after": {
-        "description": "Seconds to wait before retrying.",
-        "schema": {"type": "integer", "minimum": 0},
-    },
-    "allow": {
-        "description": "The methods this path allows.",
-        "schema": {"type": "string"},
-    },
+_RESPONSE_HEADERS = {
+    header.name: {"description": header.description, "schema": dict(header.schema or {})}
+    for header in DOCUMENTED
 }
 
 
@@ -239,11 +237,7 @@ def _json(schema: str) -> dict[str, Any]:
 def _error_responses() -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, description in _ERRORS.items():
-        headers: dict[str, Any] = {"x-request-id": _ref("headers", "x-request-id")}
-        if status in ("429", "503"):
-            headers["retry-after"] = _ref("headers", "retry-after")
-        if status == "405":
-            headers["allow"] = _ref("headers", "allow")
+        headers = {name: _ref("headers", name) for name in carried_on(EVERY, status)}
         responses[f"Error{status}"] = {
             "description": description,
             "headers": headers,
@@ -257,9 +251,8 @@ def _errors(statuses: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _ok(description: str, content: dict[str, Any], gateway: bool = False) -> dict[str, Any]:
-    headers = {"x-request-id": _ref("headers", "x-request-id")}
-    if gateway:
-        headers["cf-aig-log-id"] = _ref("headers", "cf-aig-log-id")
+    names = carried_on(EVERY, MODEL, MODEL_SUCCESS) if gateway else carried_on(EVERY)
+    headers = {name: _ref("headers", name) for name in names}
     return {"description": description, "headers": headers, "content": content}
 
 
@@ -306,8 +299,8 @@ def _event_stream(description: str, result_schema: str) -> dict[str, Any]:
     return {"text/event-stream": {"schema": event}}
 
 
-def _operation(endpoint: Endpoint) -> dict[str, Any]:
-    doc = endpoint.doc
+def _operation(endpoint: Endpoint, method: str) -> dict[str, Any]:
+    doc = endpoint.doc.of(method)
     operation: dict[str, Any] = {
         "operationId": doc.operation_id,
         "summary": doc.summary,
@@ -322,9 +315,9 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "description": doc.parameter_doc,
+                "description": endpoint.doc.parameter_doc,
                 "schema": {"type": "string"},
-                "example": MINI.short_id,
+                "example": endpoint.doc.parameter_example,
             }
         ]
     route = endpoint.model_route
@@ -353,7 +346,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
 
 def _paths() -> dict[str, Any]:
     return {
-        endpoint.path: {method.lower(): _operation(endpoint) for method in endpoint.methods}
+        endpoint.path: {method.lower(): _operation(endpoint, method) for method in endpoint.methods}
         for endpoint in ENDPOINTS
     }
 
@@ -371,7 +364,11 @@ def document() -> dict[str, Any]:
             "description": (
                 f"`POST /v1/chat/completions` serves {MINI.binding_id} (Chat Completions) and "
                 f"`POST /v1/responses` serves {PRO.binding_id} (Responses API). Request bodies "
-                "are validated against the schemas below; valid bodies reach the model unchanged."
+                "are validated against the schemas below; valid bodies reach the model unchanged. "
+                "Every tool type of the Responses API is accepted; the operator's ALLOWED_TOOLS "
+                "narrows them. Responses created with `store: true` are kept by the local host's "
+                "built-in model, continued by `previous_response_id` and served at "
+                "`/v1/responses/{response_id}`."
             ),
         },
         "servers": [{"url": "/", "description": "The relay that served this document."}],

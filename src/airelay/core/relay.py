@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from airelay.core.auth import ANONYMOUS
+from airelay.core.catalog import model_not_found
 from airelay.core.context import Context
 from airelay.core.errors import RelayError
 from airelay.core.gateway import gateway_options
+from airelay.core.headers import gateway_headers
 from airelay.core.limits import too_large
 from airelay.core.responses import json_response, stream_response
+from airelay.core.tool_policy import ToolPolicy
 from airelay.core.types import BodyError, BodyTooLargeError, JsonResult, Response
+from airelay.core.upstream import json_object
 from airelay.core.validation import read_json_object, validate
 
 
@@ -31,9 +35,9 @@ async def relay(context: Context) -> Response:
     data = read_json_object(body, request.header("content-type"))
     parsed = validate(route.schema, data)
     if parsed.model is not None and not route.model.accepts(parsed.model):
-        from airelay.core.endpoints import model_not_found  # the table imports this module
-
         raise model_not_found(parsed.model, route_model=route.model)
+    scope = context.caller.scope if context.caller is not None else None
+    ToolPolicy(settings.allowed_tools, scope.tools if scope is not None else None).check(data)
     log.stream = bool(parsed.stream)
     if settings.log_prompts:
         log.prompt = data.get("messages", data.get("input"))
@@ -41,7 +45,6 @@ async def relay(context: Context) -> Response:
     # operator's output cap when the caller set none.
     inputs: dict[str, Any] = {key: value for key, value in data.items() if key != "model"}
     cap, source = settings.max_output_tokens, "MAX_OUTPUT_TOKENS"
-    scope = context.caller.scope if context.caller is not None else None
     token_cap = scope.max_output_tokens if scope is not None else None
     # A token may only lower the operator's cap, never raise it.
     if token_cap is not None and (cap is None or token_cap < cap):
@@ -49,25 +52,16 @@ async def relay(context: Context) -> Response:
     _apply_output_cap(inputs, cap, route.output_fields, route.max_output_tokens, source)
     key_id = context.caller.key_id if context.caller is not None else ANONYMOUS
     metadata = {"route": context.endpoint.name, "key_id": key_id}
-    options = gateway_options(settings, request, metadata)
+    options = gateway_options(settings.gateway, request, metadata)
     result = await context.platform.backend.run(route.model.binding_id, inputs, options)
     log.gateway_log_id = result.gateway_log_id
     log.cache_status = result.cache_status
-    headers: list[tuple[str, str]] = []
-    if result.gateway_log_id:
-        headers.append(("cf-aig-log-id", result.gateway_log_id))
-    if result.cache_status:
-        headers.append(("cf-aig-cache-status", result.cache_status))
+    headers = gateway_headers(result.gateway_log_id, result.cache_status)
     if isinstance(result, JsonResult):
-        if not isinstance(result.data, dict):
-            raise RelayError(
-                502,
-                "The model answered with something other than a JSON object.",
-                type="api_error",
-                code="upstream_malformed",
-            )
-        usage = result.data.get("usage")
+        usage = json_object(result.data).get("usage")
         log.usage = usage if isinstance(usage, dict) else None
+        # The upstream's bytes, when the backend kept them, go on as read (bench/core_tricks.py,
+        # one run: 7.1 us to encode a chat answer again).
         return json_response(200, result.data, headers, result.body)
     return stream_response(result.stream, headers)
 

@@ -6,12 +6,21 @@ import re
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from airelay.core.auth import parse_keys
+from airelay.core.auth import AccessPolicy, parse_keys
 from airelay.core.cors import CorsPolicy
 from airelay.core.errors import RelayError, misconfigured
-from airelay.core.gateway import operator_options
+from airelay.core.flags import parse_flag
+from airelay.core.gateway import GatewayPolicy
 from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
 from airelay.core.tokens import (
     DEFAULT_MAX_TTL_SECONDS,
@@ -20,10 +29,19 @@ from airelay.core.tokens import (
     parse_duration,
     parse_secrets,
 )
+from airelay.core.tool_policy import DEFAULT_ALLOWED_TOOLS, parse_allowed_tools
 from airelay.core.types import Env
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 _LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?/")
+
+
+def _flag(raw: Any) -> Any:
+    return parse_flag(raw) if isinstance(raw, str) else raw
+
+
+# A true/false variable, read by the relay's one rule (core/flags.py), not pydantic's wider one.
+Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
 class Settings(BaseModel):
@@ -34,11 +52,11 @@ class Settings(BaseModel):
     gateway_id: Annotated[
         str, Field(alias="AI_GATEWAY_ID", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
     ] = "default"
-    skip_cache: Annotated[bool | None, Field(alias="AI_GATEWAY_SKIP_CACHE")] = None
+    skip_cache: Annotated[Flag | None, Field(alias="AI_GATEWAY_SKIP_CACHE")] = None
     cache_ttl: Annotated[int | None, Field(alias="AI_GATEWAY_CACHE_TTL", ge=60, le=2_592_000)] = (
         None
     )
-    collect_log: Annotated[bool | None, Field(alias="AI_GATEWAY_COLLECT_LOG")] = None
+    collect_log: Annotated[Flag | None, Field(alias="AI_GATEWAY_COLLECT_LOG")] = None
     request_timeout_ms: Annotated[
         int | None, Field(alias="AI_GATEWAY_REQUEST_TIMEOUT_MS", gt=0, le=3_600_000)
     ] = None
@@ -51,7 +69,7 @@ class Settings(BaseModel):
     ] = None
 
     api_keys: Annotated[tuple[bytes, ...], Field(alias="API_KEYS", repr=False)] = ()
-    allow_anonymous: Annotated[bool, Field(alias="ALLOW_ANONYMOUS")] = False
+    allow_anonymous: Annotated[Flag, Field(alias="ALLOW_ANONYMOUS")] = False
     cors: Annotated[CorsPolicy, Field(alias="CORS_ALLOW_ORIGINS")] = CorsPolicy(frozenset())
     max_body_bytes: Annotated[int, Field(alias="MAX_BODY_BYTES")] = DEFAULT_MAX_BODY_BYTES
     max_output_tokens: Annotated[int | None, Field(alias="MAX_OUTPUT_TOKENS", gt=0)] = None
@@ -60,13 +78,13 @@ class Settings(BaseModel):
     ] = None
     # Workers vars are strings, and a Literal[10, 60] would refuse "60": check the value instead.
     rate_limit_period: Annotated[int, Field(alias="RATE_LIMIT_PERIOD")] = 60
-    allow_caller_cache_key: Annotated[bool, Field(alias="AI_GATEWAY_ALLOW_CALLER_CACHE_KEY")] = (
+    allow_caller_cache_key: Annotated[Flag, Field(alias="AI_GATEWAY_ALLOW_CALLER_CACHE_KEY")] = (
         False
     )
     max_caller_cache_ttl: Annotated[
         int, Field(alias="AI_GATEWAY_MAX_CALLER_CACHE_TTL", ge=60, le=2_592_000)
     ] = 2_592_000
-    log_prompts: Annotated[bool, Field(alias="LOG_PROMPTS")] = False
+    log_prompts: Annotated[Flag, Field(alias="LOG_PROMPTS")] = False
     token_secrets: Annotated[tuple[bytes, ...], Field(alias="TOKEN_SECRETS", repr=False)] = ()
     token_jwks_url: Annotated[str | None, Field(alias="TOKEN_JWKS_URL")] = None
     token_issuer: Annotated[str | None, Field(alias="TOKEN_ISSUER", max_length=1024)] = None
@@ -77,12 +95,19 @@ class Settings(BaseModel):
     # How a token's subject appears in logs and AI Gateway metadata: a non-reversible id, or
     # as sent (README "Frontends without keys").
     token_subject: Annotated[Literal["hashed", "raw"], Field(alias="TOKEN_SUBJECT")] = "hashed"
+    # The tool types callers may send (README "What is accepted"; core/tool_policy.py).
+    allowed_tools: Annotated[frozenset[str], Field(alias="ALLOWED_TOOLS")] = DEFAULT_ALLOWED_TOOLS
 
     @field_validator("api_keys", mode="before")
     @classmethod
     def _digest_keys(cls, raw: Any) -> Any:
         # Only digests are kept, so no repr, dump or error of Settings can reveal a key.
         return parse_keys(raw) if isinstance(raw, str) else raw
+
+    @field_validator("allowed_tools", mode="before")
+    @classmethod
+    def _tool_types(cls, raw: Any) -> Any:
+        return parse_allowed_tools(raw) if isinstance(raw, str) else raw
 
     @field_validator("token_secrets", mode="before")
     @classmethod
@@ -142,10 +167,24 @@ class Settings(BaseModel):
             )
         return self
 
+    # The policies are built once per settings, which are parsed once per environment: one of
+    # the steps that took the core's chat request from 92 to 58 us (bench/http_stack.py,
+    # "Worker CPU estimate", core; README "Performance").
     @cached_property
-    def gateway_defaults(self) -> dict[str, Any]:
-        """Return the gateway options these settings give every call (copy before changing)."""
-        return operator_options(self)
+    def gateway(self) -> GatewayPolicy:
+        """Return the AI Gateway policy: the operator's options, what callers may set."""
+        return GatewayPolicy(
+            gateway_id=self.gateway_id,
+            skip_cache=self.skip_cache,
+            cache_ttl=self.cache_ttl,
+            collect_log=self.collect_log,
+            request_timeout_ms=self.request_timeout_ms,
+            max_attempts=self.max_attempts,
+            retry_delay_ms=self.retry_delay_ms,
+            backoff=self.backoff,
+            allow_caller_cache_key=self.allow_caller_cache_key,
+            max_caller_cache_ttl=self.max_caller_cache_ttl,
+        )
 
     @cached_property
     def token_policy(self) -> TokenPolicy:
@@ -156,6 +195,16 @@ class Settings(BaseModel):
             self.token_issuer,
             self.token_audience,
             self.token_max_ttl,
+        )
+
+    @cached_property
+    def access(self) -> AccessPolicy:
+        """Return who may call: keys, keyless callers, tokens."""
+        return AccessPolicy(
+            api_keys=self.api_keys,
+            allow_anonymous=self.allow_anonymous,
+            tokens=self.token_policy,
+            token_subject=self.token_subject,
         )
 
     @model_validator(mode="after")

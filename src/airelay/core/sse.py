@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any
 
 from airelay.core import jsonio
@@ -25,35 +24,6 @@ def encode(data: Any, event: str | None = None) -> bytes:
     else:
         lines = f"data: {payload}\n"
     return f"{head}{lines}\n".encode()
-
-
-slot = jsonio.slot
-
-
-class Template:
-    """Encode events that differ only in some values: the rest is encoded once, up front."""
-
-    __slots__ = ("_format",)
-
-    def __init__(self, data: dict[str, Any], event: str | None = None) -> None:
-        # Compact JSON has no raw line break (strings escape them): one `data:` line, as
-        # `encode` writes it.
-        head = f"event: {event}\n" if event else ""
-        self._format = jsonio.Template(data, before=f"{head}data: ", after="\n\n").pattern
-
-    def __call__(self, *values: Any) -> bytes:
-        """Return `encode(data, event)` with each `slot(i)` in `data` replaced by `values[i]`."""
-        return (self._format % tuple(map(jsonio.encode_value, values))).encode()
-
-    # The fills a stream makes per token, with the types known: half the cost of `__call__`.
-    def text(self, text: str) -> bytes:
-        """Return the event of a one-slot template with `text` in its slot."""
-        return (self._format % encode_basestring(text)).encode()
-
-    def numbered_text(self, number: int, text: str) -> bytes:
-        """Return the event of a two-slot template with integer `number` and then `text`."""
-        # %s writes an int as JSON does (`int.__repr__`).
-        return (self._format % (number, encode_basestring(text))).encode()
 
 
 @dataclass(frozen=True)

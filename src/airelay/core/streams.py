@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
 from airelay.core import sse
 from airelay.core.errors import RelayError
@@ -36,8 +36,12 @@ def responses_stream_error(sent: int) -> bytes:
 
 async def ending_in_error(
     events: AsyncIterator[bytes], stream_error: StreamError
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Yield `events`; if they fail midway, end with `stream_error` instead of breaking off."""
+    # A generator layer per chunk: around the local model's streams 0.08 to 0.09 us a chunk
+    # (0.73 against 0.65 for chat, 0.98 against 0.89 for responses, in process against the
+    # layer it inlined) and 1 us a stream; under the noise of bench/http_stack.py's "CPU
+    # us/chunk" over h11 (8 to 10 us, moving by 1.5 us between runs of unchanged code).
     sent = 0
     try:
         async for event in events:

@@ -21,6 +21,7 @@ from jwt.algorithms import HMACAlgorithm
 
 from airelay.core.errors import RelayError, misconfigured
 from airelay.core.jwks import ASYMMETRIC_ALGS, JWKS_CACHE, JwksCache
+from airelay.core.tool_policy import parse_token_tools
 from airelay.core.types import TokenKeys
 
 MAX_TOKEN_BYTES = 8_192
@@ -54,6 +55,8 @@ class TokenScope:
 
     routes: frozenset[str] | None = None
     max_output_tokens: int | None = None
+    # The tool types the token may send, within the operator's ALLOWED_TOOLS.
+    tools: frozenset[str] | None = None
 
     def allows(self, route: str) -> bool:
         """Tell whether the token may call `route`."""
@@ -307,7 +310,7 @@ def _scope(claims: Mapping[str, Any]) -> TokenScope:
     if not isinstance(raw, dict):
         raise _invalid(f"{where} must be an object.")
     # Narrowing that is not understood must not be ignored: ignoring it would widen the token.
-    unknown = sorted(set(raw) - {"routes", "max_output_tokens"})
+    unknown = sorted(set(raw) - {"routes", "max_output_tokens", "tools"})
     if unknown:
         raise _invalid(f"{where} has entries this relay does not know: {', '.join(unknown)}.")
     routes = raw.get("routes")
@@ -318,4 +321,9 @@ def _scope(claims: Mapping[str, Any]) -> TokenScope:
     cap = raw.get("max_output_tokens")
     if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap <= 0):
         raise _invalid(f"{where}: 'max_output_tokens' must be a positive integer.")
-    return TokenScope(None if routes is None else frozenset(routes), cap)
+    tools = raw.get("tools")
+    try:
+        allowed_tools = None if tools is None else parse_token_tools(tools)
+    except ValueError as error:
+        raise _invalid(f"{where}: {error}.") from None
+    return TokenScope(None if routes is None else frozenset(routes), cap, allowed_tools)

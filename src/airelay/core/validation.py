@@ -14,8 +14,9 @@ from airelay.core import jsonio
 from airelay.core.errors import RelayError
 
 Model = TypeVar("Model", bound=BaseModel)
-_JSON_TYPES = ("application/json",)
-# OpenAI reports one error; past this many, pydantic's error list costs more than validating.
+# OpenAI reports one error; past this many, pydantic's error list costs more than validating
+# (bench/core_tricks.py, one run: 100,000 unknown keys rejected in 18.6 ms from a sample, in
+# 558 ms from every error).
 MAX_ERRORS = 64
 SAMPLE_ITEMS = 2
 # Caller text echoed in a message (a key, a quoted value) is cut to this many characters.
@@ -27,11 +28,9 @@ _FAIL_FAST_TYPES = ("list", "tuple", "set", "frozenset", "dict")
 
 def read_json_object(body: bytes, content_type: str | None) -> dict[str, Any]:
     """Return `body` as a JSON object, or raise 415/400 saying what is wrong with it."""
-    # What nearly every client sends is accepted without parsing it.
-    media_type = "" if content_type in _JSON_TYPES else (content_type or "").split(";")[0]
-    media_type = media_type.strip().lower()
+    media_type = jsonio.media_type(content_type)
     # A missing content type is accepted: `curl --data-binary @file` callers forget it.
-    if media_type and media_type not in _JSON_TYPES and not media_type.endswith("+json"):
+    if media_type and not jsonio.is_json_media_type(media_type):
         raise RelayError(
             415,
             f"Unsupported content type {media_type!r}: send application/json.",
@@ -121,7 +120,8 @@ def _to_relay_error(exc: ValidationError, data: Any) -> RelayError:
 def _fail_fast(model: type[BaseModel]) -> SchemaValidator:
     """Return a validator for `model` whose lists and dicts stop at their first bad item."""
     # Validating every item of a 1 MiB body of empty content parts costs 5x a valid body of the
-    # same size, for 300,000 errors that nobody reads: OpenAI reports one.
+    # same size, for 300,000 errors that nobody reads: OpenAI reports one. With fail_fast,
+    # bench/hostile_bodies.py, one run: 0.95x (114.9 ms against 120.9 for a valid body).
     # `_use_prebuilt=False`: otherwise pydantic-core reuses each model class's own validator
     # for its schema (as pydantic's own `create_schema_validator` allows), and the flags are lost.
     # About 2 ms per model, once per process or isolate.

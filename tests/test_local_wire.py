@@ -1,6 +1,6 @@
-"""The local model's streams, byte for byte: each event is exactly the generic encoding of its data.
+"""The local model's answers, byte for byte: each event and body is its data encoded generically.
 
-Token events are spliced into pre-encoded templates (core/sse.py `Template`); these tests
+Its events are spliced into pre-encoded templates (backends/local/template.py); these tests
 check every event of many streams against `sse.encode` of the same data, as the model sent
 all of them before the templates.
 """
@@ -9,33 +9,35 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airelay.backends.local_model import LocalModel, _count, tokens
+from airelay.backends.local import LocalModel, responses
+from airelay.backends.local.turn import tokens
 from airelay.core import sse
 from airelay.core.catalog import MINI, PRO
 from airelay.core.responses import json_response
-from airelay.core.types import JsonResult, StreamResult
+from airelay.core.types import JsonResult
+from tests.local_model_support import stream_chunks, user
 
 AWKWARD = 'café ☕ 𝄞 "quoted" \\ back \u2028 \u2029 \t %s %% {} {0} \x01 end'
+
+
 WEATHER = {
     "type": "object",
     "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
     "required": ["city", "days"],
 }
+
+
 CHAT_TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": WEATHER}}]
+
+
 RESPONSES_TOOLS = [{"type": "function", "name": "get_weather", "parameters": WEATHER}]
-
-
-def user(text: str) -> list[dict[str, Any]]:
-    """Return one user turn."""
-    return [{"role": "user", "content": text}]
 
 
 CHAT_INPUTS = {
@@ -70,6 +72,8 @@ CHAT_INPUTS = {
     },
     "stop": {"messages": user("You said what"), "stop": ["said"]},
 }
+
+
 RESPONSES_INPUTS = {
     "plain": {"input": "Tell me about the sea"},
     "unicode": {"input": AWKWARD, "instructions": AWKWARD},
@@ -87,20 +91,6 @@ RESPONSES_INPUTS = {
         "text": {"format": {"type": "json_schema", "name": "w", "schema": WEATHER}},
     },
 }
-
-
-def stream_chunks(model: str, inputs: Mapping[str, Any]) -> list[bytes]:
-    """Return the chunks of the local model's stream for `inputs`, as the host sends them."""
-
-    async def drain() -> list[bytes]:
-        result = await LocalModel(clock=lambda: 1_795_000_000.0).run(
-            model, {**inputs, "stream": True}, {}
-        )
-        assert isinstance(result, StreamResult)
-        stream: AsyncIterator[bytes] = result.stream  # type: ignore[assignment]
-        return [chunk async for chunk in stream]
-
-    return asyncio.run(drain())
 
 
 def assert_generically_encoded(chunks: list[bytes]) -> list[sse.Event]:
@@ -191,7 +181,7 @@ def test_a_json_answer_carries_the_bytes_the_core_would_encode(
 def test_any_chat_answer_carries_the_bytes_the_core_would_encode(
     prompt: str, cap: int | None, n: int
 ) -> None:
-    # The usual answer's bytes come from a template (local_model._TEXT_ANSWER), the others'
+    # The usual answer's bytes come from a template (chat_completion._TEXT_ANSWER), the others'
     # from the encoder: a cap makes some answers stop for "length".
     inputs: dict[str, Any] = {"messages": user(prompt), "n": n, "max_completion_tokens": cap}
     result = answer_body(MINI.binding_id, inputs)
@@ -209,9 +199,9 @@ def test_any_chat_answer_carries_the_bytes_the_core_would_encode(
 def test_a_responses_stream_starts_with_the_response_object_in_progress(
     inputs: dict[str, Any],
 ) -> None:
-    # Its text comes from a template (local_model._STARTED_RESPONSE), the rest from `body`.
+    # Its text comes from a template (response_object._STARTED), the rest from `body`.
     chunks = stream_chunks(PRO.binding_id, {**inputs, "stream": True})
-    response = LocalModel(clock=lambda: 1_795_000_000.0)._responses(inputs)
+    response = responses.answer(inputs, lambda: 1_795_000_000.0, 0.0)
     assert isinstance(response, JsonResult)
     kinds = ("response.created", "response.in_progress")
     for number, (chunk, kind) in enumerate(zip(chunks, kinds, strict=False)):
@@ -231,16 +221,3 @@ def test_a_responses_stream_starts_with_the_response_object_in_progress(
         assert started["instructions"] == inputs.get("instructions")
         assert started["reasoning"]["effort"] == inputs.get("reasoning", {}).get("effort", "medium")
         assert started["tool_choice"] == inputs.get("tool_choice", "auto")
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
-def test_tokens_split_any_text_as_the_token_pattern_does(text: str) -> None:
-    assert tokens(text) == re.findall(r"\s*\S+\s*|\s+", text)
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from(" a\tb\n\u00a0\u3000c"), max_size=12) | st.text())
-def test_the_token_count_is_the_number_of_tokens(text: str) -> None:
-    # The answer's length is counted without splitting it (local_model._count).
-    assert _count(text) == len(tokens(text))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from airelay.cli import LogLines
+from airelay.hosts.local import LogLines
 
 
 @dataclass

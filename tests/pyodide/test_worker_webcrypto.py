@@ -83,7 +83,8 @@ from airelay.core.errors import RelayError
 from airelay.core.jwks import JwksCache
 from airelay.core.tokens import TokenPolicy, verify_token
 from airelay.core.types import KeysUnavailableError
-from airelay.hosts import worker
+from airelay.hosts.worker import serve
+from airelay.hosts.worker.webcrypto import WorkerTokenKeys
 
 def fake_fetch(status, body):
     # A JS stand-in for the Worker's `fetch`: records what it was asked, answers a Response.
@@ -117,7 +118,7 @@ def test_glue_fetches_the_jwks_through_fetch(tokens_pyodide: PyodideRunner) -> N
         tokens_pyodide,
         f"""
         fetch = fake_fetch(200, {body!r})
-        data = await worker.WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r})
+        data = await WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r})
         [data.decode(), json.loads(js.JSON.stringify(fetch.calls))]
         """,
     )
@@ -133,7 +134,7 @@ def test_glue_reports_a_failed_fetch_as_keys_unavailable(tokens_pyodide: Pyodide
         throwing = run_js("async () => {{ throw new TypeError('network down'); }}")
         for fetch in (fake_fetch(503, "busy"), throwing):
             try:
-                await worker.WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r})
+                await WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r})
                 outcomes.append("fetched")
             except KeysUnavailableError as exc:
                 outcomes.append(str(exc))
@@ -157,7 +158,7 @@ def test_core_verifies_provider_tokens_with_webcrypto(
         f"""
         policy = TokenPolicy(jwks_url={URL!r}, issuer={ISSUER!r}, audience={AUDIENCE!r})
         fetch = fake_fetch(200, {body!r})
-        keys = worker.WorkerTokenKeys(fetch=fetch)  # the real crypto.subtle
+        keys = WorkerTokenKeys(fetch=fetch)  # the real crypto.subtle
         cache = JwksCache()
         identity = await verify_token({token!r}, policy, keys, cache)
         try:
@@ -201,7 +202,7 @@ def test_serve_hands_the_core_the_workers_token_keys(tokens_pyodide: PyodideRunn
         import stand_ins
         from harness import FakeCore, make_request
         core = FakeCore()
-        await worker.serve(make_request(body=b"{}"), stand_ins.makeEnv(), core)
+        await serve(make_request(body=b"{}"), stand_ins.makeEnv(), core)
         type(core.platforms[0].token_keys).__name__
         """,
     )

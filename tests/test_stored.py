@@ -1,0 +1,92 @@
+"""GET and DELETE /v1/responses/{id}: served from the local model's store, refused on the Worker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from airelay.backends.local import LocalModel
+from airelay.core.app import handle
+from airelay.core.catalog import PRO
+from airelay.core.stored import NOT_KEPT
+from airelay.core.types import Platform, Request
+from tests.client import ANYONE, CoreClient, Result
+from tests.fakes import run
+
+
+class LocalRelay:
+    """The core over one local model, as `airelay dev` runs it."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.platform = Platform(LocalModel(), env or dict(ANYONE), log=lambda record: None)
+
+    def send(self, method: str, path: str, body: Any = None, key: str | None = None) -> Result:
+        """Send one request and return the core's answer."""
+        headers = [("content-type", "application/json")] if body is not None else []
+        if key is not None:
+            headers.append(("authorization", f"Bearer {key}"))
+        raw = b"" if body is None else json.dumps(body).encode()
+        return Result(run(handle(Request(method, path, headers, raw), self.platform)))
+
+
+def test_a_stored_response_is_read_back_as_it_was_answered() -> None:
+    relay = LocalRelay()
+    created = relay.send("POST", PRO.path, {"input": "Keep this", "store": True}).json()
+    read = relay.send("GET", f"{PRO.path}/{created['id']}")
+    assert read.status == 200
+    assert read.json() == created
+
+
+def test_a_deleted_response_is_gone_and_cannot_be_continued() -> None:
+    relay = LocalRelay()
+    created = relay.send("POST", PRO.path, {"input": "Keep this", "store": True}).json()
+    deleted = relay.send("DELETE", f"{PRO.path}/{created['id']}")
+    assert deleted.json() == {"id": created["id"], "object": "response", "deleted": True}
+    assert relay.send("GET", f"{PRO.path}/{created['id']}").status == 404
+    assert relay.send("DELETE", f"{PRO.path}/{created['id']}").status == 404
+    follow = relay.send("POST", PRO.path, {"input": "hi", "previous_response_id": created["id"]})
+    assert follow.status == 400
+    assert follow.error["code"] == "previous_response_not_found"
+
+
+def test_an_unknown_or_unstored_response_is_a_404_naming_it() -> None:
+    relay = LocalRelay()
+    unstored = relay.send("POST", PRO.path, {"input": "hi"}).json()
+    for ident in (unstored["id"], "resp_nope"):
+        result = relay.send("GET", f"{PRO.path}/{ident}")
+        assert result.status == 404
+        assert result.error["message"] == f"Response with id '{ident}' not found."
+        assert result.error["param"] == "response_id"
+
+
+def test_an_unknown_previous_response_id_is_openais_400_through_the_relay() -> None:
+    relay = LocalRelay()
+    result = relay.send("POST", PRO.path, {"input": "hi", "previous_response_id": "resp_abc"})
+    assert result.status == 400
+    assert result.error == {
+        "message": "Previous response with id 'resp_abc' not found.",
+        "type": "invalid_request_error",
+        "param": "previous_response_id",
+        "code": "previous_response_not_found",
+    }
+
+
+def test_reading_stored_responses_needs_a_key_like_any_model_endpoint() -> None:
+    relay = LocalRelay({"API_KEYS": "sk-test-0123456789abcdef"})
+    created = relay.send(
+        "POST", PRO.path, {"input": "hi", "store": True}, key="sk-test-0123456789abcdef"
+    ).json()
+    assert relay.send("GET", f"{PRO.path}/{created['id']}").status == 401
+
+
+def test_a_backend_that_keeps_no_responses_says_why_with_a_404() -> None:
+    result = CoreClient().get(f"{PRO.path}/resp_abc")
+    assert result.status == 404
+    assert result.error["message"] == NOT_KEPT
+    assert "offers only `run`" in NOT_KEPT
+
+
+def test_other_methods_on_a_stored_response_get_405_listing_get_and_delete() -> None:
+    result = CoreClient().post(f"{PRO.path}/resp_abc", json={})
+    assert result.status == 405
+    assert result.header("allow") == "GET, DELETE, HEAD, OPTIONS"

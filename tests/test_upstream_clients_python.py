@@ -1,0 +1,31 @@
+"""The Python `clients` tier once more, through `airelay dev --upstream` (another airelay dev)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests import test_clients_python
+from tests.live_server import LiveServer
+from tests.upstream_servers import relay_in_front_of_airelay
+
+pytestmark = pytest.mark.clients
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    """Override the session's server: a relay whose answers come from an upstream airelay dev."""
+    with relay_in_front_of_airelay() as (relay, upstream):
+        yield relay
+        # Every model call went on to the upstream, which logged it.
+        assert "model: upstream" in relay.log()
+        assert "/v1/chat/completions" in upstream.log()
+        assert "/v1/responses" in upstream.log()
+
+
+# The very tests of test_clients_python, collected here again with this module's `server`.
+globals().update(
+    {name: value for name, value in vars(test_clients_python).items() if name.startswith("test_")}
+)
+client = test_clients_python.client

@@ -1,0 +1,31 @@
+"""The SDK end-to-end suite once more, through `airelay dev --upstream` (another airelay dev)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests import test_e2e_sdk
+from tests.live_server import LiveServer
+from tests.upstream_servers import relay_in_front_of_airelay
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    """Override the session's server: a relay whose answers come from an upstream airelay dev."""
+    with relay_in_front_of_airelay() as (relay, upstream):
+        yield relay
+        # Every model call went on to the upstream, which logged it.
+        assert "model: upstream" in relay.log()
+        assert "/v1/chat/completions" in upstream.log()
+        assert "/v1/responses" in upstream.log()
+
+
+# The very tests of test_e2e_sdk, collected here again with this module's `server`.
+globals().update(
+    {name: value for name, value in vars(test_e2e_sdk).items() if name.startswith("test_")}
+)
+client = test_e2e_sdk.client
