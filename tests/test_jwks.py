@@ -51,7 +51,7 @@ class GatedKeys:
     gate: asyncio.Event = field(default_factory=asyncio.Event)
     fetches: int = 0
 
-    async def fetch_jwks(self, url: str) -> bytes:
+    async def fetch_jwks(self, url: str, rules: JwksFetchRules) -> bytes:
         """Count, signal, wait for the gate, then answer (or raise what `answer` raises)."""
         self.fetches += 1
         self.started.set()

@@ -4,11 +4,7 @@ however many choices (`n`) it asks for."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,14 +19,20 @@ from tests.client import asgi_request
 from tests.fakes import run
 from tests.token_support import (
     AUDIENCE,
+    HEADERS,
     HS_ENV,
     IDP_ENV,
     ISSUER,
     JWKS_URL,
+    PAYLOADS,
     SECRET,
+    SIGNATURES,
+    TOKEN_CODES,
     TokenClient,
+    b64,
     bearer,
     claims,
+    forge,
     idp_keys,
 )
 
@@ -40,23 +42,9 @@ BOTH_POLICY = TokenPolicy(
     secrets=(SECRET.encode(),), jwks_url=JWKS_URL, issuer=ISSUER, audience=AUDIENCE
 )
 POLICIES = {"hs256": HS_POLICY, "jwks": IDP_POLICY, "both": BOTH_POLICY}
-TOKEN_CODES = {"invalid_token", "token_expired", "token_not_yet_valid", "token_lifetime_too_long"}
 CHAT = {"messages": [{"role": "user", "content": "hi"}]}
 # Every JSON type a header field or claim can hold, a string excepted.
 NOT_STRINGS = [["RS256"], {"alg": "RS256"}, 256, 1.5, None, True, False]
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def forge(header: Any, payload: Any, signature: bytes | None = None) -> str:
-    """Return a token with these JSON segments, HS256-signed with the test secret unless
-    `signature` is given: a valid signature lets the checks after it run."""
-    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}"
-    if signature is None:
-        signature = hmac.new(SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{b64(signature)}"
 
 
 def refusal(token: str, policy: TokenPolicy) -> RelayError:
@@ -139,48 +127,6 @@ def test_a_date_beyond_a_floats_range_is_read_as_a_number_not_a_500(
 
 
 # --- any JSON at all -----------------------------------------------------------------------------
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=6,
-)
-HEADER_NAMES = st.sampled_from(["alg", "kid", "typ", "cty", "crit", "b64", "jku", "x5u", "zip"])
-ALGS = st.sampled_from(["HS256", "RS256", "ES256", "EdDSA", "none", "HS512"])
-KIDS = st.sampled_from(["rs256-1", "es256-1", "eddsa-1", "unknown"])
-HEADERS = st.one_of(
-    st.fixed_dictionaries(
-        {"alg": ALGS | JSON_VALUES},
-        optional={"kid": KIDS | JSON_VALUES},
-    ).flatmap(
-        lambda base: st.dictionaries(
-            HEADER_NAMES | st.text(max_size=4), JSON_VALUES, max_size=3
-        ).map(lambda extra: {**extra, **base})
-    ),
-    JSON_VALUES,
-)
-NOW = int(time.time())
-DATES = st.integers(NOW - 4000, NOW + 4000) | JSON_VALUES
-PAYLOADS = st.one_of(
-    st.fixed_dictionaries(
-        {},
-        optional={
-            "sub": st.sampled_from(["alice", "", "x" * 300]) | JSON_VALUES,
-            "exp": DATES,
-            "iat": DATES,
-            "nbf": DATES,
-            "iss": st.just(ISSUER) | JSON_VALUES,
-            "aud": st.just(AUDIENCE) | st.just([AUDIENCE]) | JSON_VALUES,
-            "jti": JSON_VALUES,
-            "airelay": st.fixed_dictionaries(
-                {}, optional={"routes": JSON_VALUES, "max_output_tokens": JSON_VALUES}
-            )
-            | JSON_VALUES,
-        },
-    ),
-    JSON_VALUES,
-)
-SIGNATURES = st.none() | st.binary(min_size=1, max_size=72)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -163,7 +163,7 @@ class JwksCache:
         """Fetch and parse the set into `entry`; return why it failed, or None."""
         rules = self.rules
         try:
-            body = await asyncio.wait_for(host.fetch_jwks(url), rules.deadline_seconds)
+            body = await asyncio.wait_for(host.fetch_jwks(url, rules), rules.deadline_seconds)
             if len(body) > rules.max_bytes:
                 raise KeysUnavailableError(f"the key set is larger than {rules.max_bytes} bytes")
             keys = parse_jwks(body)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from airelay.core.errors import misconfigured
-from airelay.core.jwks import JWKS_FETCH_RULES, JwksFetchRules
+from airelay.core.jwks import JwksFetchRules
 from airelay.core.types import KeysUnavailableError
 
 # The core lets one fetch per key set be in flight; two threads leave room for a second set.
@@ -38,7 +38,7 @@ def _executor() -> ThreadPoolExecutor:
 class LocalTokenKeys:
     """The core's TokenKeys on CPython: http.client for the JWKS, PyJWT with `cryptography`."""
 
-    async def fetch_jwks(self, url: str, rules: JwksFetchRules = JWKS_FETCH_RULES) -> bytes:
+    async def fetch_jwks(self, url: str, rules: JwksFetchRules) -> bytes:
         """GET the JWKS by `rules`; raise KeysUnavailableError on any failure."""
         fetch = _Fetch(url, rules)
         loop = asyncio.get_running_loop()
