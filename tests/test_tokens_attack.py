@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import openai
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,8 @@ from hypothesis import strategies as st
 from airelay.core.errors import RelayError
 from airelay.core.jwks import JWKS_CACHE, JwksCache
 from airelay.core.tokens import TokenPolicy, mint_token, verify_token
-from tests.client import asgi_request
+from airelay.hosts.local import build_app
+from tests.client import asgi_request, asgi_sdk
 from tests.fakes import run
 from tests.token_support import (
     AUDIENCE,
@@ -176,15 +178,11 @@ def test_any_json_token_through_the_http_app_is_never_a_5xx(
 
 # --- `n` times the per-choice cap ----------------------------------------------------------------
 
+
 # Decided: a bound (MAX_OUTPUT_TOKENS, or a token's lower max_output_tokens) is for the whole
 # answer. A caller who names a per-choice cap whose `n` multiple exceeds it gets a 400 naming `n`;
 # a caller who names none gets the bound shared out between the choices (a 400 naming `n` when
 # it leaves no token for each).
-N_CAP_PENDING = pytest.mark.xfail(
-    strict=True, reason="issue 23 item 6: the relay's output cap is per choice (phase 2)"
-)
-
-
 def capped_client(cap: int, operator_cap: int | None = None) -> tuple[TokenClient, str]:
     env = dict(HS_ENV)
     if operator_cap is not None:
@@ -192,7 +190,6 @@ def capped_client(cap: int, operator_cap: int | None = None) -> tuple[TokenClien
     return TokenClient(env=env), mint_token(SECRET, "alice", max_output_tokens=cap)
 
 
-@N_CAP_PENDING
 def test_n_times_the_token_cap_is_refused_naming_n() -> None:
     # The issue's reproduction: max_output_tokens 5 and n 128 gave 640 completion tokens.
     client, token = capped_client(5)
@@ -203,7 +200,6 @@ def test_n_times_the_token_cap_is_refused_naming_n() -> None:
     assert client.backend.calls == []
 
 
-@N_CAP_PENDING
 @pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
 def test_n_times_an_asked_per_choice_cap_over_the_bound_is_refused(field: str) -> None:
     client, token = capped_client(100)
@@ -221,7 +217,6 @@ def test_n_times_an_asked_per_choice_cap_within_the_bound_goes_through_as_sent()
     assert client.backend.call.inputs["n"] == 4
 
 
-@N_CAP_PENDING
 def test_the_injected_cap_is_shared_out_between_the_choices() -> None:
     client, token = capped_client(100)
     result = client.post("/v1/chat/completions", json={**CHAT, "n": 3}, headers=bearer(token))
@@ -231,7 +226,6 @@ def test_the_injected_cap_is_shared_out_between_the_choices() -> None:
     assert inputs["n"] * inputs["max_completion_tokens"] <= 100
 
 
-@N_CAP_PENDING
 def test_the_operators_cap_bounds_the_whole_answer_too() -> None:
     client = TokenClient(env={"ALLOW_ANONYMOUS": "true", "MAX_OUTPUT_TOKENS": "50"})
     body = {**CHAT, "n": 2, "max_tokens": 40}
@@ -246,3 +240,29 @@ def test_one_choice_keeps_the_whole_cap() -> None:
     client, token = capped_client(64)
     client.post("/v1/chat/completions", json={**CHAT, "n": 1}, headers=bearer(token))
     assert client.backend.call.inputs["max_completion_tokens"] == 64
+
+
+def test_the_local_model_answers_n_choices_within_a_tokens_cap() -> None:
+    # The issue's measurement on `airelay dev`: max_output_tokens 5 and n 128 gave 640
+    # completion tokens. The local host's app and model, driven by the openai SDK in process.
+    lines: list[str] = []
+    app = build_app({"TOKEN_SECRETS": SECRET}, log=lines.append)
+    long_prompt = [{"role": "user", "content": "word " * 200}]
+
+    async def call() -> tuple[int, int, int]:
+        token = mint_token(SECRET, "alice", max_output_tokens=30)
+        async with asgi_sdk(app, api_key=token) as sdk:
+            answer = await sdk.chat.completions.create(
+                model="openai/gpt-5.4-mini", messages=long_prompt, n=3
+            )
+            with pytest.raises(openai.BadRequestError) as caught:
+                await sdk.chat.completions.create(
+                    model="openai/gpt-5.4-mini", messages=long_prompt, n=128
+                )
+            assert caught.value.param == "n"
+        assert answer.usage is not None
+        return len(answer.choices), answer.usage.completion_tokens, 30
+
+    choices, completion_tokens, cap = run(call())
+    assert choices == 3
+    assert 0 < completion_tokens <= cap
