@@ -188,7 +188,12 @@ PAYLOADS = st.one_of(
             "aud": st.just(AUDIENCE) | st.just([AUDIENCE]) | JSON_VALUES,
             "jti": JSON_VALUES,
             "airelay": st.fixed_dictionaries(
-                {}, optional={"routes": JSON_VALUES, "max_output_tokens": JSON_VALUES}
+                {},
+                optional={
+                    "routes": JSON_VALUES,
+                    "max_output_tokens": JSON_VALUES,
+                    "tools": JSON_VALUES | st.lists(st.sampled_from(["function", "web_search"])),
+                },
             )
             | JSON_VALUES,
         },
