@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socketserver
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -120,3 +121,27 @@ def test_a_token_whose_key_set_redirects_to_plain_http_is_not_trusted(server: Sc
         run(verify_token(token, policy, LocalTokenKeys(), cache))
     assert (caught.value.status, caught.value.code) == (503, "jwks_unavailable")
     assert "/jwks" not in server.paths
+
+
+def test_a_tls_handshake_that_never_completes_is_cut_off_at_the_deadline() -> None:
+    # A server that accepts and never answers the ClientHello: the handshake is part of the
+    # fetch, so the total deadline covers it too.
+    release = threading.Event()
+
+    class Silent(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            release.wait(GUARD_SECONDS)
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+
+    with Server(("127.0.0.1", 0), Silent) as silent:
+        thread = threading.Thread(target=silent.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = f"https://127.0.0.1:{silent.server_address[1]}/jwks"
+            assert failure(url) == "no answer within 0.4 s"
+        finally:
+            release.set()
+            silent.shutdown()
+            thread.join(GUARD_SECONDS)
