@@ -5,6 +5,7 @@ with the backoff."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -227,3 +228,54 @@ def test_a_key_set_over_the_size_cap_is_a_503() -> None:
 def test_the_rules_are_one_description_every_host_reads() -> None:
     assert JWKS_FETCH_RULES.max_bytes == MAX_JWKS_BYTES
     assert 0 < JWKS_FETCH_RULES.deadline_seconds <= 10
+
+
+@dataclass
+class StuckKeys:
+    """TokenKeys whose fetch outlives every attempt to cancel it until released: as a fetch
+    whose request was cancelled under it on the Worker, it never answers."""
+
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    fetches: int = 0
+
+    async def fetch_jwks(self, url: str, rules: JwksFetchRules) -> bytes:
+        """Count, then wait for the release, shrugging off cancellation."""
+        self.fetches += 1
+        while not self.release.is_set():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self.release.wait())
+        raise KeysUnavailableError("released")
+
+    async def verify(
+        self, alg: str, jwk: Mapping[str, Any], signing_input: bytes, signature: bytes
+    ) -> bool:
+        """Verify nothing: no key ever arrives."""
+        return False
+
+
+def test_a_flight_that_never_ends_bounds_its_waiters_and_is_replaced_after_the_deadline() -> None:
+    async def scenario() -> tuple[list[str], str, int, str, int]:
+        clock = Clock()
+        rules = JwksFetchRules(deadline_seconds=0.05, refetch_cool_down_seconds=0)
+        cache = JwksCache(clock=clock, rules=rules)
+        stuck = StuckKeys()
+        token = sign(idp_claims(), pair("RS256"))
+        calls = [outcome(verify_token(token, POLICY, stuck, cache)) for _ in range(3)]
+        waiters = await asyncio.wait_for(asyncio.gather(*calls), GUARD_SECONDS)
+        clock.now += 1  # past the stuck flight's deadline: it is abandoned, not waited for
+        working = GatedKeys(key_set)
+        working.gate.set()
+        later = await outcome(verify_token(token, POLICY, working, cache))
+        # The abandoned flight ends at last (failing): it must not overwrite its successor's
+        # outcome, or the next fetch would be refused inside a backoff it never earned.
+        stuck.release.set()
+        others = asyncio.all_tasks() - {asyncio.current_task()}
+        await asyncio.wait(others, timeout=GUARD_SECONDS)
+        stranger = sign(idp_claims(), pair("RS256", "rotated-in"))
+        after = await outcome(verify_token(stranger, POLICY, working, cache))
+        return list(waiters), later, stuck.fetches, after, working.fetches
+
+    waiters, later, stuck_fetches, after, working_fetches = run(scenario())
+    assert waiters == ["503 jwks_unavailable"] * 3
+    assert (later, stuck_fetches) == ("ok:alice", 1)
+    assert (after, working_fetches) == ("401 invalid_token", 2)

@@ -161,28 +161,36 @@ class JwksCache:
 
     async def _fetch(self, url: str, entry: _KeySet, host: TokenKeys, now: float) -> str | None:
         """Fetch and parse the set into `entry`; return why it failed, or None."""
+        try:
+            keys, failure = await self._fetched_keys(url, host)
+        finally:
+            # A flight abandoned and replaced (`_fetched`) leaves `entry` to its successor.
+            current = entry.flight is asyncio.current_task()
+            if current:
+                entry.flight = None
+        if current and failure is None:
+            entry.keys, entry.fetched_at, entry.failed_at, entry.failure = keys, now, None, ""
+        elif current and failure is not None:
+            entry.failed_at, entry.failure = now, failure
+        return failure
+
+    async def _fetched_keys(
+        self, url: str, host: TokenKeys
+    ) -> tuple[tuple[SigningKey, ...], str | None]:
         rules = self.rules
         try:
             body = await asyncio.wait_for(host.fetch_jwks(url, rules), rules.deadline_seconds)
             if len(body) > rules.max_bytes:
                 raise KeysUnavailableError(f"the key set is larger than {rules.max_bytes} bytes")
-            keys = parse_jwks(body)
+            return parse_jwks(body), None
         except KeysUnavailableError as exc:
-            failure = str(exc) or "the fetch failed"
+            return (), str(exc) or "the fetch failed"
         except TimeoutError:
-            failure = f"no answer within {rules.deadline_seconds:g} s"
+            return (), f"no answer within {rules.deadline_seconds:g} s"
         except Exception as exc:
             # Any transport failure is a 503, never a 500. Named by its type only: a
             # transport's message may carry addresses or internals.
-            failure = f"the fetch failed ({type(exc).__name__})"
-        else:
-            entry.keys, entry.fetched_at, entry.failed_at, entry.failure = keys, now, None, ""
-            return None
-        finally:
-            if entry.flight is asyncio.current_task():
-                entry.flight = None
-        entry.failed_at, entry.failure = now, failure
-        return failure
+            return (), f"the fetch failed ({type(exc).__name__})"
 
 
 def parse_jwks(body: bytes) -> tuple[SigningKey, ...]:
