@@ -27,7 +27,10 @@ _pool_lock = threading.Lock()
 
 def _executor() -> ThreadPoolExecutor:
     # Threads of its own: a key-set server that hangs must never hold the default pool, which
-    # serves the static files (asyncio.to_thread).
+    # serves the static files (asyncio.to_thread). Not httpx, though the local extra has it:
+    # a total deadline cancels the fetch wherever it is, and httpcore 1.0.9 leaks the socket
+    # when that is mid TLS handshake (_backends/anyio.py, start_tls closes its stream on
+    # Exception only, not on CancelledError); here the deadline shuts the socket down instead.
     global _pool
     with _pool_lock:
         if _pool is None:
