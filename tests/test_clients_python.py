@@ -1,4 +1,4 @@
-"""Real Python clients against `airelay dev`: the openai SDK's parse helpers and new parameters,
+"""Real Python clients against each host (`airelay dev`, the Worker over HTTP): the openai SDK's parse helpers and new parameters,
 and the OpenAI Agents SDK running a function tool on both routes."""
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ class Weather(BaseModel):
 
 
 @pytest.fixture
-def client(server: LiveServer) -> Iterator[openai.OpenAI]:
+def client(relay: LiveServer) -> Iterator[openai.OpenAI]:
     """Point an SDK client at the live relay, retries off so errors surface at once."""
-    with openai.OpenAI(base_url=f"{server.url}/v1", api_key="unused", max_retries=0) as sdk:
+    with openai.OpenAI(base_url=f"{relay.url}/v1", api_key="unused", max_retries=0) as sdk:
         yield sdk
 
 
@@ -123,13 +123,13 @@ def agent(sdk: openai.AsyncOpenAI, api: str) -> Agent[Any]:
 @pytest.mark.parametrize("api", ["responses", "chat"])
 @pytest.mark.parametrize("streamed", [False, True], ids=["run", "run_streamed"])
 def test_an_agent_calls_its_tool_and_answers_with_the_result(
-    server: LiveServer, api: str, streamed: bool
+    relay: LiveServer, api: str, streamed: bool
 ) -> None:
     CALLS.clear()
     prompt = "Use get_weather for Paris"
 
     async def go() -> Any:
-        base_url = f"{server.url}/v1"
+        base_url = f"{relay.url}/v1"
         async with openai.AsyncOpenAI(base_url=base_url, api_key="unused", max_retries=0) as sdk:
             if not streamed:
                 return (await Runner.run(agent(sdk, api), prompt)).final_output
