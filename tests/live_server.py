@@ -124,14 +124,15 @@ def live_server(
 
 
 def worker_missing() -> str | None:
-    """Say what the Worker over HTTP lacks on this machine (Node, Pyodide 314, wheels), if anything."""
+    """Say what the Worker over HTTP lacks here (Node, Pyodide 314, wheels), if anything."""
+    from tests.pyodide.runner_client import SETUP_HINT as FETCH_HINT
     from tests.pyodide.runner_client import WHEEL_DIR, Pieces, locate
 
     pieces = locate("314.0.7")
     if not isinstance(pieces, Pieces):
         return pieces
     if not any(WHEEL_DIR.glob("pydantic_core-*-pyemscripten_2026_0_wasm32.whl")):
-        return "pydantic-core's pyemscripten wheel not in .cache/wheels: run scripts/fetch-pyodide-deps.sh"
+        return "no pydantic-core pyemscripten wheel in .cache/wheels: run " + FETCH_HINT
     return None
 
 

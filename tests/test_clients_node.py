@@ -1,4 +1,5 @@
-"""Real Node clients against each host (`airelay dev`, the Worker over HTTP): the official openai SDK and the Vercel AI SDK."""
+"""Real Node clients against each host (`airelay dev`, the Worker over HTTP): the official
+openai SDK and the Vercel AI SDK."""
 
 from __future__ import annotations
 

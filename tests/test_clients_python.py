@@ -1,5 +1,6 @@
-"""Real Python clients against each host (`airelay dev`, the Worker over HTTP): the openai SDK's parse helpers and new parameters,
-and the OpenAI Agents SDK running a function tool on both routes."""
+"""Real Python clients against each host (`airelay dev`, the Worker over HTTP): the openai
+SDK's parse helpers and new parameters, and the OpenAI Agents SDK running a function tool on
+both routes."""
 
 from __future__ import annotations
 
