@@ -44,6 +44,18 @@ def relay(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
         yield running
 
 
+# The token delay of the slow relays (tests/check_relays.py TOKEN_DELAY_S): a stream takes
+# visible time, so tests can tell an unbuffered stream from a buffered one.
+SLOW_TOKEN_DELAY_MS = "50"
+
+
+@pytest.fixture(scope="session", params=HOST_PARAMS)
+def slow_relay(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """Run a keyless relay on each host whose local model pauses 50 ms between tokens."""
+    with relay_server(request.param, args=("--token-delay-ms", SLOW_TOKEN_DELAY_MS)) as running:
+        yield running
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]

@@ -12,20 +12,13 @@ import httpx
 import pytest
 
 from airelay.core.sse import Decoder
-from tests.live_server import HOST_PARAMS, LiveServer, relay_server
+from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e
 CHAT = {
     "messages": [{"role": "user", "content": "one two three four five six seven eight"}],
     "stream": True,
 }
-
-
-@pytest.fixture(scope="module", params=HOST_PARAMS)
-def slow_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """Run a relay on each host whose local model pauses 50 ms between tokens."""
-    with relay_server(request.param, args=("--token-delay-ms", "50")) as running:
-        yield running
 
 
 def curl_json(url: str, body: str, *options: str) -> str:
@@ -58,10 +51,10 @@ def test_curl_gets_openai_error_for_invalid_json(relay: LiveServer) -> None:
     assert json.loads(body)["error"]["code"] == "invalid_json"
 
 
-def test_first_event_arrives_before_the_stream_ends(slow_server: LiveServer) -> None:
+def test_first_event_arrives_before_the_stream_ends(slow_relay: LiveServer) -> None:
     decoder = Decoder()
     with httpx.stream(
-        "POST", f"{slow_server.url}/v1/chat/completions", json=CHAT, timeout=30
+        "POST", f"{slow_relay.url}/v1/chat/completions", json=CHAT, timeout=30
     ) as response:
         reads = response.iter_raw()
         first = decoder.decode(next(reads))
@@ -143,15 +136,15 @@ def test_a_chunked_body_in_small_pieces_is_read_whole(relay: LiveServer) -> None
     assert "small pieces" in response.json()["output"][-1]["content"][0]["text"]
 
 
-def test_a_client_leaving_mid_stream_leaves_the_host_serving(slow_server: LiveServer) -> None:
+def test_a_client_leaving_mid_stream_leaves_the_host_serving(slow_relay: LiveServer) -> None:
     with httpx.stream(
-        "POST", f"{slow_server.url}/v1/chat/completions", json=CHAT, timeout=30
+        "POST", f"{slow_relay.url}/v1/chat/completions", json=CHAT, timeout=30
     ) as response:
         first = next(response.iter_raw())
     assert first.startswith(b"data: ")
     # The stream was cancelled mid-way; the next caller is answered in full.
     again = httpx.post(
-        f"{slow_server.url}/v1/chat/completions",
+        f"{slow_relay.url}/v1/chat/completions",
         json={**CHAT, "stream": False},
         timeout=30,
     )
