@@ -130,12 +130,13 @@ def config(args: argparse.Namespace) -> dict[str, Any]:
         "warm": args.warm,
         "heap_requests": args.heap_requests,
         "chunked": {"body": chunked_body, "chunk_size": 7, "headers": HEADERS},
+        "sequential_first": args.sequential_first,
         "profile": args.profile,
         "profile_requests": args.profile_requests,
     }
 
 
-def drive(config_path: Path, scenario: str) -> dict[str, Any]:
+def drive(config_path: Path, scenario: str, node_flags: Iterable[str] = ()) -> dict[str, Any]:
     """Run the driver for one fresh isolate; return its figures."""
     node = shutil.which("node")
     if node is None:
@@ -144,6 +145,7 @@ def drive(config_path: Path, scenario: str) -> dict[str, Any]:
         [
             node,
             "--experimental-wasm-stack-switching",
+            *node_flags,
             str(DRIVER),
             "--config",
             str(config_path),
@@ -231,6 +233,7 @@ def summarise(bare: list[dict[str, Any]], worker: list[dict[str, Any]]) -> dict[
             "wall_ms": _median(w["chunked"]["wall_ms"] for w in worker),
             "cpu_ms": _median(w["chunked"]["cpu_ms"] for w in worker),
         },
+        "warm_sequential_first": worker[-1].get("warm_sequential_first"),
         "profile": worker[-1].get("profile"),
     }
 
@@ -287,9 +290,16 @@ def report(s: dict[str, Any]) -> str:
     lines += [
         "",
         f"chunked body, no content-length: {c['bytes']} bytes in {c['chunks']} chunks of "
-        f"{c['chunk_size']}: {c['wall_ms']:.1f} ms ({per_chunk * 1000:.0f} us and one "
-        f"reader.read() crossing per chunk), status {c['status']}",
+        f"{c['chunk_size']}: {c['wall_ms']:.1f} ms wall, {c['cpu_ms']:.1f} cpu "
+        f"({per_chunk * 1000:.0f} us wall and one reader.read() crossing per chunk), "
+        f"status {c['status']}",
     ]
+    if s.get("warm_sequential_first"):
+        first = s["warm_sequential_first"]
+        lines.append(
+            f"{first['name']} warm, timed in a row right after the first requests: "
+            f"{first['wall_ms']:.3f} ms wall, {first['cpu_ms']:.3f} cpu"
+        )
     if s.get("profile"):
         lines += ["", "profile (cProfile, own time):", s["profile"]]
     return "\n".join(lines)
@@ -302,8 +312,19 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=200, help="warm requests per route")
     parser.add_argument("--heap-requests", type=int, default=1000)
     parser.add_argument("--chunked-bytes", type=int, default=20_000)
+    parser.add_argument(
+        "--sequential-first",
+        choices=[r["name"] for r in ROUTES],
+        help="time --warm requests of this route in a row right after the first requests",
+    )
     parser.add_argument("--profile", choices=[r["name"] for r in ROUTES])
     parser.add_argument("--profile-requests", type=int, default=300)
+    parser.add_argument(
+        "--node-flag",
+        action="append",
+        default=[],
+        help="a V8/Node flag for the isolates, e.g. --node-flag=--no-liftoff (repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -311,8 +332,8 @@ def main() -> int:
         path.write_text(json.dumps(config(args)))
         bare, worker = [], []
         for _ in range(args.rounds):
-            bare.append(drive(path, "bare"))
-            worker.append(drive(path, "worker"))
+            bare.append(drive(path, "bare", args.node_flag))
+            worker.append(drive(path, "worker", args.node_flag))
     summary = summarise(bare, worker)
     print(json.dumps(summary, indent=2) if args.json else report(summary))
     return 0
