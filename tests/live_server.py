@@ -59,6 +59,7 @@ class LiveServer:
     port: int
     output: list[str] = field(default_factory=list)
     host: str = "local"
+    printed: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def url(self) -> str:
@@ -68,6 +69,12 @@ class LiveServer:
     def log(self) -> str:
         """Return what the server printed so far."""
         return "".join(self.output)
+
+    def wait_for_output(self, text: str, count: int, timeout: float = 30.0) -> int:
+        """Wait until `text` has been printed `count` times (or `timeout`); return how often."""
+        with self.printed:
+            self.printed.wait_for(lambda: self.log().count(text) >= count, timeout)
+            return self.log().count(text)
 
 
 @contextmanager
@@ -95,7 +102,9 @@ def _running(
     def read() -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            server.output.append(line)
+            with server.printed:
+                server.output.append(line)
+                server.printed.notify_all()
             if ready_line in line:
                 ready.set()
         ready.set()

@@ -8,7 +8,10 @@ model, as `airelay dev` answers with the same model in process.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +23,7 @@ from airelay.core.errors import BackendError
 from airelay.core.types import StreamResult
 
 _model = LocalModel()
+CANCELLED_LINE = "local upstream: stream cancelled"
 
 
 def set_token_delay(seconds: float) -> None:
@@ -35,6 +39,9 @@ def _response(body: Any, status: int, headers: dict[str, str]) -> Any:
 def _stream(chunks: AsyncIterator[bytes]) -> Any:
     """Return a JS ReadableStream that pulls `chunks` one at a time, closing it on cancel."""
     proxies: list[Any] = []
+    # The pull in progress: a cancel comes while it waits for the model's next token, and an
+    # async generator cannot be closed while it runs, so the pull is cancelled first.
+    pending: list[asyncio.Future[bytes]] = []
 
     def release() -> None:
         for proxy in proxies:
@@ -42,19 +49,31 @@ def _stream(chunks: AsyncIterator[bytes]) -> Any:
         proxies.clear()
 
     async def pull(controller: Any) -> None:
+        step = asyncio.ensure_future(anext(chunks))
+        pending[:] = [step]
         try:
-            chunk = await anext(chunks)
+            chunk = await step
         except StopAsyncIteration:
             controller.close()
             release()
             return
+        except asyncio.CancelledError:
+            return
+        finally:
+            pending.clear()
         controller.enqueue(to_js(chunk))
 
     async def cancel(_reason: Any = None) -> None:
+        for step in pending:
+            step.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                await step
         aclose = getattr(chunks, "aclose", None)
         if aclose is not None:
             await aclose()
         release()
+        # Tests read this line to see a client's departure reach the upstream.
+        print(CANCELLED_LINE, file=sys.stderr)
 
     proxies[:] = [create_proxy(pull), create_proxy(cancel)]
     source = js.Object.new()
