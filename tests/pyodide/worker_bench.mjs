@@ -85,7 +85,10 @@ sys.meta_path.insert(0, _TimingFinder())
 _bench_modules_before = set(sys.modules)
 `);
 
+// Runs a global scope; with config.time_modules false, without the timing finder (whose own
+// cost then stays out of the total).
 function globalScope(run) {
+  if (!config.time_modules) pyodide.runPython("sys.meta_path.pop(0)");
   const before = new Set(pyodide.runPython("list(sys.modules)").toJs());
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -95,7 +98,7 @@ function globalScope(run) {
   const after = pyodide.runPython("list(sys.modules)").toJs();
   const times = pyodide.runPython(`
 import json
-json.dumps({name: [round(t * 1000, 3), round(o * 1000, 3)] for name, (t, o) in _Timed.times.items()})
+json.dumps({name: [round(t * 1000, 3), round(o * 1000, 3)] for name, (t, o) in _Timed.times.items()} if ${config.time_modules ? "True" : "False"} else {})
 `);
   return {
     value,
@@ -130,7 +133,7 @@ const entry = scope.value;
 delete scope.value;
 out.global_scope = scope;
 out.heap_after_import_bytes = heap();
-pyodide.runPython("sys.meta_path.pop(0)");
+if (config.time_modules) pyodide.runPython("sys.meta_path.pop(0)");
 
 const fetchWorker = makeFetch(entry);
 const env = { ...config.vars };
@@ -189,8 +192,29 @@ async function once(spec) {
 const routes = config.routes;
 let served = 0;
 out.first_ms = {};
+// With config.profile_first, each first request runs under cProfile (its times then include
+// the profiler's) and reports the modules it imported and its costliest calls.
+out.first_profile = {};
 for (const spec of routes) {
+  if (config.profile_first) {
+    pyodide.runPython(`
+import cProfile, sys
+_bench_modules = set(sys.modules)
+_bench_profile = cProfile.Profile()
+_bench_profile.enable()
+`);
+  }
   out.first_ms[spec.name] = await once(spec);
+  if (config.profile_first) {
+    out.first_profile[spec.name] = pyodide.runPython(`
+import io, pstats
+_bench_profile.disable()
+_stream = io.StringIO()
+_stats = pstats.Stats(_bench_profile, stream=_stream).sort_stats("cumulative")
+_stats.print_stats(${JSON.stringify(config.profile_first_filter)}, 25)
+"new modules: " + ", ".join(sorted(set(sys.modules) - _bench_modules)) + "\n" + _stream.getvalue()
+`);
+  }
   served += 1;
 }
 out.warm = {};
