@@ -212,7 +212,7 @@ _bench_profile.disable()
 _stream = io.StringIO()
 _stats = pstats.Stats(_bench_profile, stream=_stream).sort_stats("cumulative")
 _stats.print_stats(${JSON.stringify(config.profile_first_filter)}, 25)
-"new modules: " + ", ".join(sorted(set(sys.modules) - _bench_modules)) + "\n" + _stream.getvalue()
+"new modules: " + ", ".join(sorted(set(sys.modules) - _bench_modules)) + chr(10) + _stream.getvalue()
 `);
   }
   served += 1;
