@@ -202,14 +202,27 @@ async function handle(req, res) {
   }
   const head = [];
   for (const [name, value] of response.headers) head.push(name, value);
-  res.writeHead(response.status, response.statusText || undefined, head);
   const body = response.body;
   if (body === null || req.method === "HEAD") {
+    res.writeHead(response.status, response.statusText || undefined, head);
     await body?.cancel();
     res.end();
     req.resume();
     return;
   }
+  // workerd sends a body of known length (made from a string or bytes) with content-length,
+  // and streams the rest chunked. A Node Response does not tell how its body was made; the
+  // glue makes every body but the model's event stream from a string or bytes, so those are
+  // read whole here and sent with their length.
+  if (!(response.headers.get("content-type") ?? "").toLowerCase().includes("text/event-stream")) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (!response.headers.has("content-length")) head.push("content-length", String(bytes.length));
+    res.writeHead(response.status, response.statusText || undefined, head);
+    res.end(bytes);
+    req.resume();
+    return;
+  }
+  res.writeHead(response.status, response.statusText || undefined, head);
   res.flushHeaders();
   const reader = body.getReader();
   // A client that goes away cancels the stream, and with it the upstream subrequest.

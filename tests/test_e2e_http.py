@@ -150,3 +150,12 @@ def test_a_client_leaving_mid_stream_leaves_the_host_serving(slow_relay: LiveSer
     )
     assert again.status_code == 200
     assert again.json()["choices"][0]["finish_reason"] == "stop"
+
+
+def test_a_json_answer_carries_its_length_and_a_stream_none(relay: LiveServer) -> None:
+    answer = httpx.post(f"{relay.url}/v1/chat/completions", json={**CHAT, "stream": False})
+    assert answer.headers["content-length"] == str(len(answer.content))
+    assert "transfer-encoding" not in answer.headers
+    with httpx.stream("POST", f"{relay.url}/v1/chat/completions", json=CHAT) as streamed:
+        assert "content-length" not in streamed.headers
+        assert streamed.headers["transfer-encoding"] == "chunked"
