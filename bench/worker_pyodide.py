@@ -240,6 +240,10 @@ def summarise(bare: list[dict[str, Any]], worker: list[dict[str, Any]]) -> dict[
             "wall_ms": _best(w["chunked"]["wall_ms"] for w in worker),
             "cpu_ms": _best(w["chunked"]["cpu_ms"] for w in worker),
         },
+        "chunked_ways_ms": {
+            way: _best(w["chunked_ways"][way]["ms"] for w in worker)
+            for way in worker[0]["chunked_ways"]
+        },
         "warm_sequential_first": worker[-1].get("warm_sequential_first"),
         "first_profile": worker[-1].get("first_profile"),
         "profile": worker[-1].get("profile"),
@@ -301,6 +305,13 @@ def report(s: dict[str, Any]) -> str:
         f"{c['chunk_size']}: {c['wall_ms']:.1f} ms wall, {c['cpu_ms']:.1f} cpu "
         f"({per_chunk * 1000:.0f} us wall and one reader.read() crossing per chunk), "
         f"status {c['status']}",
+        "the same body read in Pyodide outside the glue: "
+        + ", ".join(
+            f"{way} {ms:.1f} ms ({ms * 1000 / max(c['chunks'], 1):.0f} us/chunk)"
+            for way, ms in s["chunked_ways_ms"].items()
+        ),
+        "  (reader: an awaited reader.read() per chunk, as the glue; transform: a synchronous "
+        "Python transform counting bytes, one await; whole: Response.arrayBuffer(), no limit)",
     ]
     if s.get("warm_sequential_first"):
         first = s["warm_sequential_first"]

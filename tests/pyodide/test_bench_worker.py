@@ -67,4 +67,5 @@ def test_the_heap_and_a_chunked_body_are_measured(figures: dict[str, Any]) -> No
     chunked = figures["chunked"]
     assert chunked["status"] == 200
     assert chunked["chunks"] == -(-chunked["bytes"] // chunked["chunk_size"])
+    assert set(figures["chunked_ways_ms"]) == {"reader", "transform", "whole"}
     assert "tottime" in figures["profile"]

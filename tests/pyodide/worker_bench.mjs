@@ -302,6 +302,83 @@ out.heap_after_requests_bytes = heap();
   };
 }
 
+// The same chunked body read three ways in this Pyodide, outside the glue: as the glue reads
+// it (an awaited reader.read() per chunk), through a TransformStream whose transform is a
+// synchronous Python callback that counts the bytes and errors the stream past the limit (one
+// await in all), and whole by Response.arrayBuffer() (no crossing per chunk, but no limit).
+{
+  const spec = config.chunked;
+  const bytes = encoder.encode(spec.body);
+  globalThis.benchChunkedStream = () => {
+    let offset = 0;
+    return new ReadableStream(
+      {
+        pull(controller) {
+          if (offset >= bytes.length) return controller.close();
+          controller.enqueue(bytes.slice(offset, offset + spec.chunk_size));
+          offset += spec.chunk_size;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  };
+  const readWays = pyodide.runPython(`
+import js
+import time
+from pyodide.ffi import create_proxy
+
+
+async def _by_reader(limit):
+    reader = js.benchChunkedStream().getReader()
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = await reader.read()
+        if chunk.done:
+            break
+        chunks.append(chunk.value.to_bytes())
+        size += len(chunks[-1])
+    return len(b"".join(chunks))
+
+
+async def _by_transform(limit):
+    size = 0
+
+    def transform(chunk, controller):
+        nonlocal size
+        size += chunk.byteLength
+        if size > limit:
+            controller.error(js.Error.new("over the limit"))
+        else:
+            controller.enqueue(chunk)
+
+    proxy = create_proxy(transform)
+    try:
+        transformer = js.Object.new()
+        transformer.transform = proxy
+        stream = js.benchChunkedStream().pipeThrough(js.TransformStream.new(transformer))
+        return len((await js.Response.new(stream).arrayBuffer()).to_bytes())
+    finally:
+        proxy.destroy()
+
+
+async def _by_response(limit):
+    return len((await js.Response.new(js.benchChunkedStream()).arrayBuffer()).to_bytes())
+
+
+async def _read_ways(limit):
+    figures = {}
+    for name, read in (("reader", _by_reader), ("transform", _by_transform), ("whole", _by_response)):
+        started = time.perf_counter()
+        size = await read(limit)
+        figures[name] = {"ms": (time.perf_counter() - started) * 1000, "bytes": size}
+    return figures
+
+
+_read_ways
+`);
+  out.chunked_ways = (await readWays(bytes.length)).toJs({ dict_converter: Object.fromEntries });
+}
+
 // Where one route's warm time goes, by Python function (cProfile's own time).
 if (config.profile) {
   const spec = routes.find((r) => r.name === config.profile);
