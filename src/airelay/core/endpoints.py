@@ -236,18 +236,3 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         public=True,
     ),
 )
-
-
-def route_of_model(binding_id: str) -> ModelRoute | None:
-    """Return the model route of the model named `binding_id`, if the relay serves it."""
-    return _ROUTES_BY_MODEL.get(binding_id)
-
-
-_ROUTES_BY_MODEL = {
-    e.model_route.model.binding_id: e.model_route for e in ENDPOINTS if e.model_route is not None
-}
-
-
-def model_endpoint(model: ModelInfo) -> Endpoint:
-    """Return the endpoint that serves `model`."""
-    return next(e for e in ENDPOINTS if e.model_route is not None and e.model_route.model == model)
