@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -183,22 +184,12 @@ def _response(
     }
 
 
-# The response in progress, which a stream's first two events carry: encoded once, each value
-# that `ResponseObject._echoed` names spliced into the slot of that name.
-_STARTED = JsonTemplate(
-    _response(
-        created=slot("created"),
-        ident=slot("ident"),
-        instructions=slot("instructions"),
-        max_output_tokens=slot("max_output_tokens"),
-        effort=slot("effort"),
-        temperature=slot("temperature"),
-        text_format=slot("text_format"),
-        verbosity=slot("verbosity"),
-        tool_choice=slot("tool_choice"),
-        tools=slot("tools"),
-        top_p=slot("top_p"),
-        previous_response_id=slot("previous_response_id"),
-        store=slot("store"),
-    )
-)
+# The response in progress, which a stream's first two events carry: encoded once, with a slot
+# for each parameter of `_response` without a default (the values `ResponseObject._echoed`
+# names), filled by that name.
+_ECHOED_SLOTS: dict[str, Any] = {
+    name: slot(name)
+    for name, parameter in inspect.signature(_response).parameters.items()
+    if parameter.default is parameter.empty
+}
+_STARTED = JsonTemplate(_response(**_ECHOED_SLOTS))
