@@ -23,7 +23,7 @@ if [ "$mode" = base ]; then
   # --inexact keeps what a --test set-up added, so `scripts/dev.sh` never uninstalls pytest.
   sync=(sync --locked --inexact --no-default-groups --extra local)
 else
-  sync=(sync --locked --extra local --group test --group lint)
+  sync=(sync --locked --extra local --group test --group lint --group docs)
 fi
 # Offline first: once uv's cache holds what uv.lock pins (the usual case once set up), this needs
 # no network, not even when a pyproject.toml edit makes uv rebuild the editable project (its
