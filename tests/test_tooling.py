@@ -233,8 +233,24 @@ def test_npm_scripts_run_the_documented_commands() -> None:
         assert f"`npm run {name}`" in README
 
 
+def page_section(text: str, heading: str) -> str:
+    """Return the part of a page under `heading`, up to the next heading of its level."""
+    start = text.index(f"\n{heading}\n")
+    level = heading.split(" ", 1)[0]
+    end = text.find(f"\n{level} ", start + len(heading) + 2)
+    return text[start : end if end != -1 else None]
+
+
+def test_the_worker_in_pyodide_starts_with_the_test_set_up_and_its_npm_script() -> None:
+    steps = commands(page_section(page("worker-locally.md"), "## npm run dev:pyodide"))
+    assert steps == ["bash scripts/setup.sh --test", "npm run dev:pyodide"]
+    script = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["scripts"]
+    assert script["dev:pyodide"].endswith("scripts/worker-pyodide.mjs")
+    assert (REPO / "scripts" / "worker-pyodide.mjs").is_file()
+
+
 def test_running_the_worker_locally_lists_its_steps_in_order() -> None:
-    steps = commands(page("worker-locally.md"))
+    steps = commands(page_section(page("worker-locally.md"), "## wrangler dev"))
     assert [shlex.split(step)[:2] for step in steps] == [
         ["npm", "ci"],
         ["pip", "install"],
