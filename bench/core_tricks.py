@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from glue_workload import ANSWER, REQUEST_BODY
 
+from airelay.backends.local.template import JsonTemplate, slot
 from airelay.core import jsonio, observability, validation
 from airelay.core.errors import RelayError
 from airelay.core.models import ChatCompletionRequest
@@ -76,8 +77,8 @@ def reject_wide(max_errors: int) -> None:
         validation.MAX_ERRORS = saved
 
 
-# The answer's text as a Template with one slot, as the local model fills its answers.
-TEMPLATE = jsonio.Template({**ANSWER, "id": jsonio.slot(0)})
+# The answer's text as a template with one slot, as the local model fills its answers.
+TEMPLATE = JsonTemplate({**ANSWER, "id": slot("id")})
 VALUE = jsonio.loads(BODY_TEXT)
 
 # name: (the trick, the plain code it replaces)
@@ -98,8 +99,8 @@ PAIRS: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
         lambda: jsonio.dumps(ANSWER),
         lambda: json.dumps(ANSWER, ensure_ascii=False, separators=(",", ":")).encode(),
     ),
-    "jsonio.Template: an answer filled in": (
-        lambda: TEMPLATE("chatcmpl-42"),
+    "JsonTemplate: an answer filled in": (
+        lambda: TEMPLATE(id="chatcmpl-42"),
         lambda: jsonio.encode({**ANSWER, "id": "chatcmpl-42"}),
     ),
     "relay: the upstream's bytes sent on, not encoded again": (

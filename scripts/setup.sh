@@ -5,8 +5,9 @@
 # .venv matches uv.lock and takes what it needs from uv's cache; uv.lock must match
 # pyproject.toml (else it fails: run `bash scripts/uv.sh lock` and commit uv.lock).
 #   plain   the project (editable) with its `local` extra; packages the tests installed stay
-#   --test  also the `test` and `lint` groups and the default `dev` group (pywrangler), exactly;
-#           the pinned npm tools; the workers-runtime-sdk wheel; Debian's Chromium and curl
+#   --test  also the `test`, `lint` and `docs` groups and the default `dev` group (pywrangler),
+#           exactly; the pinned npm tools; the workers-runtime-sdk wheel; Debian's Chromium and curl
+#   --docs  the plain set-up plus the `docs` group (mkdocs-material), for scripts/docs.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,8 @@ mode=base
 for arg in "$@"; do
   case "$arg" in
     --test) mode=test ;;
-    *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+    --docs) mode=docs ;;
+    *) echo "usage: scripts/setup.sh [--test | --docs]" >&2; exit 2 ;;
   esac
 done
 
@@ -22,8 +24,10 @@ done
 if [ "$mode" = base ]; then
   # --inexact keeps what a --test set-up added, so `scripts/dev.sh` never uninstalls pytest.
   sync=(sync --locked --inexact --no-default-groups --extra local)
+elif [ "$mode" = docs ]; then
+  sync=(sync --locked --inexact --no-default-groups --extra local --group docs)
 else
-  sync=(sync --locked --extra local --group test --group lint)
+  sync=(sync --locked --extra local --group test --group lint --group docs)
 fi
 # Offline first: once uv's cache holds what uv.lock pins (the usual case once set up), this needs
 # no network, not even when a pyproject.toml edit makes uv rebuild the editable project (its

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import LiveServer, live_server
+from tests.live_server import HOST_PARAMS, LiveServer, live_server, relay_server
 
 REPO = Path(__file__).resolve().parent.parent
 # The suite's own copies (a clone anywhere runs it); test_model_cards.py keeps them current.
@@ -29,6 +29,30 @@ def load_examples(name: str) -> list[dict[str, Any]]:
 def server() -> Iterator[LiveServer]:
     """Run a keyless `airelay dev` on a free loopback port for the whole session."""
     with live_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="session", params=HOST_PARAMS)
+def relay(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """Run the keyless relay on each host in turn: `airelay dev`, then the Worker over HTTP."""
+    # Session-scoped and parametrised: pytest runs every test of one host, then the other's,
+    # so one Worker server (one Pyodide boot) serves the whole session.
+    if request.param == "local":
+        yield request.getfixturevalue("server")
+        return
+    with relay_server(request.param) as running:
+        yield running
+
+
+# The token delay of the slow relays (tests/check_relays.py TOKEN_DELAY_S): a stream takes
+# visible time, so tests can tell an unbuffered stream from a buffered one.
+SLOW_TOKEN_DELAY_MS = "50"
+
+
+@pytest.fixture(scope="session", params=HOST_PARAMS)
+def slow_relay(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """Run a keyless relay on each host whose local model pauses 50 ms between tokens."""
+    with relay_server(request.param, args=("--token-delay-ms", SLOW_TOKEN_DELAY_MS)) as running:
         yield running
 
 

@@ -7,7 +7,9 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, 
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from airelay.core.endpoints import route_of_model
+from airelay.core.catalog import find_model
+from airelay.core.endpoints import ModelRoute
+from airelay.core.routing import resolve
 from airelay.core.streams import ending_in_error
 from airelay.core.types import BackendResult, JsonResult
 
@@ -15,11 +17,18 @@ T = TypeVar("T")
 Handler = Callable[[str, Mapping[str, Any], Mapping[str, Any]], BackendResult]
 
 
+def model_route(model: str) -> ModelRoute:
+    """Return the route that serves `model`, found as a request finds it: by the model's path."""
+    info = find_model(model)
+    assert info is not None, model
+    route = resolve("POST", info.path)[0].model_route
+    assert route is not None, model
+    return route
+
+
 def as_producer(model: str, stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     """Wrap `stream` the way a real producer ends: a failure becomes its format's error event."""
-    route = route_of_model(model)
-    assert route is not None, model
-    return ending_in_error(stream, route.stream_error)
+    return ending_in_error(stream, model_route(model).stream_error)
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -11,13 +11,12 @@ import pytest
 
 from airelay.core import sse
 from airelay.core.auth import key_digest, key_id
-from airelay.core.endpoints import route_of_model
 from airelay.core.errors import BackendError
 from airelay.core.settings import Settings
 from airelay.core.types import JsonResult
 from airelay.core.upstream import upstream_error
 from tests.client import CoreClient, Result
-from tests.fakes import FakeBackend, failing
+from tests.fakes import FakeBackend, failing, model_route
 
 KEY_A = "sk-core-alpha-d15ea5e0"
 KEY_B = "sk-core-beta-ba5eba11"
@@ -178,10 +177,8 @@ def test_a_malformed_upstream_answer_is_502(data: object) -> None:
 
 
 def test_each_model_endpoint_names_its_own_final_error_event() -> None:
-    chat_route = route_of_model("openai/gpt-5.4-mini")
-    pro_route = route_of_model("openai/gpt-5.4-pro")
-    assert chat_route is not None
-    assert pro_route is not None
+    chat_route = model_route("openai/gpt-5.4-mini")
+    pro_route = model_route("openai/gpt-5.4-pro")
     [chat_event] = sse.Decoder().decode(chat_route.stream_error(3))
     assert chat_event.event == "message"
     assert chat_event.json()["error"]["code"] == "stream_failed"

@@ -1,4 +1,5 @@
-"""`airelay check URL`: every check passes on `airelay dev`, and each broken relay fails its own."""
+"""`airelay check URL`: every check passes on both hosts (`airelay dev`, the Worker over HTTP),
+and each broken relay fails its own."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
@@ -22,7 +23,7 @@ from airelay.check.report import Progress, Report, Result
 from airelay.check.runner import Options, base_url, run
 from tests import check_relays
 from tests.check_relays import RELAY_KEY, local_relay, serve
-from tests.live_server import LiveServer, live_server
+from tests.live_server import HOST_PARAMS, LiveServer, relay_server
 
 ORIGIN = "https://app.example.com"
 NAMES = [name for name, _, _ in CHECKS]
@@ -105,19 +106,11 @@ def healthy(**changes: str) -> dict[str, str]:
 # --- against `airelay dev` ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def slow_dev() -> Iterator[LiveServer]:
-    """Run a keyless `airelay dev` whose model pauses between tokens."""
-    delay = str(int(check_relays.TOKEN_DELAY_S * 1000))
-    with live_server(args=("--token-delay-ms", delay)) as running:
-        yield running
-
-
 @pytest.mark.e2e
-def test_every_check_passes_on_keyless_airelay_dev(
-    slow_dev: LiveServer, capsys: pytest.CaptureFixture[str]
+def test_every_check_passes_on_a_keyless_relay(
+    slow_relay: LiveServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, report, statuses = check(capsys, slow_dev.url, "--origin", ORIGIN)
+    status, report, statuses = check(capsys, slow_relay.url, "--origin", ORIGIN)
     assert statuses == healthy(**{"wrong key": "skip"})  # loopback and keyless: nothing to try
     assert status == 0
     assert report.relay_version is not None
@@ -128,10 +121,11 @@ def test_every_check_passes_on_keyless_airelay_dev(
 
 
 @pytest.mark.e2e
-def test_every_check_passes_on_keyed_airelay_dev_through_the_command_line() -> None:
+@pytest.mark.parametrize("host", HOST_PARAMS)
+def test_every_check_passes_on_a_keyed_relay_through_the_command_line(host: str) -> None:
     env = {"API_KEYS": RELAY_KEY, "CORS_ALLOW_ORIGINS": ORIGIN}
     delay = str(int(check_relays.TOKEN_DELAY_S * 1000))
-    with live_server(env=env, args=("--token-delay-ms", delay)) as running:
+    with relay_server(host, env=env, args=("--token-delay-ms", delay)) as running:
         command = [sys.executable, "-m", "airelay", "check", running.url, "--origin", ORIGIN]
         keyed = subprocess.run(
             [*command, "--key", RELAY_KEY, "--json"], capture_output=True, text=True, timeout=120
@@ -152,9 +146,9 @@ def test_every_check_passes_on_keyed_airelay_dev_through_the_command_line() -> N
 
 @pytest.mark.e2e
 def test_no_model_calls_skips_every_billed_check(
-    slow_dev: LiveServer, capsys: pytest.CaptureFixture[str]
+    slow_relay: LiveServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, report, statuses = check(capsys, slow_dev.url, "--no-model-calls")
+    status, report, statuses = check(capsys, slow_relay.url, "--no-model-calls")
     assert {name for name, s in statuses.items() if s == "skip"} == BILLED | {
         "wrong key",
         "cors preflight",

@@ -356,12 +356,12 @@ def test_x_forwarded_for_cannot_dodge_the_keyless_rate_limit(tmp_path: Path) -> 
     assert "203.0.113." not in server.log()
 
 
-# --- the README's Python examples, as written -------------------------------------------------
+# --- the docs' Python examples, as written (the README's is one of them: tests/test_docs.py) --
 
 
 def readme_python_examples() -> list[str]:
-    """Return every ```python block of the README."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    """Return every ```python block of the docs' "Calling it" page."""
+    text = (REPO / "docs" / "calling.md").read_text(encoding="utf-8")
     return re.findall(r"^```python\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
 
 

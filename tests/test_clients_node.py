@@ -1,4 +1,5 @@
-"""Real Node clients against `airelay dev`: the official openai SDK and the Vercel AI SDK."""
+"""Real Node clients against each host (`airelay dev`, the Worker over HTTP): the official
+openai SDK and the Vercel AI SDK."""
 
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ def run_node(script: str, server: LiveServer) -> dict[str, Any]:
     return report
 
 
-def test_the_openai_node_sdk_works_on_both_routes_plain_and_streamed(server: LiveServer) -> None:
-    report = run_node("openai_sdk.mjs", server)
+def test_the_openai_node_sdk_works_on_both_routes_plain_and_streamed(relay: LiveServer) -> None:
+    report = run_node("openai_sdk.mjs", relay)
     said = "You said: hello from node"
     assert report["chat"].startswith(said)
     assert report["chatStream"] == report["chat"]
@@ -50,8 +51,8 @@ def test_the_openai_node_sdk_works_on_both_routes_plain_and_streamed(server: Liv
     assert report["finalStatus"] == "completed"
 
 
-def test_the_vercel_ai_sdk_calls_a_tool_and_answers_with_its_result(server: LiveServer) -> None:
-    report = run_node("vercel_ai.mjs", server)
+def test_the_vercel_ai_sdk_calls_a_tool_and_answers_with_its_result(relay: LiveServer) -> None:
+    report = run_node("vercel_ai.mjs", relay)
     for api in ("chat", "responses"):
         for call in ("generateText", "streamText"):
             outcome = report[f"{api}.{call}"]

@@ -1,7 +1,7 @@
-"""Real Python clients against `airelay dev`: the openai SDK's parse helpers and new parameters,
-the OpenAI Agents SDK running a function tool on both routes and the hosted tools (code
-interpreter, MCP with and without approval, image generation), and conversations chained by
-`previous_response_id` (the openai SDK and the Agents SDK)."""
+"""Real Python clients against each host (`airelay dev`, the Worker over HTTP): the openai
+SDK's parse helpers and new parameters, the OpenAI Agents SDK running a function tool on both
+routes and the hosted tools (code interpreter, MCP with and without approval, image generation),
+and conversations chained by `previous_response_id` (the openai SDK and the Agents SDK)."""
 
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ class Weather(BaseModel):
 
 
 @pytest.fixture
-def client(server: LiveServer) -> Iterator[openai.OpenAI]:
+def client(relay: LiveServer) -> Iterator[openai.OpenAI]:
     """Point an SDK client at the live relay, retries off so errors surface at once."""
-    with openai.OpenAI(base_url=f"{server.url}/v1", api_key="unused", max_retries=0) as sdk:
+    with openai.OpenAI(base_url=f"{relay.url}/v1", api_key="unused", max_retries=0) as sdk:
         yield sdk
 
 
@@ -134,13 +134,13 @@ def agent(sdk: openai.AsyncOpenAI, api: str) -> Agent[Any]:
 @pytest.mark.parametrize("api", ["responses", "chat"])
 @pytest.mark.parametrize("streamed", [False, True], ids=["run", "run_streamed"])
 def test_an_agent_calls_its_tool_and_answers_with_the_result(
-    server: LiveServer, api: str, streamed: bool
+    relay: LiveServer, api: str, streamed: bool
 ) -> None:
     CALLS.clear()
     prompt = "Use get_weather for Paris"
 
     async def go() -> Any:
-        base_url = f"{server.url}/v1"
+        base_url = f"{relay.url}/v1"
         async with openai.AsyncOpenAI(base_url=base_url, api_key="unused", max_retries=0) as sdk:
             if not streamed:
                 return (await Runner.run(agent(sdk, api), prompt)).final_output
@@ -161,7 +161,7 @@ MCP_SERVER = {"type": "mcp", "server_label": "docs", "server_url": "https://mcp.
 
 
 def run_agent(
-    server: LiveServer,
+    relay: LiveServer,
     tools: list[Any],
     prompt: str,
     streamed: bool,
@@ -172,7 +172,7 @@ def run_agent(
     set_tracing_disabled(True)  # nothing leaves loopback
 
     async def go() -> RunResult | RunResultStreaming:
-        base_url = f"{server.url}/v1"
+        base_url = f"{relay.url}/v1"
         async with openai.AsyncOpenAI(base_url=base_url, api_key="unused", max_retries=0) as sdk:
             agent = Agent(
                 name="tools",
@@ -207,12 +207,12 @@ STREAMED = pytest.mark.parametrize("streamed", [False, True], ids=["run", "run_s
 
 @STREAMED
 def test_an_agent_runs_the_code_interpreter_and_answers_with_its_output(
-    server: LiveServer, streamed: bool
+    relay: LiveServer, streamed: bool
 ) -> None:
     tool = CodeInterpreterTool(
         tool_config={"type": "code_interpreter", "container": {"type": "auto"}}
     )
-    result = run_agent(server, [tool], "Use code_interpreter to print hello", streamed)
+    result = run_agent(relay, [tool], "Use code_interpreter to print hello", streamed)
     (call,) = raw_items(result, "code_interpreter_call")
     assert "print(" in str(getattr(call, "code", None) or call.get("code"))
     assert "Use code_interpreter to print hello" in str(result.final_output)
@@ -220,10 +220,10 @@ def test_an_agent_runs_the_code_interpreter_and_answers_with_its_output(
 
 @STREAMED
 def test_an_agent_calls_a_hosted_mcp_tool_that_needs_no_approval(
-    server: LiveServer, streamed: bool
+    relay: LiveServer, streamed: bool
 ) -> None:
     tool = HostedMCPTool(tool_config={**MCP_SERVER, "require_approval": "never"})  # type: ignore[typeddict-item]
-    result = run_agent(server, [tool], "Ask docs to echo the tide times", streamed)
+    result = run_agent(relay, [tool], "Ask docs to echo the tide times", streamed)
     assert raw_items(result, "mcp_list_tools")
     (call,) = raw_items(result, "mcp_call")
     assert "the tide times" in str(result.final_output)
@@ -233,7 +233,7 @@ def test_an_agent_calls_a_hosted_mcp_tool_that_needs_no_approval(
 @STREAMED
 @pytest.mark.parametrize("approve", [True, False], ids=["approved", "refused"])
 def test_an_agent_asks_its_approval_callback_before_a_hosted_mcp_call(
-    server: LiveServer, streamed: bool, approve: bool
+    relay: LiveServer, streamed: bool, approve: bool
 ) -> None:
     asked: list[str] = []
 
@@ -242,7 +242,7 @@ def test_an_agent_asks_its_approval_callback_before_a_hosted_mcp_call(
         return {"approve": approve} if approve else {"approve": False, "reason": "not today"}
 
     tool = HostedMCPTool(tool_config=dict(MCP_SERVER), on_approval_request=on_approval)  # type: ignore[arg-type]
-    result = run_agent(server, [tool], "Ask docs to echo the tide times", streamed)
+    result = run_agent(relay, [tool], "Ask docs to echo the tide times", streamed)
     assert asked == ["echo"]
     calls = raw_items(result, "mcp_call")
     if approve:
@@ -254,9 +254,9 @@ def test_an_agent_asks_its_approval_callback_before_a_hosted_mcp_call(
 
 
 @STREAMED
-def test_an_agent_generates_an_image_and_gets_a_png(server: LiveServer, streamed: bool) -> None:
+def test_an_agent_generates_an_image_and_gets_a_png(relay: LiveServer, streamed: bool) -> None:
     tool = ImageGenerationTool(tool_config={"type": "image_generation", "partial_images": 1})
-    result = run_agent(server, [tool], "Use image_generation to draw a fox", streamed)
+    result = run_agent(relay, [tool], "Use image_generation to draw a fox", streamed)
     (call,) = raw_items(result, "image_generation_call")
     image = getattr(call, "result", None) or call.get("result")
     assert base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n")
@@ -313,8 +313,16 @@ def test_an_unstored_or_unknown_response_cannot_be_continued(
         assert f"Previous response with id '{previous}' not found." in str(caught.value)
 
 
-def test_a_stored_response_can_be_retrieved_and_deleted(client: openai.OpenAI) -> None:
+def test_a_stored_response_can_be_retrieved_and_deleted(
+    relay: LiveServer, client: openai.OpenAI
+) -> None:
     first = client.responses.create(model=PRO, input="Keep this", store=True)
+    if relay.host == "worker":
+        # The Workers AI binding offers only `run`: the Worker cannot read a stored response
+        # back, and says so (core/stored.py NOT_KEPT); the upstream's own API serves it.
+        with pytest.raises(openai.NotFoundError, match="offers only `run`"):
+            client.responses.retrieve(first.id)
+        return
     assert client.responses.retrieve(first.id).output_text == first.output_text
     client.responses.delete(first.id)
     with pytest.raises(openai.NotFoundError):
@@ -323,13 +331,13 @@ def test_a_stored_response_can_be_retrieved_and_deleted(client: openai.OpenAI) -
 
 @STREAMED
 def test_an_agent_continues_a_conversation_by_previous_response_id(
-    server: LiveServer, streamed: bool
+    relay: LiveServer, streamed: bool
 ) -> None:
     stored = ModelSettings(store=True)
-    first = run_agent(server, [], "My name is Ada", streamed, stored)
+    first = run_agent(relay, [], "My name is Ada", streamed, stored)
     assert first.last_response_id is not None
     second = run_agent(
-        server,
+        relay,
         [],
         "What is my name?",
         streamed,

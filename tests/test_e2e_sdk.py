@@ -1,4 +1,4 @@
-"""End to end: the official `openai` SDK against `airelay dev` on a loopback port."""
+"""End to end: the official `openai` SDK against each host (`airelay dev`, the Worker over HTTP)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def client(server: LiveServer) -> Iterator[openai.OpenAI]:
+def client(relay: LiveServer) -> Iterator[openai.OpenAI]:
     """Point an SDK client at the live relay, retries off so errors surface at once."""
-    with live_sdk(server) as sdk:
+    with live_sdk(relay) as sdk:
         yield sdk
 
 

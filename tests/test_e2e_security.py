@@ -1,4 +1,5 @@
-"""Issue 4 end to end: keys, CORS, rate limits and logs of a real `airelay dev` over HTTP."""
+"""Issue 4 end to end: keys, CORS, rate limits and logs over HTTP, on both hosts (`airelay dev`,
+the Worker over HTTP)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from airelay.core.auth import key_digest, key_id
 from airelay.core.sse import Decoder
 from tests.client import live_sdk
-from tests.live_server import LiveServer, live_server
+from tests.live_server import HOST_PARAMS, LiveServer, relay_server
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +50,23 @@ def isolated(tmp: Path) -> tuple[str, ...]:
     return ("--env-file", str(empty))
 
 
-@pytest.fixture(scope="module")
-def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def limited(host: str, limit: int) -> tuple[str, ...]:
+    """Return the arguments that give the Worker's Rate Limiting binding `limit` per minute."""
+    # `airelay dev` limits in process (RATE_LIMIT_REQUESTS); the Worker through its binding,
+    # whose limit is wrangler.toml's, not a variable.
+    return ("--rate-limit", str(limit)) if host == "worker" else ()
+
+
+def log_records(output: str) -> list[dict[str, object]]:
+    """Return the JSON log lines a host printed (the Worker's come prefixed with `[py] `)."""
+    lines = (line.removeprefix("[py] ") for line in output.splitlines())
+    return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+@pytest.fixture(scope="module", params=HOST_PARAMS)
+def keyed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     """Run a relay with three keys, an origin allowlist and a small per-key rate limit."""
     env = {
         **CLEAN,
@@ -58,7 +74,8 @@ def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "CORS_ALLOW_ORIGINS": f"{ORIGIN},http://localhost:5173",
         "RATE_LIMIT_REQUESTS": str(LIMIT),
     }
-    with live_server(env=env, args=isolated(tmp_path_factory.mktemp("keyed"))) as running:
+    args = isolated(tmp_path_factory.mktemp("keyed")) + limited(request.param, LIMIT)
+    with relay_server(request.param, env=env, args=args) as running:
         yield running
 
 
@@ -202,7 +219,8 @@ def test_a_server_without_keys_says_it_is_keyless(server: LiveServer) -> None:
 # --- logs -----------------------------------------------------------------------------------
 
 
-def test_no_key_appears_in_the_output_of_a_full_request_cycle(tmp_path: Path) -> None:
+@pytest.mark.parametrize("host", HOST_PARAMS)
+def test_no_key_appears_in_the_output_of_a_full_request_cycle(tmp_path: Path, host: str) -> None:
     env = {
         **CLEAN,
         "API_KEYS": f"{KEY_A}\n{KEY_B}",
@@ -210,7 +228,7 @@ def test_no_key_appears_in_the_output_of_a_full_request_cycle(tmp_path: Path) ->
         "LOG_PROMPTS": "true",
     }
     statuses: list[int] = []
-    with live_server(env=env, args=isolated(tmp_path)) as running:
+    with relay_server(host, env=env, args=isolated(tmp_path) + limited(host, 2)) as running:
         with live_sdk(running, KEY_A) as client:
             client.chat.completions.create(
                 model="gpt-5.4-mini", messages=[{"role": "user", "content": "first"}]
@@ -236,11 +254,12 @@ def test_no_key_appears_in_the_output_of_a_full_request_cycle(tmp_path: Path) ->
     for secret in (KEY_A, KEY_B, WRONG):
         assert secret not in output
         assert secret.rsplit("-", 1)[1] not in output
-    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    records = log_records(output)
     assert [r["status"] for r in records] == statuses
     assert {r.get("key_id") for r in records} == {
         key_id(key_digest(KEY_A)),
         key_id(key_digest(KEY_B)),
         None,
     }
-    assert "access: 2 API key(s) from API_KEYS" in output
+    if host == "local":  # `airelay dev` says how callers are let in; workerd prints nothing
+        assert "access: 2 API key(s) from API_KEYS" in output

@@ -9,11 +9,11 @@ import pytest
 from airelay.backends.local import LocalModel
 from airelay.core import openapi
 from airelay.core.catalog import MODELS
-from airelay.core.endpoints import ENDPOINTS, model_endpoint, route_of_model
+from airelay.core.endpoints import ENDPOINTS
 from airelay.core.routing import match, resolve
 from airelay.core.types import JsonResult
 from tests.client import CoreClient
-from tests.fakes import run
+from tests.fakes import model_route, run
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
@@ -51,17 +51,19 @@ def test_a_preflight_offers_the_endpoints_own_methods(endpoint: Any) -> None:
 
 def test_each_model_has_exactly_one_endpoint() -> None:
     for model in MODELS:
-        endpoint = model_endpoint(model)
-        assert endpoint.model_route is not None
-        assert endpoint.model_route.model == model
-        assert route_of_model(model.binding_id) is endpoint.model_route
+        serving = [
+            e for e in ENDPOINTS if e.model_route is not None and e.model_route.model == model
+        ]
+        endpoint, _ = resolve("POST", model.path)
+        assert serving == [endpoint]
 
 
 def test_each_model_is_served_at_its_own_path_in_its_own_wire_format() -> None:
     for model in MODELS:
-        endpoint = model_endpoint(model)
+        endpoint, _ = resolve("POST", model.path)
         assert endpoint.path == model.path
         assert endpoint.model_route is not None
+        assert endpoint.model_route.model == model
         assert endpoint.model_route.api == model.api
     assert [(m.api, m.path) for m in MODELS] == [
         ("chat.completions", "/v1/chat/completions"),
@@ -72,8 +74,7 @@ def test_each_model_is_served_at_its_own_path_in_its_own_wire_format() -> None:
 def test_the_local_model_answers_in_the_format_of_the_endpoint_that_serves_the_model() -> None:
     formats = {"chat.completions": "chat.completion", "responses": "response"}
     for model in MODELS:
-        route = route_of_model(model.binding_id)
-        assert route is not None
+        route = model_route(model.binding_id)
         inputs = route.example | {"stream": False}
         result = run(LocalModel().run(model.binding_id, inputs, {}))
         assert isinstance(result, JsonResult)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airelay.core.errors import RelayError
-from airelay.core.flags import is_true, parse_flag
+from airelay.core.flags import is_true, parse_flag, parse_number
 from airelay.core.gateway import caller_options
 from airelay.core.settings import Settings
 from airelay.core.types import Request
@@ -82,3 +82,16 @@ def test_the_local_host_keeps_cors_closed_for_anything_else(raw: str) -> None:
 def test_the_skip_cache_header_reads_the_same_rule(raw: str, meaning: bool) -> None:
     request = Request("POST", "/v1/responses", (("cf-aig-skip-cache", raw),))
     assert caller_options(Settings.from_env({}).gateway, request) == {"skipCache": meaning}
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "nan", "inf", "-inf", "1e999", "ten", ""])
+def test_a_number_of_seconds_is_finite_and_above_zero(raw: str) -> None:
+    with pytest.raises(ValueError, match=f"^WAIT_S must be a number of seconds > 0, got {raw!r}$"):
+        parse_number(raw, "WAIT_S", "seconds")
+
+
+def test_a_number_that_may_be_zero_is_read_as_it_is_written() -> None:
+    assert parse_number(" 0 ", "DELAY_MS", "milliseconds", zero=True) == 0.0
+    assert parse_number("2.5", "DELAY_MS", "milliseconds", zero=True) == 2.5
+    with pytest.raises(ValueError, match=r"^DELAY_MS must be a number of milliseconds >= 0"):
+        parse_number("-0.5", "DELAY_MS", "milliseconds", zero=True)

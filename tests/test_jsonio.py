@@ -161,13 +161,6 @@ def test_the_compact_encoder_writes_what_json_dumps_writes(value: Any) -> None:
     assert jsonio.encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-@given(inner=st.dictionaries(st.text(max_size=5), st.integers() | st.text(), max_size=3))
-def test_a_template_splices_raw_json_as_it_is_and_values_as_json(inner: dict[str, Any]) -> None:
-    template = jsonio.Template({"a": jsonio.slot(0), "b": jsonio.slot(1)}, "<", ">")
-    raw = jsonio.RawJson(jsonio.encode(inner))
-    assert template(raw, "x%s\n") == "<" + jsonio.encode({"a": inner, "b": "x%s\n"}) + ">"
-
-
 @pytest.mark.parametrize(
     ("content_type", "media_type", "is_json"),
     [

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airelay.backends.local.template import EventTemplate, JsonTemplate, slot
+from airelay.backends.local.template import EventTemplate, JsonTemplate, RawJson, slot
 from airelay.core import jsonio
 from airelay.core.sse import encode
 
@@ -129,4 +129,11 @@ def test_any_number_of_slots_is_filled_by_name(count: int) -> None:
 
 def test_a_json_template_wraps_its_text_as_told() -> None:
     template = JsonTemplate({"a": slot("a")}, before="<", after=">")
-    assert template(a=jsonio.RawJson('{"x":1}')) == '<{"a":{"x":1}}>'
+    assert template(a=RawJson('{"x":1}')) == '<{"a":{"x":1}}>'
+
+
+@given(inner=st.dictionaries(st.text(max_size=5), st.integers() | st.text(), max_size=3))
+def test_a_template_splices_raw_json_as_it_is_and_values_as_json(inner: dict[str, Any]) -> None:
+    template = JsonTemplate({"a": slot("a"), "b": slot("b")}, "<", ">")
+    raw = RawJson(jsonio.encode(inner))
+    assert template(a=raw, b="x%s\n") == "<" + jsonio.encode({"a": inner, "b": "x%s\n"}) + ">"

@@ -1,8 +1,9 @@
 """Schema-driven fuzzing of both model routes: no 5xx, every error OpenAI's, every answer the
 document's (streamed answers checked event by event).
 
-schemathesis generates bodies from the served OpenAPI document and drives the local host's ASGI
-app (the local model) in process, with a fixed seed so a failure replays.
+schemathesis generates bodies from the served OpenAPI document and sends them over HTTP to each
+host (`airelay dev` and the Worker over HTTP, both with the local model), with a fixed seed so a
+failure replays.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import hypothesis
+import pytest
 import schemathesis
-from schemathesis import Case
+from schemathesis import APIOperation, Case
 from schemathesis.checks import CheckContext, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -20,12 +22,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from airelay.hosts.local import build_app
+from tests.live_server import LiveServer
 
-APP = build_app({}, log=lambda _: None)
-SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP).include(
-    path_regex="^/v1/(chat/completions|responses)$"
-)
+ROUTES = "^/v1/(chat/completions|responses)$"
 ERROR_FIELDS = {"message", "type", "param", "code"}
 SEED = 14
 EXAMPLES = 120  # per route: a few hundred requests in all, under a minute
@@ -53,17 +52,32 @@ CHECKS = [
 ]
 
 
-@SCHEMA.parametrize()
-@hypothesis.settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=False,
-    database=None,
-    suppress_health_check=list(hypothesis.HealthCheck),
-)
-@hypothesis.seed(SEED)
-def test_generated_requests_get_documented_answers(case: Case) -> None:
-    # What the relay answers, not which bodies it takes: schema-valid is not always acceptable
-    # (operator settings such as AI_GATEWAY_ALLOW_CALLER_CACHE_KEY are not in the schema), and
-    # unknown headers are HTTP's to ignore (schemathesis's data acceptance checks are left out).
-    case.call_and_validate(checks=CHECKS)
+def relay_operation(relay: LiveServer, path: str) -> APIOperation:
+    """Return the POST operation at `path` of the document the host serves."""
+    schema = schemathesis.openapi.from_url(f"{relay.url}/openapi.json").include(path_regex=ROUTES)
+    return schema["/" + path.lstrip("/")]["POST"]
+
+
+# Both hosts over HTTP, each test id naming its host and route: schemathesis's own pytest
+# integration parametrizes from a module-level schema, which cannot wait for a live server.
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/responses"])
+def test_generated_requests_get_documented_answers(relay: LiveServer, path: str) -> None:
+    operation = relay_operation(relay, path)
+
+    @hypothesis.given(case=operation.as_strategy())
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=False,
+        database=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+    @hypothesis.seed(SEED)
+    def generated(case: Case) -> None:
+        # What the relay answers, not which bodies it takes: schema-valid is not always
+        # acceptable (operator settings such as AI_GATEWAY_ALLOW_CALLER_CACHE_KEY are not in
+        # the schema), and unknown headers are HTTP's to ignore (schemathesis's data acceptance
+        # checks are left out).
+        case.call_and_validate(checks=CHECKS)
+
+    generated()

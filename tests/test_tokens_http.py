@@ -252,7 +252,7 @@ def test_airelay_token_refuses_a_bad_ttl(tmp_path: Path) -> None:
 
 
 def test_readme_minting_snippet_makes_a_token_the_relay_accepts() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "docs" / "tokens.md").read_text(encoding="utf-8")
     snippet = re.search(r"^```py\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)
     assert snippet is not None
     assert len(snippet.group(1).splitlines()) < 10

@@ -1,5 +1,5 @@
-"""The project's tooling: uv.lock and the scripts that install from it, the README's commands,
-the npm scripts and `.dev.vars.example`. Everything here runs offline."""
+"""The project's tooling: uv.lock and the scripts that install from it, the commands of the README
+and the docs, the npm scripts and `.dev.vars.example`. Everything here runs offline."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SETUP = (REPO / "scripts" / "setup.sh").read_text(encoding="utf-8")
+DOCS = REPO / "docs"
 UV_VERSION = re.search(r"^UV_VERSION=(\S+)$", (REPO / "scripts" / "uv.sh").read_text(), re.M)
 UV = REPO / ".cache" / f"uv-{UV_VERSION[1] if UV_VERSION else 'unknown'}" / "bin" / "uv"
 QUICK_START = "Quick start (a fresh machine: Python 3.11+ with pip, Node 20 with npm)"
@@ -45,6 +46,11 @@ def section(title: str) -> str:
     match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.M | re.S)
     assert match, f"README has no section '## {title}'"
     return match[1]
+
+
+def page(name: str) -> str:
+    """Return a page of the docs site (docs/), where the README's details moved."""
+    return (DOCS / name).read_text(encoding="utf-8")
 
 
 def commands(text: str) -> list[str]:
@@ -201,29 +207,50 @@ def test_quick_start_commands_are_the_dev_and_test_scripts() -> None:
     assert re.search(r"^exec bash scripts/test\.sh$", ci, re.M)
 
 
-def test_readme_names_the_pinned_uv() -> None:
+def test_quick_start_page_has_the_readme_commands() -> None:
+    assert commands(page("quick-start.md")) == commands(section(QUICK_START))
+
+
+def test_quick_start_page_names_the_pinned_uv() -> None:
     assert UV_VERSION
-    assert f"pip install --target .cache/uv-{UV_VERSION[1]}`" in section(QUICK_START)
+    assert f"pip install --target .cache/uv-{UV_VERSION[1]}`" in page("quick-start.md")
 
 
-def test_readme_sync_commands_are_the_ones_setup_runs() -> None:
-    described = re.findall(r"`uv (sync [^`]*)`", section(QUICK_START))
-    assert len(described) == 2
+def test_quick_start_page_sync_commands_are_the_ones_setup_runs() -> None:
+    described = re.findall(r"`uv (sync [^`]*)`", page("quick-start.md"))
     run_by_setup = re.findall(r"^\s*sync=\(([^)]*)\)$", SETUP, re.M)
+    assert len(run_by_setup) == 3
     assert sorted(described) == sorted(run_by_setup)
 
 
-def test_npm_scripts_run_the_readme_commands() -> None:
+def test_npm_scripts_run_the_documented_commands() -> None:
     scripts = npm_scripts()
     assert scripts["dev"] == "bash scripts/dev.sh"
-    worker = commands(section("Running the Worker locally"))
+    worker = commands(page("worker-locally.md"))
     assert scripts["dev:worker"] == worker[-1] == "uv run pywrangler dev"
-    for name in ("dev", "dev:worker"):
+    assert scripts["docs"] == commands(page("docs-site.md"))[0] == "bash scripts/docs.sh"
+    for name in ("dev", "dev:worker", "docs"):
         assert f"`npm run {name}`" in README
 
 
+def page_section(text: str, heading: str) -> str:
+    """Return the part of a page under `heading`, up to the next heading of its level."""
+    start = text.index(f"\n{heading}\n")
+    level = heading.split(" ", 1)[0]
+    end = text.find(f"\n{level} ", start + len(heading) + 2)
+    return text[start : end if end != -1 else None]
+
+
+def test_the_worker_in_pyodide_starts_with_the_test_set_up_and_its_npm_script() -> None:
+    steps = commands(page_section(page("worker-locally.md"), "## npm run dev:pyodide"))
+    assert steps == ["bash scripts/setup.sh --test", "npm run dev:pyodide"]
+    script = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["scripts"]
+    assert script["dev:pyodide"].endswith("scripts/worker-pyodide.mjs")
+    assert (REPO / "scripts" / "worker-pyodide.mjs").is_file()
+
+
 def test_running_the_worker_locally_lists_its_steps_in_order() -> None:
-    steps = commands(section("Running the Worker locally"))
+    steps = commands(page_section(page("worker-locally.md"), "## wrangler dev"))
     assert [shlex.split(step)[:2] for step in steps] == [
         ["npm", "ci"],
         ["pip", "install"],
@@ -240,7 +267,7 @@ def test_dev_vars_example_names_only_documented_variables() -> None:
     example = (REPO / ".dev.vars.example").read_text(encoding="utf-8")
     named = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.M))
     assert {"API_KEYS", "ALLOW_ANONYMOUS", "CORS_ALLOW_ORIGINS"} <= named
-    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)`", section("Configuration"), re.M))
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)`", page("configuration.md"), re.M))
     assert named <= documented
 
 

@@ -14,17 +14,17 @@ pytestmark = pytest.mark.clients
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
-    """Override the session's server: a relay whose answers come from an upstream airelay dev."""
-    with relay_in_front_of_airelay() as (relay, upstream):
-        yield relay
+def relay() -> Iterator[LiveServer]:
+    """Override the two-host relay: `airelay dev` whose answers come from an upstream one."""
+    with relay_in_front_of_airelay() as (running, upstream):
+        yield running
         # Every model call went on to the upstream, which logged it.
-        assert "model: upstream" in relay.log()
+        assert "model: upstream" in running.log()
         assert "/v1/chat/completions" in upstream.log()
         assert "/v1/responses" in upstream.log()
 
 
-# The very tests of test_clients_python, collected here again with this module's `server`.
+# The very tests of test_clients_python, collected here again with this module's `relay`.
 globals().update(
     {name: value for name, value in vars(test_clients_python).items() if name.startswith("test_")}
 )

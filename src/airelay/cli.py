@@ -14,6 +14,7 @@ from pathlib import Path
 
 from airelay import __version__
 from airelay.backends import upstream
+from airelay.core.flags import parse_number
 from airelay.core.tokens import mint_token, parse_duration, parse_secrets
 from airelay.hosts.local import build_app, describe_access, local_env
 
@@ -88,12 +89,9 @@ def read_dev_vars(path: Path, required: bool = False) -> dict[str, str] | None:
 def token_delay_ms(raw: str, name: str) -> float:
     """Parse a token delay in milliseconds; a CliError names `name` if it is not one."""
     try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise CliError(f"{name} must be a number of milliseconds >= 0, got {raw!r}")
-    return value
+        return parse_number(raw, name, "milliseconds", zero=True)
+    except ValueError as error:
+        raise CliError(str(error)) from None
 
 
 def deadline_seconds(flag: str, raw: str | None, env: Mapping[str, str]) -> float:
@@ -104,12 +102,9 @@ def deadline_seconds(flag: str, raw: str | None, env: Mapping[str, str]) -> floa
     if not text:
         return float(default)
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise CliError(f"{name} must be a number of seconds > 0, got {text!r}")
-    return value
+        return parse_number(text, name, "seconds")
+    except ValueError as error:
+        raise CliError(str(error)) from None
 
 
 def describe_vars(path: Path, values: Mapping[str, str] | None) -> str:

@@ -136,6 +136,16 @@ export class Ai {
     // The benchmark turns recording off and answers every call with one JSON value.
     this.record = true;
     this.defaultAnswer = { kind: "http", status: 200, contentType: "application/json", body: "{}" };
+    // The Worker over HTTP (scripts/worker-pyodide.mjs) puts a model behind the binding:
+    // `upstream(model, inputsJson)` answers each unscripted call with a Response.
+    this.upstream = null;
+  }
+
+  // Answers every unscripted call from `upstream` (async (model, inputsJson) -> Response), as
+  // AI Gateway's upstream would answer workerd's subrequest; nothing is recorded.
+  serveFrom(upstream) {
+    this.upstream = upstream;
+    this.record = false;
   }
 
   // The general form: `specJson` is {kind, status, contentType, headers, body, chunkSize,
@@ -220,9 +230,12 @@ export class Ai {
         issues: [...shapeIssues(inputs, "inputs"), ...shapeIssues(options, "options")],
       });
     }
-    const answer = this.answers.shift() ?? new Answer(this.defaultAnswer, -1);
+    const scripted = this.answers.shift();
+    const answer = scripted ?? new Answer(this.defaultAnswer, -1);
     answer.called.resolve();
-    const res = await this.#fetch(answer);
+    const res = scripted === undefined && this.upstream !== null
+      ? await this.upstream(model, JSON.stringify(inputs))
+      : await this.#fetch(answer);
     this.lastRequestId = res.headers.get("cf-ai-req-id");
     this.aiGatewayLogId = res.headers.get("cf-aig-log-id");
     this.lastRequestHttpStatusCode = res.status;

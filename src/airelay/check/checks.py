@@ -116,8 +116,7 @@ def check_models(ctx: Context) -> tuple[Status, str, Exchange]:
 
 def check_chat(ctx: Context) -> tuple[Status, str, Exchange]:
     """A chat completion parses as the SDK's ChatCompletion, with usage."""
-    exchange = ctx.prober.call("POST", CHAT_PATH, json_body=CHAT_BODY)
-    ctx.model_answers.append(exchange)
+    exchange = _ask_model(ctx, CHAT_PATH, CHAT_BODY)
     completion = parse.chat_completion(_json_ok(exchange))
     assert completion.usage is not None
     finish = completion.choices[0].finish_reason if completion.choices else "no choice"
@@ -127,9 +126,7 @@ def check_chat(ctx: Context) -> tuple[Status, str, Exchange]:
 def check_chat_stream(ctx: Context) -> tuple[Status, str, Exchange]:
     """A streamed chat completion: SDK chunks, a usage chunk, then one [DONE]."""
     body = {**CHAT_BODY, "stream": True, "stream_options": {"include_usage": True}}
-    exchange = ctx.prober.call("POST", CHAT_PATH, json_body=body, with_origin=True)
-    ctx.model_answers.append(exchange)
-    _stream_ok(exchange)
+    exchange = _ask_model(ctx, CHAT_PATH, body, stream=True)
     chunks = parse.chat_chunks(exchange)
     ctx.streams["chat"] = exchange
     return "pass", f"{len(chunks)} chunks, usage, [DONE]", exchange
@@ -137,8 +134,7 @@ def check_chat_stream(ctx: Context) -> tuple[Status, str, Exchange]:
 
 def check_responses(ctx: Context) -> tuple[Status, str, Exchange]:
     """A response parses as the SDK's Response, finished, with usage."""
-    exchange = ctx.prober.call("POST", RESPONSES_PATH, json_body=RESPONSES_BODY)
-    ctx.model_answers.append(exchange)
+    exchange = _ask_model(ctx, RESPONSES_PATH, RESPONSES_BODY)
     response = parse.response_object(_json_ok(exchange))
     assert response.usage is not None
     return "pass", f"{response.usage.total_tokens} tokens, {response.status}", exchange
@@ -147,12 +143,19 @@ def check_responses(ctx: Context) -> tuple[Status, str, Exchange]:
 def check_responses_stream(ctx: Context) -> tuple[Status, str, Exchange]:
     """A streamed response: SDK events, sequence numbers rising, one terminal event last."""
     body = {**RESPONSES_BODY, "stream": True}
-    exchange = ctx.prober.call("POST", RESPONSES_PATH, json_body=body, with_origin=True)
-    ctx.model_answers.append(exchange)
-    _stream_ok(exchange)
+    exchange = _ask_model(ctx, RESPONSES_PATH, body, stream=True)
     events = parse.response_events(exchange)
     ctx.streams["responses"] = exchange
     return "pass", f"{len(events)} events in order, ends {events[-1].type}", exchange
+
+
+def _ask_model(ctx: Context, path: str, body: dict[str, Any], *, stream: bool = False) -> Exchange:
+    """POST a model request (a stream from the browser origin), kept among the model answers."""
+    exchange = ctx.prober.call("POST", path, json_body=body, with_origin=stream)
+    ctx.model_answers.append(exchange)
+    if stream:
+        _stream_ok(exchange)
+    return exchange
 
 
 def _stream_ok(exchange: Exchange) -> None:

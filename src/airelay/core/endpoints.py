@@ -116,17 +116,22 @@ async def _retrieve_model(context: Context) -> Response:
     return json_response(200, model.card())
 
 
+def _relayed(name: str, operation_id: str, summary: str, route: ModelRoute) -> Endpoint:
+    """Return the endpoint of a model: POST at the model's path, relayed to it."""
+    model = route.model
+    doc = Doc(operation_id, f"{summary} with {model.binding_id}", "models", None)
+    return Endpoint(name, model.path, ("POST",), relay.relay, doc, model_route=route)
+
+
 RELAY_ERRORS = ("400", "401", "403", "404", "405", "413", "415", "429", "500", "502", "503", "504")
 _READ_ERRORS = ("401", "404", "405", "429", "500", "503")
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint(
+    _relayed(
         "chat",
-        MINI.path,
-        ("POST",),
-        relay.relay,
-        Doc("createChatCompletion", f"Chat completion with {MINI.binding_id}", "models", None),
-        model_route=ModelRoute(
+        "createChatCompletion",
+        "Chat completion",
+        ModelRoute(
             model=MINI,
             schema=ChatCompletionRequest,
             output_fields=("max_completion_tokens", "max_tokens"),
@@ -141,13 +146,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             },
         ),
     ),
-    Endpoint(
+    _relayed(
         "responses",
-        PRO.path,
-        ("POST",),
-        relay.relay,
-        Doc("createResponse", f"Response with {PRO.binding_id}", "models", None),
-        model_route=ModelRoute(
+        "createResponse",
+        "Response",
+        ModelRoute(
             model=PRO,
             schema=ResponsesRequest,
             output_fields=("max_output_tokens",),
@@ -236,18 +239,3 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         public=True,
     ),
 )
-
-
-def route_of_model(binding_id: str) -> ModelRoute | None:
-    """Return the model route of the model named `binding_id`, if the relay serves it."""
-    return _ROUTES_BY_MODEL.get(binding_id)
-
-
-_ROUTES_BY_MODEL = {
-    e.model_route.model.binding_id: e.model_route for e in ENDPOINTS if e.model_route is not None
-}
-
-
-def model_endpoint(model: ModelInfo) -> Endpoint:
-    """Return the endpoint that serves `model`."""
-    return next(e for e in ENDPOINTS if e.model_route is not None and e.model_route.model == model)

@@ -16,15 +16,16 @@ from pydantic import (
     model_validator,
 )
 
-from airelay.core.auth import AccessPolicy, parse_keys
+from airelay.core.auth import MIN_KEY_CHARS, AccessPolicy, parse_keys
 from airelay.core.cors import CorsPolicy
 from airelay.core.errors import RelayError, misconfigured
 from airelay.core.flags import parse_flag
 from airelay.core.gateway import GatewayPolicy
-from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, parse_body_limit
+from airelay.core.limits import DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_CEILING, parse_body_limit
 from airelay.core.tokens import (
     DEFAULT_MAX_TTL_SECONDS,
     MAX_TTL_CEILING_SECONDS,
+    MIN_SECRET_BYTES,
     TokenPolicy,
     parse_duration,
     parse_secrets,
@@ -44,59 +45,227 @@ def _flag(raw: Any) -> Any:
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
+def _doc(
+    meaning: str,
+    *,
+    secret: bool = False,
+    local_only: bool = False,
+    local_default: str | None = None,
+    kind: str | None = None,
+    rule: str | None = None,
+    default: str | None = None,
+) -> dict[str, Any]:
+    """Return a variable's documentation for the configuration page (scripts/gen_docs.py)."""
+    # Only what the field's type, default and constraints cannot say: docs/configuration.md is
+    # rendered from both, and tests/test_docs.py fails when it and this class disagree.
+    extra = {
+        "secret": secret,
+        "read_by": "local host" if local_only else "Worker, local host",
+        "local_default": local_default,
+        "kind": kind,
+        "rule": rule,
+        "default": default,
+    }
+    return {"description": meaning, "json_schema_extra": extra}
+
+
 class Settings(BaseModel):
     """Validated, frozen settings; field aliases are the variable names operators set."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
     gateway_id: Annotated[
-        str, Field(alias="AI_GATEWAY_ID", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+        str,
+        Field(
+            alias="AI_GATEWAY_ID",
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+            **_doc("the gateway (`default` is created on first use)"),
+        ),
     ] = "default"
-    skip_cache: Annotated[Flag | None, Field(alias="AI_GATEWAY_SKIP_CACHE")] = None
-    cache_ttl: Annotated[int | None, Field(alias="AI_GATEWAY_CACHE_TTL", ge=60, le=2_592_000)] = (
-        None
-    )
-    collect_log: Annotated[Flag | None, Field(alias="AI_GATEWAY_COLLECT_LOG")] = None
-    request_timeout_ms: Annotated[
-        int | None, Field(alias="AI_GATEWAY_REQUEST_TIMEOUT_MS", gt=0, le=3_600_000)
+    skip_cache: Annotated[
+        Flag | None, Field(alias="AI_GATEWAY_SKIP_CACHE", **_doc("`skipCache`"))
     ] = None
-    max_attempts: Annotated[int | None, Field(alias="AI_GATEWAY_MAX_ATTEMPTS", ge=1, le=5)] = None
+    cache_ttl: Annotated[
+        int | None,
+        Field(alias="AI_GATEWAY_CACHE_TTL", ge=60, le=2_592_000, **_doc("`cacheTtl`, seconds")),
+    ] = None
+    collect_log: Annotated[
+        Flag | None, Field(alias="AI_GATEWAY_COLLECT_LOG", **_doc("`collectLog`"))
+    ] = None
+    request_timeout_ms: Annotated[
+        int | None,
+        Field(
+            alias="AI_GATEWAY_REQUEST_TIMEOUT_MS",
+            gt=0,
+            le=3_600_000,
+            **_doc("`requestTimeoutMs` (504 `upstream_timeout` when exceeded)"),
+        ),
+    ] = None
+    max_attempts: Annotated[
+        int | None,
+        Field(alias="AI_GATEWAY_MAX_ATTEMPTS", ge=1, le=5, **_doc("`retries.maxAttempts`")),
+    ] = None
     retry_delay_ms: Annotated[
-        int | None, Field(alias="AI_GATEWAY_RETRY_DELAY_MS", ge=0, le=5_000)
+        int | None,
+        Field(alias="AI_GATEWAY_RETRY_DELAY_MS", ge=0, le=5_000, **_doc("`retries.retryDelayMs`")),
     ] = None
     backoff: Annotated[
-        Literal["constant", "linear", "exponential"] | None, Field(alias="AI_GATEWAY_BACKOFF")
+        Literal["constant", "linear", "exponential"] | None,
+        Field(alias="AI_GATEWAY_BACKOFF", **_doc("`retries.backoff`")),
     ] = None
 
-    api_keys: Annotated[tuple[bytes, ...], Field(alias="API_KEYS", repr=False)] = ()
-    allow_anonymous: Annotated[Flag, Field(alias="ALLOW_ANONYMOUS")] = False
-    cors: Annotated[CorsPolicy, Field(alias="CORS_ALLOW_ORIGINS")] = CorsPolicy(frozenset())
-    max_body_bytes: Annotated[int, Field(alias="MAX_BODY_BYTES")] = DEFAULT_MAX_BODY_BYTES
-    max_output_tokens: Annotated[int | None, Field(alias="MAX_OUTPUT_TOKENS", gt=0)] = None
+    api_keys: Annotated[
+        tuple[bytes, ...],
+        Field(
+            alias="API_KEYS",
+            repr=False,
+            **_doc(
+                "keys callers may use",
+                secret=True,
+                kind="keys separated by commas, spaces or newlines",
+                rule=f"each at least {MIN_KEY_CHARS} visible ASCII characters",
+            ),
+        ),
+    ] = ()
+    allow_anonymous: Annotated[
+        Flag,
+        Field(
+            alias="ALLOW_ANONYMOUS",
+            **_doc(
+                "let callers in without a key",
+                local_default="`true` when neither `API_KEYS` nor `TOKEN_SECRETS`/"
+                "`TOKEN_JWKS_URL` is set",
+            ),
+        ),
+    ] = False
+    cors: Annotated[
+        CorsPolicy,
+        Field(
+            alias="CORS_ALLOW_ORIGINS",
+            **_doc(
+                "origins allowed to call from browsers, or `*`",
+                kind="origins separated by commas, or `*`",
+                rule="`*` only with `ALLOW_ANONYMOUS=true`",
+                local_default="`*` when keyless",
+                default="none",
+            ),
+        ),
+    ] = CorsPolicy(frozenset())
+    max_body_bytes: Annotated[
+        int,
+        Field(
+            alias="MAX_BODY_BYTES",
+            **_doc("request body cap", rule=f"1 .. {MAX_BODY_BYTES_CEILING}"),
+        ),
+    ] = DEFAULT_MAX_BODY_BYTES
+    max_output_tokens: Annotated[
+        int | None,
+        Field(
+            alias="MAX_OUTPUT_TOKENS",
+            gt=0,
+            **_doc("output token cap (rejects more, adds it when the caller sets none)"),
+        ),
+    ] = None
     rate_limit_requests: Annotated[
-        int | None, Field(alias="RATE_LIMIT_REQUESTS", gt=0, le=1_000_000)
+        int | None,
+        Field(
+            alias="RATE_LIMIT_REQUESTS",
+            gt=0,
+            le=1_000_000,
+            **_doc("requests per period per caller", local_only=True),
+        ),
     ] = None
     # Workers vars are strings, and a Literal[10, 60] would refuse "60": check the value instead.
-    rate_limit_period: Annotated[int, Field(alias="RATE_LIMIT_PERIOD")] = 60
-    allow_caller_cache_key: Annotated[Flag, Field(alias="AI_GATEWAY_ALLOW_CALLER_CACHE_KEY")] = (
-        False
-    )
+    rate_limit_period: Annotated[
+        int,
+        Field(
+            alias="RATE_LIMIT_PERIOD",
+            **_doc("the rate limit's period in seconds, sent as `retry-after`", rule="10 or 60"),
+        ),
+    ] = 60
+    allow_caller_cache_key: Annotated[
+        Flag,
+        Field(
+            alias="AI_GATEWAY_ALLOW_CALLER_CACHE_KEY",
+            **_doc("let callers set `cf-aig-cache-key`"),
+        ),
+    ] = False
     max_caller_cache_ttl: Annotated[
-        int, Field(alias="AI_GATEWAY_MAX_CALLER_CACHE_TTL", ge=60, le=2_592_000)
+        int,
+        Field(
+            alias="AI_GATEWAY_MAX_CALLER_CACHE_TTL",
+            ge=60,
+            le=2_592_000,
+            **_doc("the highest `cf-aig-cache-ttl` a caller may ask, seconds"),
+        ),
     ] = 2_592_000
-    log_prompts: Annotated[Flag, Field(alias="LOG_PROMPTS")] = False
-    token_secrets: Annotated[tuple[bytes, ...], Field(alias="TOKEN_SECRETS", repr=False)] = ()
-    token_jwks_url: Annotated[str | None, Field(alias="TOKEN_JWKS_URL")] = None
-    token_issuer: Annotated[str | None, Field(alias="TOKEN_ISSUER", max_length=1024)] = None
-    token_audience: Annotated[str | None, Field(alias="TOKEN_AUDIENCE", max_length=1024)] = None
+    log_prompts: Annotated[
+        Flag, Field(alias="LOG_PROMPTS", **_doc("add the prompt to each log line (debugging)"))
+    ] = False
+    token_secrets: Annotated[
+        tuple[bytes, ...],
+        Field(
+            alias="TOKEN_SECRETS",
+            repr=False,
+            **_doc(
+                "HS256 token secrets; the first signs (also read by `airelay token`)",
+                secret=True,
+                kind="secrets separated by commas",
+                rule=f"each at least {MIN_SECRET_BYTES} bytes",
+            ),
+        ),
+    ] = ()
+    token_jwks_url: Annotated[
+        str | None,
+        Field(
+            alias="TOKEN_JWKS_URL",
+            **_doc(
+                "an identity provider's JWKS; needs `TOKEN_ISSUER` and `TOKEN_AUDIENCE`",
+                rule="https; http only on loopback",
+            ),
+        ),
+    ] = None
+    token_issuer: Annotated[
+        str | None,
+        Field(alias="TOKEN_ISSUER", max_length=1024, **_doc("the `iss` provider tokens carry")),
+    ] = None
+    token_audience: Annotated[
+        str | None,
+        Field(alias="TOKEN_AUDIENCE", max_length=1024, **_doc("the `aud` provider tokens carry")),
+    ] = None
     token_max_ttl: Annotated[
-        int, Field(alias="TOKEN_MAX_TTL", ge=60, le=MAX_TTL_CEILING_SECONDS)
+        int,
+        Field(
+            alias="TOKEN_MAX_TTL",
+            ge=60,
+            le=MAX_TTL_CEILING_SECONDS,
+            **_doc(
+                "the longest token lifetime accepted, seconds",
+                kind="a duration: seconds, or `90s`, `10m`, `1h`, `1d`",
+            ),
+        ),
     ] = DEFAULT_MAX_TTL_SECONDS
     # How a token's subject appears in logs and AI Gateway metadata: a non-reversible id, or
     # as sent (README "Frontends without keys").
-    token_subject: Annotated[Literal["hashed", "raw"], Field(alias="TOKEN_SUBJECT")] = "hashed"
+    token_subject: Annotated[
+        Literal["hashed", "raw"],
+        Field(
+            alias="TOKEN_SUBJECT",
+            **_doc("how a token's subject appears in logs and AI Gateway metadata"),
+        ),
+    ] = "hashed"
     # The tool types callers may send (README "What is accepted"; core/tool_policy.py).
-    allowed_tools: Annotated[frozenset[str], Field(alias="ALLOWED_TOOLS")] = DEFAULT_ALLOWED_TOOLS
+    allowed_tools: Annotated[
+        frozenset[str],
+        Field(
+            alias="ALLOWED_TOOLS",
+            **_doc(
+                "tool types callers may send",
+                kind="`*`, `none`, or tool types separated by commas",
+                local_default="`*`",
+            ),
+        ),
+    ] = DEFAULT_ALLOWED_TOOLS
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -33,27 +33,21 @@ TOOL_TYPES = (
     "programmatic_tool_calling",
     "mcp",
 )
+ALL_TOOLS = frozenset(TOOL_TYPES)
 # The default: every type that costs no more than the tokens and reaches no place the caller
 # picks. Left out: code_interpreter and shell (containers billed per session), image_generation
 # and file_search (billed per call; file search reads vector stores), programmatic_tool_calling
 # (code run upstream), mcp (the upstream connects to the caller's `server_url` and sends it
 # the caller's headers). web_search is billed per call too, but the relay offered it before
 # ALLOWED_TOOLS existed and keeps it, so no deployment loses it on upgrade.
-DEFAULT_ALLOWED_TOOLS = frozenset(
-    {
-        "function",
-        "custom",
-        "namespace",
-        "tool_search",
-        "web_search",
-        "web_search_preview",
-        "computer",
-        "computer_use_preview",
-        "local_shell",
-        "apply_patch",
-    }
-)
-ALL_TOOLS = frozenset(TOOL_TYPES)
+DEFAULT_ALLOWED_TOOLS = ALL_TOOLS - {
+    "code_interpreter",
+    "shell",
+    "image_generation",
+    "file_search",
+    "programmatic_tool_calling",
+    "mcp",
+}
 VARIABLE = "ALLOWED_TOOLS"
 
 

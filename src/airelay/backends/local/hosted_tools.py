@@ -127,6 +127,14 @@ def pieces(text: str) -> list[str]:
     return _PIECE.findall(text) or [text]
 
 
+def _streamed(kind: str, where: Item, field: str, text: str) -> tuple[Item, ...]:
+    """Return `text` as `{kind}.delta` events, a piece each, then `{kind}.done` with it whole."""
+    return (
+        *({"type": f"{kind}.delta", **where, "delta": piece} for piece in pieces(text)),
+        {"type": f"{kind}.done", **where, field: text},
+    )
+
+
 def _said(text: str) -> str:
     return " ".join(text.split()) or "nothing"
 
@@ -242,11 +250,7 @@ def code_interpreter(
         done={**base, "code": code, "outputs": outputs, "status": "completed"},
         events=(
             {"type": "response.code_interpreter_call.in_progress", **where},
-            *(
-                {"type": "response.code_interpreter_call_code.delta", **where, "delta": piece}
-                for piece in pieces(code)
-            ),
-            {"type": "response.code_interpreter_call_code.done", **where, "code": code},
+            *_streamed("response.code_interpreter_call_code", where, "code", code),
             {"type": "response.code_interpreter_call.interpreting", **where},
             {"type": "response.code_interpreter_call.completed", **where},
         ),
@@ -398,11 +402,7 @@ def _mcp_call(label: str, name: str, arguments: str, approval_id: str | None, se
         done={**base, "arguments": arguments, "output": _echoed(arguments), "status": "completed"},
         events=(
             {"type": "response.mcp_call.in_progress", **where},
-            *(
-                {"type": "response.mcp_call_arguments.delta", **where, "delta": piece}
-                for piece in pieces(arguments)
-            ),
-            {"type": "response.mcp_call_arguments.done", **where, "arguments": arguments},
+            *_streamed("response.mcp_call_arguments", where, "arguments", arguments),
             {"type": "response.mcp_call.completed", **where},
         ),
     )
@@ -625,11 +625,7 @@ def shell(tool: Mapping[str, Any], last_user: str, seed: str) -> HostedAnswer:
         done={**base, "action": action, "environment": shown_environment, "status": "completed"},
         events=(
             {"type": "response.shell_call_command.added", **where, "command": ""},
-            *(
-                {"type": "response.shell_call_command.delta", **where, "delta": piece}
-                for piece in pieces(command)
-            ),
-            {"type": "response.shell_call_command.done", **where, "command": command},
+            *_streamed("response.shell_call_command", where, "command", command),
         ),
     )
     if not hosted:

@@ -19,6 +19,26 @@ from airelay.core import jsonio
 _SLOT = re.compile(r'"\\u0000airelay-slot-(\w+)\\u0000"')
 
 
+class RawJson(str):
+    """JSON text that a template splices in as it is, rather than as a string."""
+
+    __slots__ = ()
+
+
+def encode_value(value: Any) -> str:
+    """Serialise one value as a template splices it in."""
+    # What the C encoder does for strings and integers (json/encoder.py, _json.c), minus its
+    # setup; RawJson is JSON already.
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is RawJson:
+        return value  # type: ignore[no-any-return]
+    return jsonio.encode(value)
+
+
 def slot(name: str) -> str:
     """Return the placeholder for the value that a template's fill names `name`."""
     return f"\x00airelay-slot-{name}\x00"
@@ -47,7 +67,10 @@ class JsonTemplate:
         """Return the text with each slot filled with the value `values` holds for its name."""
         if len(values) != len(self.names):
             raise TypeError(f"fill exactly these slots: {', '.join(self.names)}")
-        return self.pattern % tuple([jsonio.encode_value(values[name]) for name in self.names])
+        # A JSON container's encoding is its members' encodings joined, so splicing each
+        # value's own encoding into the rest gives exactly the text `encode` would
+        # (bench/core_tricks.py, one run: 1.17 us against 3.12 to encode a chat answer).
+        return self.pattern % tuple([encode_value(values[name]) for name in self.names])
 
 
 class EventTemplate:

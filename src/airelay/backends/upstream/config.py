@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from airelay.core.catalog import MINI, PRO
+from airelay.core.flags import parse_number
 
 BASE_URL_VARIABLE = "UPSTREAM_BASE_URL"
 PRESETS = ("workers-ai", "ai-gateway")
@@ -138,9 +138,6 @@ def _seconds(env: Mapping[str, str], deadline: str) -> float:
     if raw is None:
         return default
     try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise UpstreamConfigError(f"{variable} must be a number of seconds > 0, got {raw!r}")
-    return value
+        return parse_number(raw, variable, "seconds")
+    except ValueError as error:
+        raise UpstreamConfigError(str(error)) from None

@@ -16,8 +16,11 @@ from airelay.core.limits import (
     MAX_TOOLS,
 )
 from airelay.core.models.common import (
+    AllowedToolList,
+    AllowedToolsMode,
     CacheBreakpoint,
     CacheRetention,
+    CountryCode,
     Detail,
     Effort,
     FunctionName,
@@ -32,6 +35,7 @@ from airelay.core.models.common import (
     PartsBound,
     Penalty,
     PlainTextFormat,
+    SearchContextSize,
     Strict,
     Temperature,
     Text,
@@ -232,8 +236,8 @@ class ChatNamedCustomChoice(Strict):
 
 
 class AllowedTools(Strict):
-    mode: Literal["auto", "required"]
-    tools: Annotated[list[JsonObject], Field(min_length=1, max_length=MAX_TOOLS)]
+    mode: AllowedToolsMode
+    tools: AllowedToolList
 
 
 class ChatAllowedToolsChoice(Strict):
@@ -262,7 +266,7 @@ class ChatPromptCacheOptions(Strict):
 
 class ApproximateLocation(Strict):
     city: Name | None = None
-    country: Annotated[str, Field(min_length=2, max_length=2)] | None = None
+    country: CountryCode | None = None
     region: Name | None = None
     timezone: Name | None = None
 
@@ -273,7 +277,7 @@ class ChatUserLocation(Strict):
 
 
 class WebSearchOptions(Strict):
-    search_context_size: Literal["low", "medium", "high"] | None = None
+    search_context_size: SearchContextSize | None = None
     user_location: ChatUserLocation | None = None
 
 

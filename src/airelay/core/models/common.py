@@ -18,6 +18,7 @@ from airelay.core.limits import (
     MAX_METADATA_VALUE_CHARS,
     MAX_NAME_CHARS,
     MAX_TEXT_CHARS,
+    MAX_TOOLS,
     MAX_TOP_LOGPROBS,
     MAX_URL_CHARS,
 )
@@ -51,6 +52,9 @@ Effort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 Verbosity = Literal["low", "medium", "high"]
 CacheRetention = Literal["in_memory", "24h"]
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+# Where the caller is, for web search: an ISO 3166-1 alpha-2 country code.
+CountryCode = Annotated[str, Field(min_length=2, max_length=2)]
+SearchContextSize = Literal["low", "medium", "high"]
 
 
 PartsBound = Field(min_length=1, max_length=MAX_CONTENT_PARTS)
@@ -79,6 +83,9 @@ class Moderation(Strict):
 
 # Shared by both APIs: output formats and tool choice modes.
 ToolChoiceMode = Literal["none", "auto", "required"]
+# tool_choice `allowed_tools`: the mode, and the tools (as `tools` lists them) to choose among.
+AllowedToolsMode = Literal["auto", "required"]
+AllowedToolList = Annotated[list[JsonObject], Field(min_length=1, max_length=MAX_TOOLS)]
 
 
 class PlainTextFormat(Strict):

@@ -16,9 +16,12 @@ from airelay.core.limits import (
 )
 from airelay.core.models import tools as hosted
 from airelay.core.models.common import (
+    AllowedToolList,
+    AllowedToolsMode,
     CacheBreakpoint,
     CacheRetention,
     Callers,
+    CountryCode,
     Detail,
     Effort,
     FunctionName,
@@ -31,6 +34,7 @@ from airelay.core.models.common import (
     Name,
     PartsBound,
     PlainTextFormat,
+    SearchContextSize,
     Strict,
     Temperature,
     Text,
@@ -171,11 +175,14 @@ class ItemReference(Strict):
     id: Identifier
 
 
+SummaryMode = Literal["auto", "concise", "detailed"]
+
+
 class Reasoning(Strict):
     effort: Effort | None = None
-    summary: Literal["auto", "concise", "detailed"] | None = None
+    summary: SummaryMode | None = None
     # Deprecated alias of `summary`, still typed by the SDK.
-    generate_summary: Literal["auto", "concise", "detailed"] | None = None
+    generate_summary: SummaryMode | None = None
     context: Literal["auto", "current_turn", "all_turns"] | None = None
     mode: Name | None = None
 
@@ -223,7 +230,7 @@ class CustomTool(Strict):
 class UserLocation(Strict):
     type: Literal["approximate"]
     city: Name | None = None
-    country: Annotated[str, Field(min_length=2, max_length=2)] | None = None
+    country: CountryCode | None = None
     region: Name | None = None
     timezone: Name | None = None
 
@@ -234,7 +241,7 @@ class WebSearchFilters(Strict):
 
 class WebSearchTool(Strict):
     type: Literal["web_search", "web_search_2025_08_26"]
-    search_context_size: Literal["low", "medium", "high"] | None = None
+    search_context_size: SearchContextSize | None = None
     user_location: UserLocation | None = None
     filters: WebSearchFilters | None = None
     external_web_access: bool | None = None
@@ -242,7 +249,7 @@ class WebSearchTool(Strict):
 
 class WebSearchPreviewTool(Strict):
     type: Literal["web_search_preview", "web_search_preview_2025_03_11"]
-    search_context_size: Literal["low", "medium", "high"] | None = None
+    search_context_size: SearchContextSize | None = None
     user_location: UserLocation | None = None
     search_content_types: Annotated[list[Literal["text", "image"]], Field(max_length=2)] | None = (
         None
@@ -306,8 +313,8 @@ class CustomToolChoice(Strict):
 
 class AllowedToolsChoice(Strict):
     type: Literal["allowed_tools"]
-    mode: Literal["auto", "required"]
-    tools: Annotated[list[JsonObject], Field(min_length=1, max_length=MAX_TOOLS)]
+    mode: AllowedToolsMode
+    tools: AllowedToolList
 
 
 class HostedToolChoice(Strict):

@@ -250,10 +250,17 @@ class SvgOptions(Deferred):
     reasoning: SvgReasoning | None = None
 
 
+# The image options the tool takes and its call item reports back.
+ImageAction = Literal["generate", "edit", "auto"]
+ImageBackground = Literal["transparent", "opaque", "auto"]
+ImageFormat = Literal["png", "webp", "jpeg", "gif", "svg"]
+ImageQuality = Literal["low", "medium", "high", "xhigh", "max", "auto"]
+
+
 class ImageGenerationTool(Deferred):
     type: Literal["image_generation"]
-    action: Literal["generate", "edit", "auto"] | None = None
-    background: Literal["transparent", "opaque", "auto"] | None = None
+    action: ImageAction | None = None
+    background: ImageBackground | None = None
     complexity: Literal["low", "medium", "high"] | None = None
     frame_count: Annotated[int, Field(ge=1, le=1000)] | None = None
     frame_duration_ms: Annotated[int, Field(ge=0, le=60_000)] | None = None
@@ -262,9 +269,9 @@ class ImageGenerationTool(Deferred):
     model: Name | None = None
     moderation: Literal["auto", "low"] | None = None
     output_compression: Annotated[int, Field(ge=0, le=100)] | None = None
-    output_format: Literal["png", "webp", "jpeg", "gif", "svg"] | None = None
+    output_format: ImageFormat | None = None
     partial_images: Annotated[int, Field(ge=0, le=3)] | None = None
-    quality: Literal["low", "medium", "high", "xhigh", "max", "auto"] | None = None
+    quality: ImageQuality | None = None
     size: Name | None = None
     svg: SvgOptions | None = None
 
@@ -529,11 +536,11 @@ class ImageGenerationCallItem(Deferred):
     id: ItemId
     result: Url | None
     status: Literal["in_progress", "completed", "generating", "failed"]
-    action: Literal["generate", "edit", "auto"] | None = None
-    background: Literal["transparent", "opaque", "auto"] | None = None
+    action: ImageAction | None = None
+    background: ImageBackground | None = None
     error: ImageGenerationError | None = None
-    output_format: Literal["png", "webp", "jpeg", "gif", "svg"] | None = None
-    quality: Literal["low", "medium", "high", "xhigh", "max", "auto"] | None = None
+    output_format: ImageFormat | None = None
+    quality: ImageQuality | None = None
     revised_prompt: Text | None = None
     size: Name | None = None
     svg_usage: SvgUsage | None = None
