@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -21,24 +21,27 @@ from airelay.core.tokens import (
     parse_duration,
     verify_token,
 )
-from airelay.core.types import Platform
-from tests.client import CoreClient
 from tests.fakes import run
 from tests.token_support import (
     AUDIENCE,
+    HS_ENV,
+    IDP_ENV,
     ISSUER,
     OTHER_SECRET,
     SECRET,
     MemoryKeys,
+    TokenClient,
+    bearer,
     claims,
     hs256,
     idp_claims,
+    idp_keys,
     jwks,
     pair,
     sign,
 )
+from tests.token_support import JWKS_URL as URL
 
-URL = "https://issuer.example/.well-known/jwks.json"
 HS_POLICY = TokenPolicy(secrets=(SECRET.encode(),))
 IDP_POLICY = TokenPolicy(jwks_url=URL, issuer=ISSUER, audience=AUDIENCE)
 CHAT = {"messages": [{"role": "user", "content": "hi"}]}
@@ -69,10 +72,6 @@ def refused(
     with pytest.raises(RelayError) as caught:
         verify(token, policy, keys)
     return caught.value
-
-
-def idp_keys(*algs: str) -> MemoryKeys:
-    return MemoryKeys(jwks(*(pair(alg) for alg in algs or ("RS256", "ES256", "EdDSA"))))
 
 
 def b64(data: dict[str, Any]) -> str:
@@ -371,25 +370,6 @@ def test_settings_repr_hides_secrets() -> None:
 
 
 # --- a token caller through the core ---------------------------------------------------------
-
-
-@dataclass
-class TokenClient(CoreClient):
-    """The core client on a platform that serves a JWKS from memory."""
-
-    keys: MemoryKeys = field(default_factory=idp_keys)
-
-    @property
-    def platform(self) -> Platform:
-        return Platform(self.backend, self.env, self.rate_limiter, self.log, self.keys)
-
-
-HS_ENV = {"TOKEN_SECRETS": SECRET}
-IDP_ENV = {"TOKEN_JWKS_URL": URL, "TOKEN_ISSUER": ISSUER, "TOKEN_AUDIENCE": AUDIENCE}
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}
 
 
 def test_token_alone_unlocks_the_relay_and_names_the_caller_by_id() -> None:

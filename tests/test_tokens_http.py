@@ -3,12 +3,14 @@ identity provider's JWKS served on loopback, the log of a full cycle, and `airel
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,8 +21,9 @@ import pytest
 from airelay.core.jwks import JWKS_CACHE
 from airelay.core.tokens import TokenPolicy, verify_token
 from airelay.hosts.local import build_app, describe_access, local_env
-from tests.client import asgi_sdk
+from tests.client import asgi_http, asgi_sdk
 from tests.fakes import run
+from tests.jwks_server import GUARD_SECONDS, Scripted, scripted_server
 from tests.live_server import LiveServer, free_port, live_server
 from tests.token_support import (
     AUDIENCE,
@@ -268,3 +271,41 @@ def test_local_host_with_token_settings_is_not_keyless() -> None:
     env = local_env({"TOKEN_SECRETS": SECRET})
     assert env.get("ALLOW_ANONYMOUS", "") == ""
     assert describe_access(env, "127.0.0.1").startswith("access: signed tokens")
+
+
+def test_callers_behind_a_dripping_key_set_share_one_fetch_and_leave_static_files_served() -> None:
+    # The issue's scene on `airelay dev`: a key set whose server sends headers, then a byte a
+    # second, kept 8 callers waiting past 25 s, each with its own fetch on the default thread
+    # pool, until `GET /` (static files read on that pool) hung too.
+    JWKS_CACHE.clear()
+    token = sign(idp_claims(), pair("RS256"))
+
+    async def scene(server: Scripted) -> tuple[int, bool, list[int]]:
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(2))
+        env = {"TOKEN_JWKS_URL": server.url("/drip-body"), "TOKEN_ISSUER": ISSUER}
+        app = build_app({**env, "TOKEN_AUDIENCE": AUDIENCE}, log=lambda line: None)
+        async with asgi_http(app) as http:
+            calls = [
+                asyncio.ensure_future(
+                    http.post(
+                        "/v1/chat/completions",
+                        json={"messages": MESSAGES},
+                        headers={"authorization": f"Bearer {token}"},
+                    )
+                )
+                for _ in range(8)
+            ]
+            asked = asyncio.get_running_loop().run_in_executor(None, server.asked.wait)
+            assert await asyncio.wait_for(asked, GUARD_SECONDS)
+            page = await asyncio.wait_for(http.get("/"), GUARD_SECONDS)
+            waiting = not any(call.done() for call in calls)
+            answers = await asyncio.wait_for(asyncio.gather(*calls), GUARD_SECONDS)
+        return page.status_code, waiting, [answer.status_code for answer in answers]
+
+    with scripted_server() as server:
+        page, waiting, statuses = run(scene(server))
+        assert server.paths == ["/drip-body"]  # one fetch for the eight
+    JWKS_CACHE.clear()
+    assert page == 200
+    assert waiting  # the page was served while the callers still waited for the key set
+    assert statuses == [503] * 8  # at the deadline (5 s), not at the provider's pace

@@ -1,7 +1,8 @@
 """Tier 2: the token path as the Worker runs it, in real Pyodide under Node: the pure-Python
 PyJWT wheel unpacked offline, the core's verifier and JWKS cache, and the glue's
-`WorkerTokenKeys` (the JWKS through a JS stand-in for `fetch`, signatures through the
-runtime's real WebCrypto, `crypto.subtle`)."""
+`WorkerTokenKeys` (the JWKS through a JS stand-in for `fetch`, or through Node's own `fetch`
+against a misbehaving server on loopback; signatures through the runtime's real WebCrypto,
+`crypto.subtle`)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,26 @@ import base64
 import json
 import os
 import textwrap
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from airelay.core.jwks import MAX_JWKS_BYTES
+from tests.jwks_server import GUARD_SECONDS, Scripted, scripted_server
 from tests.pyodide.runner_client import ROOT, PyodideRunner
 from tests.token_support import (
     AUDIENCE,
+    HEADERS,
     ISSUER,
+    PAYLOADS,
     SECRET,
+    SIGNATURES,
+    TOKEN_CODES,
     claims,
+    forge,
     hs256,
     idp_claims,
     jwks,
@@ -80,7 +91,7 @@ import json
 import js
 from pyodide.code import run_js
 from airelay.core.errors import RelayError
-from airelay.core.jwks import JwksCache
+from airelay.core.jwks import JWKS_FETCH_RULES, JwksCache, JwksFetchRules
 from airelay.core.tokens import TokenPolicy, verify_token
 from airelay.core.types import KeysUnavailableError
 from airelay.hosts.worker import serve
@@ -91,7 +102,9 @@ def fake_fetch(status, body):
     return run_js(
         "(() => { const calls = [];"
         " const f = async (url, init) => { calls.push({url: String(url), method: init.method,"
-        " accept: init.headers.accept}); return new Response(%s, {status: %d}); };"
+        " accept: init.headers.accept, redirect: init.redirect,"
+        " signal: init.signal instanceof AbortSignal});"
+        " return new Response(%s, {status: %d}); };"
         " f.calls = calls; return f; })()" % (json.dumps(body), status)
     )
 """
@@ -118,12 +131,20 @@ def test_glue_fetches_the_jwks_through_fetch(tokens_pyodide: PyodideRunner) -> N
         tokens_pyodide,
         f"""
         fetch = fake_fetch(200, {body!r})
-        data = await WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r})
+        data = await WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r}, JWKS_FETCH_RULES)
         [data.decode(), json.loads(js.JSON.stringify(fetch.calls))]
         """,
     )
     assert got[0] == body
-    assert got[1] == [{"url": URL, "method": "GET", "accept": "application/json"}]
+    assert got[1] == [
+        {
+            "url": URL,
+            "method": "GET",
+            "accept": "application/json",
+            "redirect": "manual",
+            "signal": True,
+        }
+    ]
 
 
 def test_glue_reports_a_failed_fetch_as_keys_unavailable(tokens_pyodide: PyodideRunner) -> None:
@@ -134,7 +155,7 @@ def test_glue_reports_a_failed_fetch_as_keys_unavailable(tokens_pyodide: Pyodide
         throwing = run_js("async () => {{ throw new TypeError('network down'); }}")
         for fetch in (fake_fetch(503, "busy"), throwing):
             try:
-                await WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r})
+                await WorkerTokenKeys(fetch=fetch).fetch_jwks({URL!r}, JWKS_FETCH_RULES)
                 outcomes.append("fetched")
             except KeysUnavailableError as exc:
                 outcomes.append(str(exc))
@@ -207,3 +228,117 @@ def test_serve_hands_the_core_the_workers_token_keys(tokens_pyodide: PyodideRunn
         """,
     )
     assert got == "WorkerTokenKeys"
+
+
+# --- the fetcher under attack, through Node's own `fetch` (undici) ------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[Scripted]:
+    with scripted_server() as running:
+        yield running
+
+
+def fetched(pyodide: PyodideRunner, url: str) -> str:
+    """Fetch `url` with the glue and a 0.4 s deadline; say what came of it."""
+    return str(
+        run(
+            pyodide,
+            f"""
+            try:
+                rules = JwksFetchRules(deadline_seconds=0.4)
+                body = await WorkerTokenKeys().fetch_jwks({url!r}, rules)
+                outcome = f"fetched {{len(body)}} bytes"
+            except KeysUnavailableError as exc:
+                outcome = str(exc)
+            outcome
+            """,
+        )
+    )
+
+
+def test_glue_fetches_a_key_set_with_the_runtimes_fetch(
+    tokens_pyodide: PyodideRunner, server: Scripted
+) -> None:
+    assert fetched(tokens_pyodide, server.url("/jwks")) == f"fetched {len(server.key_set)} bytes"
+
+
+@pytest.mark.parametrize("path", ["/drip-body", "/drip-headers"])
+def test_glue_cuts_a_dripping_key_set_off_at_the_deadline(
+    tokens_pyodide: PyodideRunner, server: Scripted, path: str
+) -> None:
+    assert fetched(tokens_pyodide, server.url(path)) == "no answer within 0.4 s"
+    assert server.client_gone.wait(GUARD_SECONDS)
+
+
+def test_glue_does_not_follow_a_redirect(tokens_pyodide: PyodideRunner, server: Scripted) -> None:
+    # To plain http here: a redirect must not lead an https key set anywhere else.
+    assert fetched(tokens_pyodide, server.url("/redirect")).startswith("HTTP 302")
+    assert server.paths == ["/redirect"]
+
+
+def test_glue_reads_an_endless_key_set_no_further_than_the_cap(
+    tokens_pyodide: PyodideRunner, server: Scripted
+) -> None:
+    too_large = f"the key set is larger than {MAX_JWKS_BYTES} bytes"
+    assert fetched(tokens_pyodide, server.url("/endless")) == too_large
+    assert server.client_gone.wait(GUARD_SECONDS)
+    assert fetched(tokens_pyodide, server.url("/big")) == too_large
+
+
+def test_concurrent_callers_in_the_isolate_share_one_fetch(
+    tokens_pyodide: PyodideRunner, server: Scripted
+) -> None:
+    # The issue's figure: 25 concurrent tokens in Pyodide made 25 fetches.
+    tokens = [sign(idp_claims(f"user-{n}"), pair("RS256")) for n in range(25)]
+    got = run(
+        tokens_pyodide,
+        f"""
+        import asyncio
+        policy = TokenPolicy(
+            jwks_url={server.url("/jwks")!r}, issuer={ISSUER!r}, audience={AUDIENCE!r}
+        )
+        keys, cache = WorkerTokenKeys(), JwksCache()
+        found = await asyncio.gather(*(verify_token(t, policy, keys, cache) for t in {tokens!r}))
+        [identity.subject for identity in found]
+        """,
+    )
+    assert got == [f"user-{n}" for n in range(25)]
+    assert server.paths == ["/jwks"]
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(batch=st.lists(st.tuples(HEADERS, PAYLOADS, SIGNATURES), min_size=40, max_size=40))
+def test_any_json_header_and_payload_through_the_glue_is_verified_or_a_token_401(
+    tokens_pyodide: PyodideRunner, batch: list[tuple[Any, Any, bytes | None]]
+) -> None:
+    # The core's property (tests/test_tokens_attack.py) in Pyodide, with the glue's keys: a
+    # batch per snippet, so that one round trip to Node checks forty tokens.
+    tokens = [forge(header, payload, signature) for header, payload, signature in batch]
+    body = jwks(pair("RS256"), pair("ES256"), pair("EdDSA")).decode()
+    got = run(
+        tokens_pyodide,
+        f"""
+        policy = TokenPolicy(
+            secrets=({SECRET!r}.encode(),), jwks_url={URL!r}, issuer={ISSUER!r},
+            audience={AUDIENCE!r},
+        )
+        keys = WorkerTokenKeys(fetch=fake_fetch(200, {body!r}))
+        outcomes = []
+        for token in {tokens!r}:
+            try:
+                identity = await verify_token(token, policy, keys, JwksCache())
+                outcomes.append("ok" if isinstance(identity.subject, str) else "no subject")
+            except RelayError as exc:
+                outcomes.append(f"{{exc.status}} {{exc.code}}")
+            except Exception as exc:
+                outcomes.append(f"raised {{type(exc).__name__}}: {{exc}}")
+        outcomes
+        """,
+    )
+    allowed = {"ok", *(f"401 {code}" for code in TOKEN_CODES)}
+    assert [outcome for outcome in got if outcome not in allowed] == []

@@ -75,6 +75,9 @@ def _apply_output_cap(
 ) -> None:
     if cap is None:
         return
+    # The cap bounds the whole answer: `n` choices of up to the per-choice cap each.
+    n = inputs.get("n")
+    choices = n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1
     asked = [(name, inputs[name]) for name in names if inputs.get(name) is not None]
     for name, value in asked:
         if value > cap:
@@ -85,6 +88,25 @@ def _apply_output_cap(
                 param=name,
                 code="invalid_value",
             )
+        if value * choices > cap:
+            raise RelayError(
+                400,
+                f"Invalid value for 'n': {choices} choices of up to {value} output tokens each "
+                f"('{name}') exceed the {cap} output tokens this relay allows for a whole "
+                f"answer ({source}); ask for fewer choices or fewer tokens per choice.",
+                param="n",
+                code="invalid_value",
+            )
     if not asked:
-        # Never inject more than the route's own bound, which a caller could not send either.
-        inputs[names[0]] = min(cap, ceiling)
+        # The caller named no per-choice cap: the choices share the bound, and never more
+        # than the route's own bound each, which a caller could not send either.
+        per_choice = cap // choices
+        if per_choice == 0:
+            raise RelayError(
+                400,
+                f"Invalid value for 'n': {choices} choices cannot share the {cap} output "
+                f"tokens this relay allows for a whole answer ({source}).",
+                param="n",
+                code="invalid_value",
+            )
+        inputs[names[0]] = min(per_choice, ceiling)

@@ -37,6 +37,7 @@ _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _DURATION = re.compile(r"([0-9]{1,7})([smhd]?)")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3_600, "d": 86_400}
 _HMAC = HMACAlgorithm(HMACAlgorithm.SHA256)
+_STRING_HEADERS = ("alg", "kid", "typ", "cty")
 # Signature checked elsewhere; claims checked here, each one explicitly.
 _CLAIM_CHECKS = {
     "verify_signature": False,
@@ -178,7 +179,10 @@ async def verify_token(
     if "crit" in header or "b64" in header:
         # RFC 7515 section 4.1.11: unknown critical extensions must be refused; we know none.
         raise _invalid("The token marks header parameters as critical (crit); none are accepted.")
-    alg = header.get("alg")
+    _check_header_types(header)
+    alg: str | None = header.get("alg")
+    if alg is None:
+        raise _invalid("The token names no algorithm (alg).")
     if alg == "none" or not alg:
         raise _invalid('Unsigned tokens (alg "none") are not accepted.')
     signing_input = token.rsplit(".", 1)[0].encode()
@@ -198,6 +202,14 @@ async def verify_token(
         raise _invalid("The token's signature does not verify.")
     claims = _checked_claims(token, policy, issuer, audience)
     return TokenIdentity(claims["sub"], issuer and claims.get("iss"), _scope(claims))
+
+
+def _check_header_types(header: Mapping[str, Any]) -> None:
+    # RFC 7515 sections 4.1.1, 4.1.4, 4.1.9 and 4.1.10: each of these is a string. Any other
+    # JSON type is a malformed token, and must not reach code that hashes or compares it.
+    for name in _STRING_HEADERS:
+        if name in header and not isinstance(header[name], str):
+            raise _invalid(f"The token's header field '{name}' is not a string.")
 
 
 async def _verify_with_jwks(
@@ -272,7 +284,10 @@ def _checked_claims(
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    # Any int is finite; math.isfinite would raise OverflowError for one past a float's range.
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _check_lifetime(claims: Mapping[str, Any], max_ttl: int) -> None:

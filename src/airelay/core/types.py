@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from airelay.core.jwks import JwksFetchRules
 
 HeaderPairs = Iterable[tuple[str, str]]
 
@@ -192,8 +195,8 @@ class KeysUnavailableError(Exception):
 class TokenKeys(Protocol):
     """What the host gives the core to trust identity-provider tokens: fetch a JWKS, verify."""
 
-    async def fetch_jwks(self, url: str) -> bytes:
-        """Return the JSON body at `url`; raise KeysUnavailableError when it cannot be had."""
+    async def fetch_jwks(self, url: str, rules: JwksFetchRules) -> bytes:
+        """Return the body at `url`, fetched by `rules`; raise KeysUnavailableError if not."""
         ...
 
     async def verify(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import js
-from pyodide.ffi import JsException, to_js
+from pyodide.ffi import JsException, jsnull, to_js
 
-from airelay.core.jwks import MAX_JWKS_BYTES
+from airelay.core.jwks import JwksFetchRules
 from airelay.core.types import KeysUnavailableError
 from airelay.hosts.worker.bridge import json_to_js
 
@@ -32,20 +34,36 @@ class WorkerTokenKeys:
         self._fetch = fetch
         self._subtle = subtle
 
-    async def fetch_jwks(self, url: str) -> bytes:
-        """GET the JWKS through the Worker's `fetch`; raise KeysUnavailableError on failure."""
+    async def fetch_jwks(self, url: str, rules: JwksFetchRules) -> bytes:
+        """GET the JWKS through the Worker's `fetch` by `rules`; raise KeysUnavailableError."""
         fetch = self._fetch if self._fetch is not None else js.fetch
-        init = json_to_js({"method": "GET", "headers": {"accept": "application/json"}})
+        init = json_to_js(
+            # workerd takes `redirect` "follow" or "manual" only ("error" throws `Invalid
+            # redirect value, must be one of "follow" or "manual"`, src/workerd/api/http.c++),
+            # and "manual" hands back the 3xx itself, which is refused below.
+            {"method": "GET", "headers": {"accept": "application/json"}, "redirect": "manual"}
+        )
+        # A total deadline: the signal aborts the request and the body's stream alike (Fetch
+        # standard, "abort the fetch() call"); the core's own deadline cannot stop JS work.
+        init.signal = js.AbortSignal.timeout(math.ceil(rules.deadline_seconds * 1000))
         try:
             response = await fetch(url, init)
-            if not response.ok:
-                raise KeysUnavailableError(f"HTTP {int(response.status)}")
-            body = bytes((await response.arrayBuffer()).to_bytes())
+            status = int(response.status)
+            # A browser's "manual" gives an opaque redirect (status 0); workerd the 3xx.
+            if 300 <= status < 400 or response.type == "opaqueredirect":
+                raise KeysUnavailableError(
+                    f"HTTP {status}: the key set's URL redirects, and redirects are not followed"
+                )
+            if not 200 <= status < 300:
+                raise KeysUnavailableError(f"HTTP {status}")
+            return await _read_capped(response, rules.max_bytes)
         except JsException as exc:
-            raise KeysUnavailableError(str(getattr(exc, "name", "") or "fetch failed")) from None
-        if len(body) > MAX_JWKS_BYTES:
-            raise KeysUnavailableError(f"the key set is larger than {MAX_JWKS_BYTES} bytes")
-        return body
+            name = str(getattr(exc, "name", "") or "fetch failed")
+            if name in ("TimeoutError", "AbortError"):
+                raise KeysUnavailableError(
+                    f"no answer within {rules.deadline_seconds:g} s"
+                ) from None
+            raise KeysUnavailableError(name) from None
 
     async def verify(
         self, alg: str, jwk: Mapping[str, Any], signing_input: bytes, signature: bytes
@@ -70,3 +88,31 @@ class WorkerTokenKeys:
         except JsException:
             return False
         return bool(verified)
+
+
+async def _read_capped(response: Any, limit: int) -> bytes:
+    """Read the body chunk by chunk, stopping once it passes `limit` bytes."""
+    length = response.headers.get("content-length")
+    if isinstance(length, str) and length.isdigit() and int(length) > limit:
+        raise KeysUnavailableError(f"the key set is larger than {limit} bytes")
+    stream = response.body
+    if stream is None or stream is jsnull:  # JS null: None on Pyodide 0.28, jsnull on 314
+        return b""
+    reader = stream.getReader()
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            step = await reader.read()
+            if step.done:
+                return b"".join(chunks)
+            chunk = bytes(step.value.to_bytes())
+            size += len(chunk)
+            if size > limit:
+                raise KeysUnavailableError(f"the key set is larger than {limit} bytes")
+            chunks.append(chunk)
+    except BaseException:
+        # Not read to the end: cancelling the stream lets the runtime drop the connection.
+        with contextlib.suppress(JsException):
+            await reader.cancel()
+        raise
