@@ -29,3 +29,22 @@ def test_checking_a_token_loads_pyjwt() -> None:
     )
     assert "jwt" in imported_after(statement, ("jwt",))
 
+
+def test_importing_the_core_builds_both_model_routes_validators() -> None:
+    statement = (
+        "import airelay.core.app; from airelay.core import validation; "
+        "assert validation._fail_fast.cache_info().currsize == 2"
+    )
+    assert imported_after(statement, ("airelay",))
+
+
+def test_importing_the_core_draws_no_entropy() -> None:
+    # workerd refuses randomness in a Python Worker's global scope (ARCHITECTURE.md, "Startup
+    # and snapshots"); the warm-up at import must not need any.
+    statement = (
+        "import os, random\n"
+        "def refuse(*_): raise AssertionError('entropy drawn at import')\n"
+        "os.urandom = random._urandom = refuse\n"
+        "import airelay.core.app"
+    )
+    assert imported_after(statement, ("airelay",))
