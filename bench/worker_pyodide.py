@@ -303,15 +303,16 @@ def report(s: dict[str, Any]) -> str:
         "",
         f"chunked body, no content-length: {c['bytes']} bytes in {c['chunks']} chunks of "
         f"{c['chunk_size']}: {c['wall_ms']:.1f} ms wall, {c['cpu_ms']:.1f} cpu "
-        f"({per_chunk * 1000:.0f} us wall and one reader.read() crossing per chunk), "
+        f"({per_chunk * 1000:.0f} us wall per chunk; the glue's TransformStream: one await), "
         f"status {c['status']}",
         "the same body read in Pyodide outside the glue: "
         + ", ".join(
             f"{way} {ms:.1f} ms ({ms * 1000 / max(c['chunks'], 1):.0f} us/chunk)"
             for way, ms in s["chunked_ways_ms"].items()
         ),
-        "  (reader: an awaited reader.read() per chunk, as the glue; transform: a synchronous "
-        "Python transform counting bytes, one await; whole: Response.arrayBuffer(), no limit)",
+        "  (reader: an awaited reader.read() per chunk, as the glue did; transform: a synchronous "
+        "Python transform counting bytes, one await, as the glue does; whole: "
+        "Response.arrayBuffer(), no limit)",
     ]
     if s.get("warm_sequential_first"):
         first = s["warm_sequential_first"]
