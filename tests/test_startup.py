@@ -48,3 +48,8 @@ def test_importing_the_core_draws_no_entropy() -> None:
         "import airelay.core.app"
     )
     assert imported_after(statement, ("airelay",))
+
+
+def test_the_warm_up_answers_each_model_route_json_streamed_and_a_400() -> None:
+    statement = "import airelay.core.app as app; assert app.WARM_UP_STATUSES == [200, 200, 400] * 2"
+    assert imported_after(statement, ("airelay",))
