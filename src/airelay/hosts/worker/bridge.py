@@ -20,9 +20,6 @@ class _JsFunctions(NamedTuple):
     prototype_of: Any
     object_prototype: Any
     reflect_apply: Any
-    object_new: Any
-    transform_stream: Any
-    response: Any
 
 
 @functools.cache
@@ -43,9 +40,6 @@ def _js() -> _JsFunctions:
         js.Object.getPrototypeOf,
         js.Object.prototype,
         js.Reflect.apply,
-        js.Object.new,
-        js.TransformStream,
-        js.Response,
     )
 
 
