@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyodide.ffi import JsException, create_proxy
+import js
+from pyodide.ffi import JsException
 
 from airelay.core.types import BodyError, Headers, Request, parse_byte_count
 from airelay.hosts.worker.bridge import _is_missing, _js, unwrap
@@ -85,11 +86,15 @@ async def _read_at_most(stream: Any, limit: int) -> bytes:
             # TransformStreamDefaultControllerTerminate; pipeTo's abort of the source).
             controller.terminate()
 
+    # Imported here: only bodies of unknown length take this path (and the CPython stand-ins
+    # of bench/fake_runtime.py need not know it).
+    from pyodide.ffi import create_proxy
+
     transform = create_proxy(count)
     try:
-        transformer = _js().object_new()
+        transformer = js.Object.new()
         transformer.transform = transform
-        counted = stream.pipeThrough(_js().transform_stream.new(transformer))
-        return bytes((await _js().response.new(counted).arrayBuffer()).to_bytes())
+        counted = stream.pipeThrough(js.TransformStream.new(transformer))
+        return bytes((await js.Response.new(counted).arrayBuffer()).to_bytes())
     finally:
         transform.destroy()
