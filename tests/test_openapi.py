@@ -197,6 +197,26 @@ def test_head_openapi_json_answers_without_a_body() -> None:
     assert response.content == b""
 
 
+def test_served_document_is_the_one_the_models_build() -> None:
+    text = openapi.RENDERED.read_text()
+    assert text == openapi.render_module(), "run: .venv/bin/python -m airelay.core.openapi"
+    assert get("/openapi.json", {}).content == json.dumps(DOC, separators=(",", ":")).encode()
+
+
+def test_serving_the_document_never_builds_it() -> None:
+    probe = (
+        "import asyncio, sys; from airelay.core.endpoints import ENDPOINTS; "
+        "served = next(e for e in ENDPOINTS if e.path == '/openapi.json'); "
+        "response = asyncio.run(served.handler(None)); "
+        "assert response.body.startswith(b'{\"openapi\"'), response; "
+        "print(sorted(m for m in sys.modules if m == 'airelay.core.openapi'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
+
+
 def test_document_is_built_on_first_use_not_at_import() -> None:
     probe = (
         "import airelay.core.app, airelay.core.openapi as o; "

@@ -246,6 +246,36 @@ def test_chunked_body_within_the_limit_is_read_whole(pyodide: PyodideRunner) -> 
     assert got == 500
 
 
+@pytest.mark.parametrize(("limit", "outcome"), [(1000, 1000), (999, "too large")])
+def test_chunked_body_at_the_limit_is_read_whole_and_one_byte_over_is_too_large(
+    pyodide: PyodideRunner, limit: int, outcome: int | str
+) -> None:
+    got = run(
+        pyodide,
+        f"""
+        request = stand_ins.makeStreamRequest("POST", "https://relay.example/v1/responses", 10, 100)
+        from airelay.core.types import BodyTooLargeError
+        try:
+            outcome = len(await (await to_core_request(request)).read_body({limit}))
+        except BodyTooLargeError:
+            outcome = "too large"
+        outcome
+        """,
+    )
+    assert got == outcome
+
+
+def test_body_in_thousands_of_one_byte_chunks_is_read_whole(pyodide: PyodideRunner) -> None:
+    got = run(
+        pyodide,
+        """
+        request = stand_ins.makeStreamRequest("POST", "https://relay.example/v1/responses", 5000, 1)
+        len(await (await to_core_request(request)).read_body(5000))
+        """,
+    )
+    assert got == 5000
+
+
 def test_body_within_the_limit_is_read_whole(pyodide: PyodideRunner) -> None:
     got = run(
         pyodide,

@@ -1,12 +1,16 @@
 """Build the relay's OpenAPI 3.1 document from the pydantic models that validate requests.
 
-The core serves it at `GET /openapi.json` and imports this module only then, so a Worker
-that is never asked for it never builds it; the glue never imports it.
+The relay serves it pre-rendered (core/openapi_rendered.py, written by
+`python -m airelay.core.openapi`; tests/test_openapi.py fails when it drifts from the code): built
+here, it costs ~106 ms in Pyodide, on the first request of every fresh isolate. Neither host
+imports this module at run time; the glue never does.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +21,7 @@ from airelay.core.catalog import MINI, PRO
 from airelay.core.endpoints import ENDPOINTS, RELAY_ERRORS, Endpoint
 from airelay.core.gateway import CALLER_HEADERS
 from airelay.core.headers import DOCUMENTED, EVERY, MODEL, MODEL_SUCCESS, carried_on
+from airelay.core.jsonio import dumps
 from airelay.core.models import ChatCompletionRequest, ResponsesRequest
 
 OPENAPI_VERSION = "3.1.1"
@@ -404,3 +409,35 @@ def document() -> dict[str, Any]:
             },
         },
     }
+
+
+RENDERED = Path(__file__).with_name("openapi_rendered.py")
+_CHUNK = 88  # bytes of JSON per line of the rendered module, so that its lines stay short
+
+
+def render_module() -> str:
+    """Return the text of core/openapi_rendered.py: the document as the relay serves it."""
+    body = dumps(document())
+    lines = (f"    {_literal(body[at : at + _CHUNK])}" for at in range(0, len(body), _CHUNK))
+    return (
+        '"""The OpenAPI document as served, pre-rendered: `python -m airelay.core.openapi` '
+        'writes it."""\n\n'
+        "# Generated from core/openapi.py; do not edit. tests/test_openapi.py checks it.\n"
+        "DOCUMENT = (\n" + "\n".join(lines) + "\n)\n"
+    )
+
+
+def _literal(chunk: bytes) -> str:
+    """Return a bytes literal of `chunk`, quoted as `ruff format` quotes it."""
+    quote = '"' if chunk.count(b'"') <= chunk.count(b"'") else "'"
+    escapes = {ord("\\"): "\\\\", ord(quote): "\\" + quote}
+    text = "".join(
+        escapes.get(byte) or (chr(byte) if 0x20 <= byte < 0x7F else f"\\x{byte:02x}")
+        for byte in chunk
+    )
+    return f"b{quote}{text}{quote}"
+
+
+if __name__ == "__main__":
+    RENDERED.write_text(render_module())
+    sys.stdout.write(f"wrote {RENDERED}\n")

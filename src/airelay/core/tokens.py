@@ -8,21 +8,22 @@ Pydantic-free: the Worker runs it in Pyodide.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import jwt
-from jwt.algorithms import HMACAlgorithm
+from typing import TYPE_CHECKING, Any
 
 from airelay.core.errors import RelayError, misconfigured
 from airelay.core.jwks import ASYMMETRIC_ALGS, JWKS_CACHE, JwksCache
 from airelay.core.tool_policy import parse_token_tools
 from airelay.core.types import TokenKeys
+
+if TYPE_CHECKING:
+    from jwt.algorithms import HMACAlgorithm
 
 MAX_TOKEN_BYTES = 8_192
 LEEWAY_SECONDS = 30  # clock skew allowed on exp, nbf and iat
@@ -36,7 +37,6 @@ HS256 = "HS256"
 _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _DURATION = re.compile(r"([0-9]{1,7})([smhd]?)")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3_600, "d": 86_400}
-_HMAC = HMACAlgorithm(HMACAlgorithm.SHA256)
 _STRING_HEADERS = ("alg", "kid", "typ", "cty")
 # Signature checked elsewhere; claims checked here, each one explicitly.
 _CLAIM_CHECKS = {
@@ -146,7 +146,20 @@ def mint_token(
         scope["max_output_tokens"] = max_output_tokens
     if scope:
         claims[SCOPE_CLAIM] = scope
+    import jwt  # here, not at import: PyJWT costs ~70 ms of the Worker's startup (see _hmac)
+
     return jwt.encode(claims, key, algorithm=HS256)
+
+
+@functools.cache
+def _hmac() -> HMACAlgorithm:
+    """Return PyJWT's HS256, importing PyJWT on first use."""
+    # Imported only where a token is checked or minted: PyJWT and the urllib.request its
+    # `jwks_client` pulls in cost ~70 ms of the Worker's global scope in Pyodide
+    # (bench/worker_pyodide.py), and most relays trust no tokens.
+    from jwt.algorithms import HMACAlgorithm
+
+    return HMACAlgorithm(HMACAlgorithm.SHA256)
 
 
 def token_error(code: str, message: str) -> RelayError:
@@ -170,6 +183,8 @@ async def verify_token(
     """Check a token's signature, then its claims; return who it speaks for, or raise 401/503."""
     if len(token.encode()) > MAX_TOKEN_BYTES:
         raise _invalid(f"The token is longer than {MAX_TOKEN_BYTES} bytes.")
+    import jwt  # here, not at import (see _hmac)
+
     try:
         parts = jwt.api_jws.PyJWS().decode_complete(token, options={"verify_signature": False})
     except jwt.InvalidTokenError:
@@ -189,7 +204,7 @@ async def verify_token(
     signature: bytes = parts["signature"]
     if alg == HS256 and policy.secrets:
         # Every secret is tried, so that the time taken does not tell which one matched.
-        results = [_HMAC.verify(signing_input, secret, signature) for secret in policy.secrets]
+        results = [_hmac().verify(signing_input, secret, signature) for secret in policy.secrets]
         verified, issuer, audience = any(results), None, None
     elif alg in ASYMMETRIC_ALGS and policy.jwks_url is not None:
         verified = await _verify_with_jwks(
@@ -240,6 +255,8 @@ async def _verify_with_jwks(
 def _checked_claims(
     token: str, policy: TokenPolicy, issuer: str | None, audience: str | None
 ) -> dict[str, Any]:
+    import jwt  # here, not at import (see _hmac)
+
     required = ["exp", "sub", *(["iss"] if issuer else []), *(["aud"] if audience else [])]
     options: Any = {
         **_CLAIM_CHECKS,

@@ -125,6 +125,9 @@ def _fail_fast(model: type[BaseModel]) -> SchemaValidator:
     # `_use_prebuilt=False`: otherwise pydantic-core reuses each model class's own validator
     # for its schema (as pydantic's own `create_schema_validator` allows), and the flags are lost.
     # About 2 ms per model, once per process or isolate.
+    # Request models are built on first use (models/common.py, defer_build): until then their
+    # `__pydantic_core_schema__` is pydantic's stand-in, not a dict this walk would copy.
+    model.model_rebuild()
     try:
         return SchemaValidator(
             _with_fail_fast(model.__pydantic_core_schema__), None, _use_prebuilt=False

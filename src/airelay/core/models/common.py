@@ -27,7 +27,10 @@ from airelay.core.limits import (
 class Strict(BaseModel):
     """Unknown fields are errors and JSON types are not coerced: what passes is sent as is."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Built on first use: only the two request models are validated on their own, and the
+    # core's warm-up builds them at import (core/app.py); a validator for each nested model
+    # too cost ~12% more import time (CPython, best of 10: 126 ms against 111 for core.app).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
