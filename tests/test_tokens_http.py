@@ -258,7 +258,7 @@ def test_readme_minting_snippet_makes_a_token_the_relay_accepts() -> None:
     assert len(snippet.group(1).splitlines()) < 10
     namespace: dict[str, object] = {"user_id": "user-42"}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TOKEN_SECRET", SECRET)
+        patch.setenv("TOKEN_SIGNING_SECRET", SECRET)
         exec(snippet.group(1), namespace)
     token = namespace["token"]
     assert isinstance(token, str)
