@@ -422,6 +422,9 @@ def test_an_unreachable_relay_fails_every_check_that_calls_it() -> None:
     rows = {row.name: row for row in report.checks}
     assert rows["health"].status == "fail"
     assert rows["health"].reason == "no answer: ConnectError: connection refused"
+    # Nothing answered, so no check vouches for the answers it never saw.
+    assert "pass" not in {row.status for row in report.checks}
+    assert rows["request id"].status == "skip"
 
 
 @pytest.mark.parametrize(
