@@ -33,7 +33,7 @@ from airelay.core.upstream import (
         (408, 504, "api_error", "upstream_timeout"),
         (504, 504, "api_error", "upstream_timeout"),
         (524, 504, "api_error", "upstream_timeout"),
-        (429, 429, "rate_limit_error", "rate_limit_exceeded"),
+        (429, 429, "requests", "rate_limit_exceeded"),
         # The model refused the request: a 400, which SDKs do not retry.
         (400, 400, "invalid_request_error", "upstream_rejected"),
         (413, 400, "invalid_request_error", "upstream_rejected"),

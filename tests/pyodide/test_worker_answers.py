@@ -398,7 +398,7 @@ def test_upstream_error_response_becomes_openai_error(
     assert error["code"] == code
     # Only OpenAI's own rejection names a field: the one the upstream named.
     assert error["param"] == ("messages" if code == "context_length_exceeded" else None)
-    kinds = {400: "invalid_request_error", 429: "rate_limit_error"}
+    kinds = {400: "invalid_request_error", 429: "requests"}
     assert error["type"] == kinds.get(relayed, "api_error")
     assert fragment in error["message"]
 

@@ -41,7 +41,7 @@ class ErrorDetail(BaseModel):
     """What went wrong, in OpenAI's error shape."""
 
     message: str
-    type: str = Field(description="invalid_request_error, rate_limit_error, api_error, ...")
+    type: str = Field(description="invalid_request_error, requests (a 429), api_error, ...")
     param: str | None = Field(description="The request parameter at fault, if any.")
     code: str | None = Field(
         description="Machine-readable reason: invalid_api_key, rate_limit_exceeded, "

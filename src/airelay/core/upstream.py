@@ -82,7 +82,8 @@ def upstream_error(
         return BackendError(
             429,
             f"The model provider is rate limiting: {description}",
-            type="rate_limit_error",
+            # OpenAI's own type for a 429 (as the relay's own limit answers, core/app.py).
+            type="requests",
             code="rate_limit_exceeded",
             headers=((RETRY_AFTER, retry_after(retry_after_value)),),
         )
