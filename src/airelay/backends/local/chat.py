@@ -44,6 +44,7 @@ def answer(
             else None,
             tool_result=tool_result,
             stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
+            source="response_format.json_schema.schema",
         )
     search = None
     if tool_result is None:
@@ -54,11 +55,10 @@ def answer(
             plan = replace(plan, tool_result=search.result)
     seed = seed_of(MINI.short_id, texts)
     stream = bool(inputs.get("stream"))
-    turn = partial(compose, texts, last_user, MINI.short_id, plan, cap, 0, seed)
+    n = inputs.get("n") or 1
+    turn = partial(compose, texts, last_user, MINI.short_id, plan, cap, 0, seed, n)
     call = plan.call[0] if plan.call is not None else None
-    completion = ChatCompletion(
-        seed, call, deferred(plan, stream, turn), clock(), inputs.get("n") or 1, search
-    )
+    completion = ChatCompletion(seed, call, deferred(plan, stream, turn), clock(), n, search)
     if stream:
         include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
         # Like a real upstream, a stream reports its own failure in its own format.

@@ -71,6 +71,7 @@ def answer(
             if text_format.get("type") == "json_schema"
             else None,
             tool_result=tool_result,
+            source="text.format.schema",
         )
     stored = bool(inputs.get("store"))
     # A stored response gets a random id, so two never share one; its items' ids derive from it.
