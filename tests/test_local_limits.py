@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from airelay.backends.local.schema_instance import MAX_INSTANCE_CHARS
-from airelay.backends.local.turn import MAX_QUOTED_CHARS
+from airelay.backends.local.turn import MAX_CONTEXT_CHARS, MAX_QUOTED_CHARS
 from airelay.hosts.local import build_app
 from tests.client import asgi_request
 
@@ -177,3 +177,30 @@ def test_a_hosted_tool_quotes_a_huge_user_message_only_up_to_the_limit() -> None
     response = post("/v1/responses", body, {"MAX_BODY_BYTES": str(2_000_000)})
     assert response.status_code == 200
     assert len(response.content) < 8 * (MAX_QUOTED_CHARS + 1000)
+
+
+def test_a_previous_response_chain_stops_growing_at_the_context_window() -> None:
+    app = build_app({"MAX_BODY_BYTES": str(3_000_000)}, log=lambda line: None)
+    chunk = "w" * (MAX_CONTEXT_CHARS // 4)
+    previous = None
+    statuses = []
+    for _ in range(4):
+        body: dict[str, Any] = {"input": chunk, "store": True}
+        if previous is not None:
+            body["previous_response_id"] = previous
+        response = asgi_request(app, "POST", "/v1/responses", json=body)
+        statuses.append(response.status_code)
+        assert len(response.content) < 4 * (MAX_QUOTED_CHARS + 1000)
+        if response.status_code == 200:
+            previous = response.json()["id"]
+    assert statuses == [200, 200, 200, 400]
+    error = response.json()["error"]
+    assert (error["code"], error["param"]) == ("context_length_exceeded", "input")
+
+
+def test_chat_messages_beyond_the_context_window_are_a_400() -> None:
+    messages = [{"role": "user", "content": "w" * 1_000_000} for _ in range(5)]
+    response = post("/v1/chat/completions", {"messages": messages}, {"MAX_BODY_BYTES": "6000000"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["param"]) == ("context_length_exceeded", "messages")

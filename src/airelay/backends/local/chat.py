@@ -12,7 +12,7 @@ from airelay.backends.local import hosted_tools
 from airelay.backends.local.chat_completion import ChatCompletion
 from airelay.backends.local.plan import PLAIN, Plan, call_plan
 from airelay.backends.local.template import EventTemplate, slot
-from airelay.backends.local.turn import compose, deferred, seed_of, text_of
+from airelay.backends.local.turn import check_context, compose, deferred, seed_of, text_of
 from airelay.core import sse
 from airelay.core.catalog import MINI
 from airelay.core.streams import chat_stream_error, ending_in_error
@@ -31,6 +31,7 @@ def answer(
         texts.append(text)
         if message.get("role") == "user":
             last_user = text
+    check_context(texts, "messages")
     response_format = inputs.get("response_format") or {}
     cap = inputs.get("max_completion_tokens") or inputs.get("max_tokens")
     stop = inputs.get("stop")

@@ -26,6 +26,9 @@ _seed_text = jsonio.encoder(separators=(", ", ": "))
 # The most characters of a caller's text an answer quotes (the last user turn, the turn before,
 # a tool's result); the rest is cut at a "…" (docs/local-host.md "Limits").
 MAX_QUOTED_CHARS = 4096
+# The most characters a conversation may hold, its stored context included: the local model's
+# context window, so that a chain of previous_response_id cannot grow its work without bound.
+MAX_CONTEXT_CHARS = 4_194_304
 
 
 def tokens(text: str) -> list[str]:
@@ -80,6 +83,21 @@ def schema_answer(schema: Any, source: str, choices: int = 1) -> str:
             param=source,
         ) from None
     return json.dumps(value, ensure_ascii=False)
+
+
+def check_context(texts: list[str], param: str) -> None:
+    """Raise OpenAI's 400 for an input beyond the context window, when `texts` exceed it."""
+    if sum(len(text) for text in texts) > MAX_CONTEXT_CHARS:
+        # OpenAI's code and wording for an input beyond the model's context window.
+        raise BackendError(
+            400,
+            "Your input exceeds the context window of this model "
+            f"(the local model's {MAX_CONTEXT_CHARS} characters). "
+            "Please adjust your input and try again.",
+            type="invalid_request_error",
+            code="context_length_exceeded",
+            param=param,
+        )
 
 
 def seed_of(label: str, texts: list[str]) -> str:
