@@ -12,7 +12,7 @@ from airelay.backends.local import hosted_tools
 from airelay.backends.local.chat_completion import ChatCompletion
 from airelay.backends.local.plan import PLAIN, Plan, call_plan
 from airelay.backends.local.template import EventTemplate, slot
-from airelay.backends.local.turn import compose, deferred, seed_of, text_of
+from airelay.backends.local.turn import check_context, compose, deferred, seed_of, text_of
 from airelay.core import sse
 from airelay.core.catalog import MINI
 from airelay.core.streams import chat_stream_error, ending_in_error
@@ -31,6 +31,7 @@ def answer(
         texts.append(text)
         if message.get("role") == "user":
             last_user = text
+    check_context(texts, "messages")
     response_format = inputs.get("response_format") or {}
     cap = inputs.get("max_completion_tokens") or inputs.get("max_tokens")
     stop = inputs.get("stop")
@@ -44,6 +45,7 @@ def answer(
             else None,
             tool_result=tool_result,
             stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
+            source="response_format.json_schema.schema",
         )
     search = None
     if tool_result is None:
@@ -54,11 +56,10 @@ def answer(
             plan = replace(plan, tool_result=search.result)
     seed = seed_of(MINI.short_id, texts)
     stream = bool(inputs.get("stream"))
-    turn = partial(compose, texts, last_user, MINI.short_id, plan, cap, 0, seed)
+    n = inputs.get("n") or 1
+    turn = partial(compose, texts, last_user, MINI.short_id, plan, cap, 0, seed, n)
     call = plan.call[0] if plan.call is not None else None
-    completion = ChatCompletion(
-        seed, call, deferred(plan, stream, turn), clock(), inputs.get("n") or 1, search
-    )
+    completion = ChatCompletion(seed, call, deferred(plan, stream, turn), clock(), n, search)
     if stream:
         include_usage = bool((inputs.get("stream_options") or {}).get("include_usage"))
         # Like a real upstream, a stream reports its own failure in its own format.

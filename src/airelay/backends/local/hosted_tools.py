@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from airelay.backends.local.turn import quoted
+
 Item = dict[str, Any]
 Event = dict[str, Any]
 _PIECE = re.compile(r"\s*\S+\s*|\s+")
@@ -136,7 +138,7 @@ def _streamed(kind: str, where: Item, field: str, text: str) -> tuple[Item, ...]
 
 
 def _said(text: str) -> str:
-    return " ".join(text.split()) or "nothing"
+    return quoted(text) or "nothing"
 
 
 # --- choosing a tool ----------------------------------------------------------------------------

@@ -18,6 +18,8 @@ class Plan:
     stop: tuple[str, ...] = ()
     # The user's turn before the last, which the answer recalls (Responses, with context).
     earlier: str | None = None
+    # Where the request holds the schema answered (`schema` or the call's), for its errors.
+    source: str = ""
 
 
 # What most requests ask for: a plain text answer, made once (a frozen dataclass costs about
@@ -25,21 +27,20 @@ class Plan:
 PLAIN = Plan()
 
 
-def _functions(tools: Any, chat: bool) -> dict[str, Mapping[str, Any]]:
-    """Return the function tools by name, with their parameters schema."""
-    found: dict[str, Mapping[str, Any]] = {}
-    for tool in tools or ():
+def _functions(tools: Any, chat: bool) -> dict[str, tuple[str, Mapping[str, Any]]]:
+    """Return the function tools by name, with where their parameters schema is, and it."""
+    found: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for index, tool in enumerate(tools or ()):
         if not isinstance(tool, dict) or tool.get("type") != "function":
             continue
         spec = tool.get("function") if chat else tool
         if isinstance(spec, dict) and isinstance(spec.get("name"), str):
-            found[spec["name"]] = spec.get("parameters") or {"type": "object"}
+            where = f"tools[{index}].function.parameters" if chat else f"tools[{index}].parameters"
+            found[spec["name"]] = (where, spec.get("parameters") or {"type": "object"})
     return found
 
 
-def _chosen_function(
-    functions: Mapping[str, Mapping[str, Any]], choice: Any, last_user: str
-) -> str | None:
+def _chosen_function(functions: Mapping[str, object], choice: Any, last_user: str) -> str | None:
     """Return the function to call, following tool_choice like OpenAI documents it."""
     if not functions or choice == "none":
         return None
@@ -64,4 +65,7 @@ def call_plan(inputs: Mapping[str, Any], last_user: str, chat: bool) -> Plan | N
         return None
     functions = _functions(inputs.get("tools"), chat)
     name = _chosen_function(functions, inputs.get("tool_choice"), last_user)
-    return None if name is None else Plan(call=(name, functions[name]))
+    if name is None:
+        return None
+    where, parameters = functions[name]
+    return Plan(call=(name, parameters), source=where)

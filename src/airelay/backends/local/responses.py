@@ -13,7 +13,14 @@ from airelay.backends.local.plan import PLAIN, Plan, call_plan
 from airelay.backends.local.response_object import ResponseObject
 from airelay.backends.local.response_store import ResponseStore, new_response_id
 from airelay.backends.local.template import EventTemplate, slot
-from airelay.backends.local.turn import compose, deferred, json_result, seed_of, text_of
+from airelay.backends.local.turn import (
+    check_context,
+    compose,
+    deferred,
+    json_result,
+    seed_of,
+    text_of,
+)
 from airelay.core import sse
 from airelay.core.catalog import PRO
 from airelay.core.streams import ending_in_error, responses_stream_error
@@ -56,6 +63,7 @@ def answer(
         texts.append(text)
         if item.get("role") == "user":
             users.append(text)
+    check_context(texts, "input")
     text_format = (inputs.get("text") or {}).get("format") or {}
     last_user = users[-1] if users else ""
     last = items[-1] if items else {}
@@ -71,6 +79,7 @@ def answer(
             if text_format.get("type") == "json_schema"
             else None,
             tool_result=tool_result,
+            source="text.format.schema",
         )
     stored = bool(inputs.get("store"))
     # A stored response gets a random id, so two never share one; its items' ids derive from it.

@@ -15,13 +15,20 @@ from functools import cached_property
 from typing import Any
 
 from airelay.backends.local.plan import Plan
-from airelay.backends.local.schema_instance import instance
+from airelay.backends.local.schema_instance import MAX_INSTANCE_CHARS, SchemaTooLargeError, instance
 from airelay.core import jsonio
+from airelay.core.errors import BackendError
 from airelay.core.types import JsonResult
 
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 # json.dumps's own separators: the seeds, and so every id, stay what they were.
 _seed_text = jsonio.encoder(separators=(", ", ": "))
+# The most characters of a caller's text an answer quotes (the last user turn, the turn before,
+# a tool's result); the rest is cut at a "…" (docs/local-host.md "Limits").
+MAX_QUOTED_CHARS = 4096
+# The most characters a conversation may hold, its stored context included: the local model's
+# context window, so that a chain of previous_response_id cannot grow its work without bound.
+MAX_CONTEXT_CHARS = 4_194_304
 
 
 def tokens(text: str) -> list[str]:
@@ -50,6 +57,47 @@ def text_of(content: Any) -> str:
             if isinstance(part, dict)
         )
     return ""
+
+
+def quoted(text: str) -> str:
+    """Return `text` with its white space collapsed, cut to MAX_QUOTED_CHARS with a "…"."""
+    said = " ".join(text.split())
+    return said if len(said) <= MAX_QUOTED_CHARS else said[:MAX_QUOTED_CHARS] + "…"
+
+
+def schema_answer(schema: Any, source: str, choices: int = 1) -> str:
+    """Return the JSON text of `schema`'s instance, or raise the 400 naming `source`."""
+    # The n choices share one budget: each repeats the instance (docs/local-host.md "Limits").
+    budget = MAX_INSTANCE_CHARS // max(choices, 1)
+    try:
+        value = instance(schema, budget=budget)
+    except SchemaTooLargeError as exc:
+        shared = f" ({choices} choices share {MAX_INSTANCE_CHARS})" if choices > 1 else ""
+        # A 400, not a backend failure: the caller can act on it (a smaller schema, fewer
+        # choices), and retrying the same request can never succeed.
+        raise BackendError(
+            400,
+            f"Invalid schema for '{source}': the local model cannot answer it: {exc}{shared}.",
+            type="invalid_request_error",
+            code="schema_too_large",
+            param=source,
+        ) from None
+    return json.dumps(value, ensure_ascii=False)
+
+
+def check_context(texts: list[str], param: str) -> None:
+    """Raise OpenAI's 400 for an input beyond the context window, when `texts` exceed it."""
+    if sum(len(text) for text in texts) > MAX_CONTEXT_CHARS:
+        # OpenAI's code and wording for an input beyond the model's context window.
+        raise BackendError(
+            400,
+            "Your input exceeds the context window of this model "
+            f"(the local model's {MAX_CONTEXT_CHARS} characters). "
+            "Please adjust your input and try again.",
+            type="invalid_request_error",
+            code="context_length_exceeded",
+            param=param,
+        )
 
 
 def seed_of(label: str, texts: list[str]) -> str:
@@ -88,26 +136,27 @@ def compose(
     cap: int | None,
     reasoning: int,
     seed: str,
+    choices: int = 1,
 ) -> Turn:
     """Compose the answer to a conversation of `texts` under `plan` and a token `cap`."""
     prompt = sum(token_count(text) for text in texts)
-    said = " ".join(last_user.split()) or "nothing"
+    said = quoted(last_user) or "nothing"
     counted = f"{prompt} prompt token" + ("" if prompt == 1 else "s")
     if plan.earlier is not None:
         # What a conversation's context adds, inline or by previous_response_id: the answer
         # recalls the turn before (README "The local host").
-        counted += f"; earlier you said: {' '.join(plan.earlier.split()) or 'nothing'}"
+        counted += f"; earlier you said: {quoted(plan.earlier) or 'nothing'}"
     reply = f"You said: {said} (local {label}; {counted})"
     call = None
     stopped = False
     if plan.call is not None:
         call = plan.call[0]
-        reply = json.dumps(instance(plan.call[1]), ensure_ascii=False)
+        reply = schema_answer(plan.call[1], plan.source, choices)
     elif plan.tool_result is not None:
-        result = " ".join(plan.tool_result.split())
+        result = quoted(plan.tool_result)
         reply = f"The tool returned: {result} (local {label}; {counted})"
     elif plan.schema is not None:
-        reply = json.dumps(instance(plan.schema), ensure_ascii=False)
+        reply = schema_answer(plan.schema, plan.source, choices)
     elif plan.json_mode:
         reply = json.dumps({"reply": reply}, ensure_ascii=False)
     if call is None:
