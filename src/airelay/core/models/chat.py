@@ -8,11 +8,13 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from airelay.core.limits import (
     MAX_CHOICES,
+    MAX_CONTENT_PARTS,
     MAX_LOGIT_BIAS,
     MAX_LOGIT_BIAS_ENTRIES,
     MAX_MESSAGES,
     MAX_MINI_OUTPUT_TOKENS,
     MAX_STOP_SEQUENCES,
+    MAX_TEXT_CHARS,
     MAX_TOOLS,
 )
 from airelay.core.models.common import (
@@ -141,6 +143,23 @@ class CustomToolCall(Strict):
 
 class AudioReference(Strict):
     id: Identifier
+    # The rest of the SDK's `ChatCompletionAudio`: a caller appends the message it was given
+    # (`messages.append(r.choices[0].message)`), and the SDK sends back what the answer held.
+    data: Url | None = None
+    expires_at: Int64 | None = None
+    transcript: Text | None = None
+
+
+class UrlCitation(Strict):
+    start_index: Annotated[int, Field(ge=0, le=MAX_TEXT_CHARS)]
+    end_index: Annotated[int, Field(ge=0, le=MAX_TEXT_CHARS)]
+    title: Text
+    url: Url
+
+
+class MessageAnnotation(Strict):
+    type: Literal["url_citation"]
+    url_citation: UrlCitation
 
 
 class AssistantMessage(Strict):
@@ -157,6 +176,12 @@ class AssistantMessage(Strict):
     ) = None
     function_call: FunctionCall | None = None
     audio: AudioReference | None = None
+    # On the SDK's `ChatCompletionMessage`, not its request TypedDict: OpenAI's answers carry
+    # `"annotations": []`, and OpenAI's own function-calling guide sends the returned message
+    # back as is (`messages.append(completion.choices[0].message)`), so it is relayed as sent.
+    annotations: Annotated[list[MessageAnnotation], Field(max_length=MAX_CONTENT_PARTS)] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _says_something(self) -> AssistantMessage:
