@@ -5,20 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from airelay.backends.local import LocalModel
+from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.core.app import handle
 from airelay.core.catalog import PRO
 from airelay.core.stored import NOT_KEPT
+from airelay.core.tokens import mint_token
 from airelay.core.types import Platform, Request
 from tests.client import ANYONE, CoreClient, Result
 from tests.fakes import run
+from tests.token_support import HS_ENV, SECRET
 
 
 class LocalRelay:
     """The core over one local model, as `airelay dev` runs it."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.platform = Platform(LocalModel(), env or dict(ANYONE), log=lambda record: None)
+    def __init__(self, env: dict[str, str] | None = None, limit: int | None = None) -> None:
+        limiter = None if limit is None else LocalRateLimiter(limit, 60)
+        self.platform = Platform(
+            LocalModel(), env or dict(ANYONE), limiter, log=lambda record: None
+        )
 
     def send(self, method: str, path: str, body: Any = None, key: str | None = None) -> Result:
         """Send one request and return the core's answer."""
@@ -90,3 +98,34 @@ def test_other_methods_on_a_stored_response_get_405_listing_get_and_delete() -> 
     result = CoreClient().post(f"{PRO.path}/resp_abc", json={})
     assert result.status == 405
     assert result.header("allow") == "GET, DELETE, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_a_token_scoped_to_chat_may_not_touch_stored_responses(method: str) -> None:
+    relay = LocalRelay(dict(HS_ENV))
+    owner = mint_token(SECRET, "alice")
+    created = relay.send("POST", PRO.path, {"input": "Keep this", "store": True}, key=owner).json()
+    chat_only = mint_token(SECRET, "mallory", routes=["chat"])
+    result = relay.send(method, f"{PRO.path}/{created['id']}", key=chat_only)
+    assert (result.status, result.error["code"]) == (403, "token_scope")
+    assert relay.send("GET", f"{PRO.path}/{created['id']}", key=owner).status == 200
+
+
+def test_a_token_scoped_to_responses_reads_stored_responses() -> None:
+    relay = LocalRelay(dict(HS_ENV))
+    token = mint_token(SECRET, "alice", routes=["responses"])
+    created = relay.send("POST", PRO.path, {"input": "Keep this", "store": True}, key=token).json()
+    assert relay.send("GET", f"{PRO.path}/{created['id']}", key=token).status == 200
+    assert relay.send("DELETE", f"{PRO.path}/{created['id']}", key=token).status == 200
+
+
+def test_stored_responses_count_against_the_rate_limit() -> None:
+    key = "sk-test-0123456789abcdef"
+    relay = LocalRelay({"API_KEYS": key}, limit=2)
+    created = relay.send("POST", PRO.path, {"input": "hi", "store": True}, key=key).json()
+    assert relay.send("GET", f"{PRO.path}/{created['id']}", key=key).status == 200
+    for method in ("GET", "DELETE"):
+        result = relay.send(method, f"{PRO.path}/{created['id']}", key=key)
+        assert (result.status, result.error["code"]) == (429, "rate_limit_exceeded")
+    # The model list is the relay's own table: it reaches no backend and is not counted.
+    assert relay.send("GET", "/v1/models", key=key).status == 200
