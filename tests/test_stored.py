@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from airelay.backends.local import LocalModel
 from airelay.backends.ratelimit import LocalRateLimiter
+from airelay.backends.upstream.config import UpstreamConfig
+from airelay.backends.upstream.http_backend import UpstreamBackend
 from airelay.core.app import handle
 from airelay.core.catalog import PRO
-from airelay.core.stored import NOT_KEPT
+from airelay.core.errors import RelayError
+from airelay.core.stored import NOT_KEPT, RESPONSE_ID
 from airelay.core.tokens import mint_token
 from airelay.core.types import Platform, Request
 from tests.client import ANYONE, CoreClient, Result
@@ -129,3 +133,75 @@ def test_stored_responses_count_against_the_rate_limit() -> None:
         assert (result.status, result.error["code"]) == (429, "rate_limit_exceeded")
     # The model list is the relay's own table: it reaches no backend and is not counted.
     assert relay.send("GET", "/v1/models", key=key).status == 200
+
+
+class Upstream:
+    """An OpenAI-compatible upstream that records every request and answers a stored response."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.backend = UpstreamBackend(
+            UpstreamConfig("http://upstream.test/v1", api_key="sk-operator-0123456789"),
+            httpx.MockTransport(self.answer),
+        )
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        """Record the raw path asked for; answer as the upstream's API root would."""
+        self.paths.append(request.url.raw_path.decode())
+        return httpx.Response(200, json={"id": "resp_abc", "object": "response"})
+
+    def send(self, method: str, raw_path: str) -> Result:
+        """Send one request to the core over this upstream, the path as a client sent it."""
+        platform = Platform(self.backend, dict(ANYONE), log=lambda record: None)
+        return Result(run(handle(Request(method, raw_path, [], b""), platform)))
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+@pytest.mark.parametrize(
+    "raw_id",
+    ["..", "%2e%2e", "%2E%2E", ".", "%2e", "resp_1.json", "a%2Fb", "resp%20x", "r" * 129],
+    ids=[
+        "dots",
+        "encoded-dots",
+        "upper-dots",
+        "dot",
+        "encoded-dot",
+        "dotted",
+        "slash",
+        "space",
+        "long",
+    ],
+)
+def test_a_malformed_response_id_is_a_400_and_never_reaches_the_upstream(
+    method: str, raw_id: str
+) -> None:
+    upstream = Upstream()
+    result = upstream.send(method, f"{PRO.path}/{raw_id}")
+    assert (result.status, result.error["param"], result.error["code"]) == (
+        400,
+        "response_id",
+        "invalid_value",
+    )
+    assert upstream.paths == []
+
+
+def test_a_well_formed_response_id_is_asked_of_the_upstream_under_responses() -> None:
+    upstream = Upstream()
+    assert upstream.send("GET", f"{PRO.path}/resp_abc-D_9").status == 200
+    assert upstream.paths == ["/v1/responses/resp_abc-D_9"]
+
+
+@pytest.mark.parametrize("response_id", ["..", ".", "..."])
+def test_the_upstream_backend_never_builds_a_path_of_dots(response_id: str) -> None:
+    upstream = Upstream()
+    with pytest.raises(RelayError) as caught:
+        run(upstream.backend.retrieve_response(response_id))
+    assert (caught.value.status, caught.value.code) == (404, "not_found")
+    with pytest.raises(RelayError):
+        run(upstream.backend.delete_response(response_id))
+    assert upstream.paths == []
+
+
+def test_the_local_models_response_ids_are_well_formed() -> None:
+    created = LocalRelay().send("POST", PRO.path, {"input": "hi", "store": True}).json()
+    assert RESPONSE_ID.fullmatch(created["id"])
