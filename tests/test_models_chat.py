@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from openai.types.chat import ChatCompletion, ChatCompletionMessage, ChatCompletionMessageParam
+import pytest
+from openai.types.chat import (
+    ChatCompletion,
+    ChatCompletionMessage,
+    ChatCompletionMessageParam,
+    ParsedChatCompletionMessage,
+)
+from pydantic import BaseModel
 
 from airelay.hosts.local import build_app
 from tests.client import asgi_sdk
@@ -72,3 +79,27 @@ def test_a_message_with_citations_goes_back_with_them() -> None:
     )
     assert answer.choices[0].message.content
     assert sent.annotations
+
+
+class Sea(BaseModel):
+    sea: str
+
+
+# The SDK's own dump of the message it parsed warns (its `parsed` is typed None when sent).
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings:UserWarning")
+def test_a_parsed_message_goes_back_with_what_the_sdk_parsed() -> None:
+    async def talk() -> tuple[ParsedChatCompletionMessage[Sea], Sea | None]:
+        async with asgi_sdk(build_app({}, log=lambda line: None)) as api:
+            messages: list[Any] = [{"role": "user", "content": "Tell me about the sea"}]
+            first = await api.chat.completions.parse(
+                model=MODEL, messages=messages, response_format=Sea
+            )
+            messages += [first.choices[0].message, {"role": "user", "content": "More"}]
+            again = await api.chat.completions.parse(
+                model=MODEL, messages=messages, response_format=Sea
+            )
+            return first.choices[0].message, again.choices[0].message.parsed
+
+    sent, parsed = run(talk())
+    assert sent.parsed is not None
+    assert parsed is not None

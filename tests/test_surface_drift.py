@@ -17,6 +17,8 @@ from openai.types.chat import (
     chat_completion_tool_message_param,
     chat_completion_user_message_param,
     completion_create_params,
+    parsed_chat_completion,
+    parsed_function_tool_call,
 )
 from openai.types.responses import (
     custom_tool_param,
@@ -48,6 +50,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("InputMessage", "phase"): "typed on EasyInputMessageParam, which InputMessage also serves",
     # The SDK's answer type has it, and callers send the message they were given back.
     ("AssistantMessage", "annotations"): "on ChatCompletionMessage, which callers send back",
+    ("AssistantMessage", "parsed"): "on ParsedChatCompletionMessage, which callers send back",
 }
 
 # (relay model, the SDK TypedDict it mirrors)
@@ -96,36 +99,58 @@ def wire_names(model: type[BaseModel]) -> set[str]:
 # (relay model, the SDK answer model whose dump a caller may send back to the relay)
 RETURNED: list[tuple[type[BaseModel], type[BaseModel]]] = [
     (chat.AssistantMessage, ChatCompletionMessage),
+    (chat.AssistantMessage, parsed_chat_completion.ParsedChatCompletionMessage),
+    (chat.ToolCall, parsed_function_tool_call.ParsedFunctionToolCall),
+    (chat.ToolCallFunction, parsed_function_tool_call.ParsedFunction),
     (chat.AudioReference, chat_completion_audio.ChatCompletionAudio),
     (chat.MessageAnnotation, chat_completion_message.Annotation),
     (chat.UrlCitation, chat_completion_message.AnnotationURLCitation),
 ]
 
-# One of everything the SDK puts on an assistant message it returns.
-FULL_MESSAGE = ChatCompletionMessage.model_validate(
-    {
-        "role": "assistant",
-        "content": "See the sea.",
-        "refusal": None,
-        "annotations": [
-            {
-                "type": "url_citation",
-                "url_citation": {
-                    "start_index": 0,
-                    "end_index": 7,
-                    "title": "The sea",
-                    "url": "https://example.com/sea",
-                },
-            }
-        ],
-        "audio": {"id": "audio_1", "data": "UklGRg==", "expires_at": 1, "transcript": "See"},
-        "function_call": {"name": "look", "arguments": "{}"},
-        "tool_calls": [
-            {"id": "call_1", "type": "function", "function": {"name": "look", "arguments": "{}"}},
-            {"id": "call_2", "type": "custom", "custom": {"name": "write", "input": "x"}},
-        ],
-    }
-)
+# One of everything the SDK puts on an assistant message it returns, as `create` and as
+# `parse` return it (the latter's calls are functions only).
+FUNCTION_CALL = {
+    "id": "call_1",
+    "type": "function",
+    "function": {"name": "look", "arguments": "{}"},
+}
+FULL_ANSWER: dict[str, Any] = {
+    "role": "assistant",
+    "content": "See the sea.",
+    "refusal": None,
+    "annotations": [
+        {
+            "type": "url_citation",
+            "url_citation": {
+                "start_index": 0,
+                "end_index": 7,
+                "title": "The sea",
+                "url": "https://example.com/sea",
+            },
+        }
+    ],
+    "audio": {"id": "audio_1", "data": "UklGRg==", "expires_at": 1, "transcript": "See"},
+    "function_call": {"name": "look", "arguments": "{}"},
+    "tool_calls": [
+        FUNCTION_CALL,
+        {"id": "call_2", "type": "custom", "custom": {"name": "write", "input": "x"}},
+    ],
+}
+RETURNED_MESSAGES: dict[str, BaseModel] = {
+    "create": ChatCompletionMessage.model_validate(FULL_ANSWER),
+    "parse": parsed_chat_completion.ParsedChatCompletionMessage[dict[str, Any]].model_validate(
+        {
+            **FULL_ANSWER,
+            "parsed": {"sea": "calm"},
+            "tool_calls": [
+                {
+                    **FUNCTION_CALL,
+                    "function": {**FUNCTION_CALL["function"], "parsed_arguments": {}},  # type: ignore[dict-item]
+                }
+            ],
+        }
+    ),
+}
 
 
 def literal_values(annotation: Any) -> set[str]:
@@ -260,11 +285,12 @@ def test_every_field_of_a_returned_message_is_accepted_back(
 
 
 @pytest.mark.parametrize("dump", ["full", "set", "none"])
-def test_a_returned_assistant_message_validates_as_the_sdk_sends_it(dump: str) -> None:
+@pytest.mark.parametrize("method", sorted(RETURNED_MESSAGES))
+def test_a_returned_assistant_message_validates_as_the_sdk_sends_it(method: str, dump: str) -> None:
     # What the SDK sends for a message object: its fields as set by the answer (the SDK's
     # `_transform` dumps with exclude_unset), or every field, nulls included.
-    message = FULL_MESSAGE.model_dump(
-        mode="json", exclude_unset=dump == "set", exclude_none=dump == "none"
+    message = RETURNED_MESSAGES[method].model_dump(
+        mode="json", exclude_unset=dump == "set", exclude_none=dump == "none", warnings=False
     )
     body = {"messages": [{"role": "user", "content": "x"}, message]}
     assert validate(models.ChatCompletionRequest, body).messages[1].role == "assistant"

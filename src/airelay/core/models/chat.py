@@ -124,10 +124,15 @@ class FunctionCall(Strict):
     arguments: Text
 
 
+class ToolCallFunction(FunctionCall):
+    # Set by the SDK's `chat.completions.parse` on the calls it returns (`ParsedFunction`).
+    parsed_arguments: JsonObject | None = None
+
+
 class ToolCall(Strict):
     id: Identifier
     type: Literal["function"]
-    function: FunctionCall
+    function: ToolCallFunction
 
 
 class CustomCall(Strict):
@@ -182,6 +187,9 @@ class AssistantMessage(Strict):
     annotations: Annotated[list[MessageAnnotation], Field(max_length=MAX_CONTENT_PARTS)] | None = (
         None
     )
+    # Set by the SDK's `chat.completions.parse` (`ParsedChatCompletionMessage`), and sent back
+    # with the message; relayed as sent, so the upstream answers it as it would the SDK.
+    parsed: JsonObject | None = None
 
     @model_validator(mode="after")
     def _says_something(self) -> AssistantMessage:
