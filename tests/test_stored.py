@@ -12,10 +12,11 @@ from airelay.backends.local import LocalModel
 from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.backends.upstream.config import UpstreamConfig
 from airelay.backends.upstream.http_backend import UpstreamBackend
-from airelay.core.app import handle
+from airelay.core.app import GUARDED_ROUTES, handle
 from airelay.core.catalog import PRO
+from airelay.core.endpoints import ENDPOINTS
 from airelay.core.errors import RelayError
-from airelay.core.stored import NOT_KEPT, RESPONSE_ID
+from airelay.core.stored import NOT_KEPT, RESPONSE_ID, stored_response
 from airelay.core.tokens import mint_token
 from airelay.core.types import Platform, Request
 from tests.client import ANYONE, CoreClient, Result
@@ -205,3 +206,13 @@ def test_the_upstream_backend_never_builds_a_path_of_dots(response_id: str) -> N
 def test_the_local_models_response_ids_are_well_formed() -> None:
     created = LocalRelay().send("POST", PRO.path, {"input": "hi", "store": True}).json()
     assert RESPONSE_ID.fullmatch(created["id"])
+
+
+def test_every_endpoint_that_reaches_a_backend_is_scoped_and_rate_limited() -> None:
+    reaching = {
+        endpoint.name
+        for endpoint in ENDPOINTS
+        if endpoint.model_route is not None or endpoint.handler is stored_response
+    }
+    assert reaching == set(GUARDED_ROUTES)
+    assert {GUARDED_ROUTES[name] for name in reaching} == {"chat", "responses"}
