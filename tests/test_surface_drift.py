@@ -8,12 +8,17 @@ from typing import Any, Literal, get_args, get_origin
 import pytest
 from openai.types import shared_params
 from openai.types.chat import (
+    ChatCompletionMessage,
     chat_completion_assistant_message_param,
+    chat_completion_audio,
     chat_completion_custom_tool_param,
+    chat_completion_message,
     chat_completion_stream_options_param,
     chat_completion_tool_message_param,
     chat_completion_user_message_param,
     completion_create_params,
+    parsed_chat_completion,
+    parsed_function_tool_call,
 )
 from openai.types.responses import (
     custom_tool_param,
@@ -33,6 +38,7 @@ from pydantic import BaseModel
 
 from airelay.core import models
 from airelay.core.errors import RelayError
+from airelay.core.models import chat
 from airelay.core.validation import validate
 
 # Differences the relay keeps on purpose: (relay model, field) -> why. Keep it short.
@@ -42,6 +48,9 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("ResponsesRequest", "stream"): "typed on the SDK's streaming subclasses",
     # One model serves both of the SDK's input message shapes; EasyInputMessageParam has phase.
     ("InputMessage", "phase"): "typed on EasyInputMessageParam, which InputMessage also serves",
+    # The SDK's answer type has it, and callers send the message they were given back.
+    ("AssistantMessage", "annotations"): "on ChatCompletionMessage, which callers send back",
+    ("AssistantMessage", "parsed"): "on ParsedChatCompletionMessage, which callers send back",
 }
 
 # (relay model, the SDK TypedDict it mirrors)
@@ -85,6 +94,63 @@ PAIRS: list[tuple[type[BaseModel], Any]] = [
 def wire_names(model: type[BaseModel]) -> set[str]:
     """Return the JSON names `model` accepts."""
     return {field.alias or name for name, field in model.model_fields.items()}
+
+
+# (relay model, the SDK answer model whose dump a caller may send back to the relay)
+RETURNED: list[tuple[type[BaseModel], type[BaseModel]]] = [
+    (chat.AssistantMessage, ChatCompletionMessage),
+    (chat.AssistantMessage, parsed_chat_completion.ParsedChatCompletionMessage),
+    (chat.ToolCall, parsed_function_tool_call.ParsedFunctionToolCall),
+    (chat.ToolCallFunction, parsed_function_tool_call.ParsedFunction),
+    (chat.AudioReference, chat_completion_audio.ChatCompletionAudio),
+    (chat.MessageAnnotation, chat_completion_message.Annotation),
+    (chat.UrlCitation, chat_completion_message.AnnotationURLCitation),
+]
+
+# One of everything the SDK puts on an assistant message it returns, as `create` and as
+# `parse` return it (the latter's calls are functions only).
+FUNCTION_CALL = {
+    "id": "call_1",
+    "type": "function",
+    "function": {"name": "look", "arguments": "{}"},
+}
+FULL_ANSWER: dict[str, Any] = {
+    "role": "assistant",
+    "content": "See the sea.",
+    "refusal": None,
+    "annotations": [
+        {
+            "type": "url_citation",
+            "url_citation": {
+                "start_index": 0,
+                "end_index": 7,
+                "title": "The sea",
+                "url": "https://example.com/sea",
+            },
+        }
+    ],
+    "audio": {"id": "audio_1", "data": "UklGRg==", "expires_at": 1, "transcript": "See"},
+    "function_call": {"name": "look", "arguments": "{}"},
+    "tool_calls": [
+        FUNCTION_CALL,
+        {"id": "call_2", "type": "custom", "custom": {"name": "write", "input": "x"}},
+    ],
+}
+RETURNED_MESSAGES: dict[str, BaseModel] = {
+    "create": ChatCompletionMessage.model_validate(FULL_ANSWER),
+    "parse": parsed_chat_completion.ParsedChatCompletionMessage[dict[str, Any]].model_validate(
+        {
+            **FULL_ANSWER,
+            "parsed": {"sea": "calm"},
+            "tool_calls": [
+                {
+                    **FUNCTION_CALL,
+                    "function": {**FUNCTION_CALL["function"], "parsed_arguments": {}},  # type: ignore[dict-item]
+                }
+            ],
+        }
+    ),
+}
 
 
 def literal_values(annotation: Any) -> set[str]:
@@ -205,3 +271,26 @@ def test_every_responses_input_item_kind_is_accepted_or_listed_as_unoffered() ->
         f"{sorted(unlisted)}"
     )
     assert not accepted & UNOFFERED_ITEM_KINDS
+
+
+@pytest.mark.parametrize(("model", "sdk"), RETURNED, ids=[m.__name__ for m, _ in RETURNED])
+def test_every_field_of_a_returned_message_is_accepted_back(
+    model: type[BaseModel], sdk: type[BaseModel]
+) -> None:
+    missing = sorted(set(sdk.model_fields) - wire_names(model))
+    assert not missing, (
+        f"The pinned SDK's {sdk.__name__} returns fields that {model.__name__} refuses when the "
+        f"caller sends the message back: {missing}."
+    )
+
+
+@pytest.mark.parametrize("dump", ["full", "set", "none"])
+@pytest.mark.parametrize("method", sorted(RETURNED_MESSAGES))
+def test_a_returned_assistant_message_validates_as_the_sdk_sends_it(method: str, dump: str) -> None:
+    # What the SDK sends for a message object: its fields as set by the answer (the SDK's
+    # `_transform` dumps with exclude_unset), or every field, nulls included.
+    message = RETURNED_MESSAGES[method].model_dump(
+        mode="json", exclude_unset=dump == "set", exclude_none=dump == "none", warnings=False
+    )
+    body = {"messages": [{"role": "user", "content": "x"}, message]}
+    assert validate(models.ChatCompletionRequest, body).messages[1].role == "assistant"

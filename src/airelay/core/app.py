@@ -28,6 +28,10 @@ from airelay.core.types import (
 )
 
 logger = logging.getLogger("airelay")
+# The endpoints that reach a backend, by the route a token scope names them with: only these are
+# scoped and rate-limited. The stored responses belong to `responses` (docs/tokens.md); the
+# model list is the relay's own static table, so it is neither.
+GUARDED_ROUTES = {"chat": "chat", "responses": "responses", "response": "responses"}
 
 
 async def handle(request: Request, platform: Platform) -> Response:
@@ -79,18 +83,19 @@ async def _dispatch(context: Context) -> Response:
         raise misconfigured("set the API_KEYS secret, or ALLOW_ANONYMOUS=true to let anyone in")
     context.caller = await identify(request, access, context.platform.token_keys)
     log.key_id = context.caller.key_id
+    route = GUARDED_ROUTES.get(endpoint.name)
     scope = context.caller.scope
-    if scope is not None and endpoint.model_route is not None and not scope.allows(endpoint.name):
+    if scope is not None and route is not None and not scope.allows(route):
         raise RelayError(
             403,
-            f"This token may not call the {endpoint.name} route (its '{SCOPE_CLAIM}.routes' "
+            f"This token may not call the {route} route (its '{SCOPE_CLAIM}.routes' "
             "claim leaves it out).",
             type="permission_error",
             code="token_scope",
         )
     limiter = context.platform.rate_limiter
     # Most hosts run without a limiter: then there is nothing to ask.
-    if endpoint.model_route is not None and limiter is not None:
+    if route is not None and limiter is not None:
         await _check_rate(context, limiter)
     return await endpoint.handler(context)
 

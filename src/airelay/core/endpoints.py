@@ -127,7 +127,9 @@ def _relayed(name: str, operation_id: str, summary: str, route: ModelRoute) -> E
 
 
 RELAY_ERRORS = ("400", "401", "403", "404", "405", "413", "415", "429", "500", "502", "503", "504")
-_READ_ERRORS = ("401", "404", "405", "429", "500", "503")
+# The model list is not rate-limited; stored responses are, and are scoped (core/app.py).
+_READ_ERRORS = ("401", "404", "405", "500", "503")
+_STORED_ERRORS = ("401", "403", "404", "405", "429", "500", "503")
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     _relayed(
@@ -176,7 +178,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "models",
             "ResponseObject",
             "The response as it was answered.",
-            _READ_ERRORS,
+            _STORED_ERRORS,
             parameter_doc="The id of a response created with `store: true`. Served by the local "
             "host's built-in model; the Worker answers 404 (the binding offers only `run`).",
             parameter_example="resp_local0123456789abcdef",
@@ -189,7 +191,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                         "models",
                         "DeletedResponse",
                         "The response was deleted.",
-                        _READ_ERRORS,
+                        _STORED_ERRORS,
                     ),
                 ),
             ),

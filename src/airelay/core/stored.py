@@ -8,6 +8,7 @@ stored response of the upstream is read with the upstream's own API.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import unquote
@@ -31,6 +32,31 @@ class StoredResponses(Protocol):
         ...
 
 
+# OpenAI's ids are `resp_` and letters and digits; the local model's `resp_local` and 48 hex.
+# Anything else never reaches a backend: `..` would climb out of `/responses/` upstream.
+RESPONSE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# What is echoed of a malformed id.
+MAX_ECHO = 64
+
+
+def check_response_id(response_id: str) -> str:
+    """Return `response_id`, or raise the 400 OpenAI answers for an id with other characters."""
+    if RESPONSE_ID.fullmatch(response_id) is None:
+        # OpenAI's words for a malformed id (ProjectTech4DevAI/kaapi-backend#317, for
+        # `previous_response_id`): "Invalid '<param>': '<id>'. Expected an ID that contains
+        # letters, numbers, underscores, or dashes, but this value contained additional
+        # characters."
+        shown = response_id[:MAX_ECHO] + ("..." if len(response_id) > MAX_ECHO else "")
+        raise RelayError(
+            400,
+            f"Invalid 'response_id': {shown!r}. Expected an ID of 1 to 128 letters, numbers, "
+            "underscores or dashes.",
+            param="response_id",
+            code="invalid_value",
+        )
+    return response_id
+
+
 def not_found(response_id: str) -> RelayError:
     """Return the 404 for a response id that is not held."""
     return RelayError(
@@ -51,11 +77,11 @@ NOT_KEPT = (
 
 async def stored_response(context: Context) -> Response:
     """Return a stored response (GET) or delete it (DELETE)."""
+    # The Worker sees the raw path, the local host a decoded one (as for /v1/models/{model}).
+    response_id = check_response_id(unquote(context.param))
     backend = context.platform.backend
     if not isinstance(backend, StoredResponses):
         raise RelayError(404, NOT_KEPT, param="response_id", code="not_found")
-    # The Worker sees the raw path, the local host a decoded one (as for /v1/models/{model}).
-    response_id = unquote(context.param)
     if context.request.method == "DELETE":
         if not await backend.delete_response(response_id):
             raise not_found(response_id)

@@ -16,7 +16,7 @@ from airelay.backends.upstream.stream import relay_stream
 from airelay.core import jsonio
 from airelay.core.catalog import MODELS
 from airelay.core.errors import BackendError, RelayError
-from airelay.core.stored import NOT_KEPT
+from airelay.core.stored import NOT_KEPT, not_found
 from airelay.core.streams import StreamError, chat_stream_error, responses_stream_error
 from airelay.core.types import BackendResult, JsonResult, StreamResult
 from airelay.core.upstream import (
@@ -139,7 +139,13 @@ class UpstreamBackend:
         if "{gateway}" in config.base_url:
             # The gateway id comes with each model call's options; this call has none.
             raise RelayError(404, NOT_KEPT, param="response_id", code="not_found")
-        url = f"{config.base_url}{_PATHS['responses']}/{quote(response_id, safe='')}"
+        segment = quote(response_id, safe="")
+        # The core lets only ids of letters, digits, `_` and `-` through (core/stored.py); a
+        # segment of dots alone would still be resolved away by httpx (RFC 3986 5.2.4), and the
+        # operator's key sent to another path of the upstream.
+        if not segment.strip("."):
+            raise not_found(response_id)
+        url = f"{config.base_url}{_PATHS['responses']}/{segment}"
         deadline = asyncio.get_running_loop().time() + config.deadlines.total
         try:
             async with asyncio.timeout_at(deadline):

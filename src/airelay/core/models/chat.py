@@ -8,11 +8,13 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from airelay.core.limits import (
     MAX_CHOICES,
+    MAX_CONTENT_PARTS,
     MAX_LOGIT_BIAS,
     MAX_LOGIT_BIAS_ENTRIES,
     MAX_MESSAGES,
     MAX_MINI_OUTPUT_TOKENS,
     MAX_STOP_SEQUENCES,
+    MAX_TEXT_CHARS,
     MAX_TOOLS,
 )
 from airelay.core.models.common import (
@@ -122,10 +124,15 @@ class FunctionCall(Strict):
     arguments: Text
 
 
+class ToolCallFunction(FunctionCall):
+    # Set by the SDK's `chat.completions.parse` on the calls it returns (`ParsedFunction`).
+    parsed_arguments: JsonObject | None = None
+
+
 class ToolCall(Strict):
     id: Identifier
     type: Literal["function"]
-    function: FunctionCall
+    function: ToolCallFunction
 
 
 class CustomCall(Strict):
@@ -141,6 +148,23 @@ class CustomToolCall(Strict):
 
 class AudioReference(Strict):
     id: Identifier
+    # The rest of the SDK's `ChatCompletionAudio`: a caller appends the message it was given
+    # (`messages.append(r.choices[0].message)`), and the SDK sends back what the answer held.
+    data: Url | None = None
+    expires_at: Int64 | None = None
+    transcript: Text | None = None
+
+
+class UrlCitation(Strict):
+    start_index: Annotated[int, Field(ge=0, le=MAX_TEXT_CHARS)]
+    end_index: Annotated[int, Field(ge=0, le=MAX_TEXT_CHARS)]
+    title: Text
+    url: Url
+
+
+class MessageAnnotation(Strict):
+    type: Literal["url_citation"]
+    url_citation: UrlCitation
 
 
 class AssistantMessage(Strict):
@@ -157,6 +181,15 @@ class AssistantMessage(Strict):
     ) = None
     function_call: FunctionCall | None = None
     audio: AudioReference | None = None
+    # On the SDK's `ChatCompletionMessage`, not its request TypedDict: OpenAI's answers carry
+    # `"annotations": []`, and OpenAI's own function-calling guide sends the returned message
+    # back as is (`messages.append(completion.choices[0].message)`), so it is relayed as sent.
+    annotations: Annotated[list[MessageAnnotation], Field(max_length=MAX_CONTENT_PARTS)] | None = (
+        None
+    )
+    # Set by the SDK's `chat.completions.parse` (`ParsedChatCompletionMessage`), and sent back
+    # with the message; relayed as sent, so the upstream answers it as it would the SDK.
+    parsed: JsonObject | None = None
 
     @model_validator(mode="after")
     def _says_something(self) -> AssistantMessage:
