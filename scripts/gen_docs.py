@@ -24,6 +24,7 @@ from airelay.core.catalog import MINI, PRO
 from airelay.core.endpoints import ENDPOINTS, Endpoint
 from airelay.core.settings import Settings
 from airelay.core.tool_policy import TOOL_TYPES
+from airelay.hosts import local
 
 REPO = Path(__file__).resolve().parents[1]
 LOCAL_HOST = "local host (`airelay dev`)"
@@ -213,6 +214,16 @@ def local_rows() -> list[Row]:
             LOCAL_HOST,
             "-",
             "the local model's pause between streamed tokens; `--token-delay-ms` wins",
+        ),
+        (
+            f"`{local.ALLOWED_HOSTS_VARIABLE}`",
+            "host names, comma/space separated, or `*`",
+            "none (loopback names only)",
+            "-",
+            LOCAL_HOST,
+            "-",
+            "Host headers a keyless host on loopback answers besides localhost, 127.0.0.0/8 and "
+            "[::1]; others get 403 `host_not_allowed` ([Local host](local-host.md))",
         ),
     ]
     for flag, (variable, default, what) in cli._DEADLINES.items():

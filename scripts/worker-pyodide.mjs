@@ -177,10 +177,16 @@ function toRequest(req) {
   return new Request(url, init);
 }
 
-function plain(res, status, text) {
+// An answer from this server rather than the Worker, in OpenAI's error shape as the relay's
+// own. On Cloudflare these never reach the Worker: its edge answers them.
+function errorBody(status, message, type, code) {
+  return JSON.stringify({ error: { message, type, param: null, code } });
+}
+
+function failed(res, status, message, type = "invalid_request_error", code = null) {
   if (res.headersSent) return res.destroy();
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
-  res.end(text);
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(errorBody(status, message, type, code));
 }
 
 async function handle(req, res) {
@@ -189,7 +195,8 @@ async function handle(req, res) {
     request = toRequest(req);
   } catch (err) {
     req.resume();
-    return plain(res, 400, `Bad Request: ${err.message}\n`);
+    // The fetch standard's Request refuses some methods (TRACE, CONNECT, TRACK).
+    return failed(res, 400, `Bad request: ${err.message}`, "invalid_request_error", "bad_request");
   }
   let response;
   try {
@@ -198,7 +205,7 @@ async function handle(req, res) {
     // workerd answers an uncaught exception with a bare 500.
     process.stderr.write(`worker-pyodide: the Worker threw: ${err?.stack ?? err}\n`);
     req.resume();
-    return plain(res, 500, "Internal Server Error\n");
+    return failed(res, 500, "The Worker failed.", "server_error", "internal_error");
   }
   const head = [];
   for (const [name, value] of response.headers) head.push(name, value);
@@ -246,11 +253,61 @@ async function handle(req, res) {
   }
 }
 
+// The same start-up line as `airelay dev`, from the same Python (AccessPolicy.describe).
+const describePolicy = pyodide.runPython(`
+from airelay.core.errors import RelayError
+from airelay.core.settings import Settings
+
+
+def describe(env, host):
+    try:
+        return Settings.from_env(env).access.describe(host)
+    except RelayError as error:
+        return f"warning: {error.message}"
+
+
+describe
+`);
+
+function describeAccess(variables, host) {
+  const strings = Object.fromEntries(
+    Object.entries(variables).filter(([, value]) => typeof value === "string"),
+  );
+  const line = describePolicy(pyodide.toPy(strings), host);
+  if (!line.startsWith("access: locked")) return line;
+  // wrangler.toml sets ALLOW_ANONYMOUS="false" for deployments; locally there is no secret yet.
+  return (
+    `${line}; to fix: cp .dev.vars.example .dev.vars and set API_KEYS there, ` +
+    "or pass --var ALLOW_ANONYMOUS=true (keyless; keep --host on loopback)"
+  );
+}
+
 const server = createServer((req, res) => {
   handle(req, res).catch((err) => {
     process.stderr.write(`worker-pyodide: ${err?.stack ?? err}\n`);
-    plain(res, 500, "Internal Server Error\n");
+    failed(res, 500, "The Worker failed.", "server_error", "internal_error");
   });
+});
+// Node answers bad HTTP itself (headers over its 16 KB --max-http-header-size: an empty 431);
+// node:http's documented clientError hook writes that answer instead.
+server.on("clientError", (err, socket) => {
+  if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
+  const [status, message] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "The request headers are larger than the server accepts (16 KB)."]
+      : [400, "The request is not valid HTTP."];
+  const body = errorBody(status, message, "invalid_request_error", null);
+  const reason = status === 431 ? "Request Header Fields Too Large" : "Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+});
+server.on("error", (err) => {
+  const why =
+    err.code === "EADDRINUSE" ? "the port is in use (pick another with --port)" : err.message;
+  process.stderr.write(`worker-pyodide: cannot listen on ${args.host}:${args.port}: ${why}\n`);
+  process.exit(1);
 });
 server.listen(Number(args.port), args.host, () => {
   const { port } = server.address();
@@ -258,6 +315,7 @@ server.listen(Number(args.port), args.host, () => {
   process.stderr.write(
     `worker-pyodide: ${source}; global scope ${importedMs.toFixed(0)} ms (boot + import)\n`,
   );
+  console.log(describeAccess(vars, args.host));
   console.log(
     `airelay Worker in Pyodide ${pyodide.version} (Python ${pyodide.runPython("import sys; sys.version.split()[0]")}): http://${host}:${port}/v1`,
   );

@@ -267,6 +267,16 @@ def test_the_access_line_names_tokens_keys_and_keyless_callers() -> None:
     )
 
 
+def test_the_access_line_names_keys_and_tokens_when_both_let_callers_in() -> None:
+    access = AccessPolicy(parse_keys(KEYS), tokens=TokenPolicy((b"s" * 32,)))
+    assert access.describe("h") == (
+        "access: 2 API key(s) from API_KEYS and signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL)"
+    )
+    line = describe_access(local_env({"API_KEYS": KEYS, "TOKEN_SECRETS": "s" * 32}), "h")
+    assert "API_KEYS" in line
+    assert "signed tokens" in line
+
+
 # --- through the core -----------------------------------------------------------------------
 
 
@@ -391,6 +401,33 @@ def test_local_host_is_keyless_without_api_keys_and_says_so() -> None:
 
 def test_local_host_keyless_by_choice_also_defaults_cors_to_any_origin() -> None:
     assert local_env({"ALLOW_ANONYMOUS": "true"})["CORS_ALLOW_ORIGINS"] == "*"
+
+
+def test_local_host_keyless_with_an_upstream_allows_no_origin_and_says_so() -> None:
+    env = local_env({"UPSTREAM_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert env["ALLOW_ANONYMOUS"] == "true"
+    assert "CORS_ALLOW_ORIGINS" not in env
+    assert "set CORS_ALLOW_ORIGINS" in describe_access(env, "127.0.0.1")
+
+
+def test_local_host_with_an_upstream_keeps_the_origins_the_operator_lists() -> None:
+    listed = {"UPSTREAM_BASE_URL": "http://127.0.0.1:9/v1", "CORS_ALLOW_ORIGINS": "http://a.test"}
+    env = local_env(listed)
+    assert env["CORS_ALLOW_ORIGINS"] == "http://a.test"
+    assert "set CORS_ALLOW_ORIGINS" not in describe_access(env, "127.0.0.1")
+
+
+def test_a_preflight_from_any_page_gets_no_grant_from_a_keyless_upstream_relay() -> None:
+    env = {"UPSTREAM_BASE_URL": "http://127.0.0.1:9/v1"}
+    headers = {
+        "origin": "https://evil.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+    }
+    response = asgi_request(build_app(env), "OPTIONS", "/v1/chat/completions", headers=headers)
+    assert "access-control-allow-origin" not in response.headers
+    local = asgi_request(build_app({}), "OPTIONS", "/v1/chat/completions", headers=headers)
+    assert local.headers["access-control-allow-origin"] == "*"
 
 
 def test_local_host_with_api_keys_is_not_keyless_and_never_prints_them() -> None:

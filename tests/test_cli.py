@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 
 from airelay import __version__, cli
-from airelay.cli import main, parse_dev_vars, server_stack
+from airelay.cli import LOCAL_MODEL_LINE, main, parse_dev_vars, server_stack
 from tests.conftest import REPO
 from tests.fakes import run
 from tests.live_server import live_server
@@ -35,6 +35,8 @@ RELAY_VARIABLES = (
     "RATE_LIMIT_REQUESTS",
     "RATE_LIMIT_PERIOD",
     "AIRELAY_TOKEN_DELAY_MS",
+    "ALLOWED_HOSTS",
+    "UPSTREAM_BASE_URL",
 )
 
 
@@ -71,9 +73,9 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Served:
 
     real_build_app = cli.build_app
 
-    def recording_build_app(env: Any, token_delay: float = 0.0) -> Any:
+    def recording_build_app(env: Any, token_delay: float = 0.0, bind: str | None = None) -> Any:
         record.token_delays.append(token_delay)
-        return real_build_app(env, token_delay=token_delay)
+        return real_build_app(env, token_delay=token_delay, bind=bind)
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     monkeypatch.setattr(cli, "build_app", recording_build_app)
@@ -198,11 +200,12 @@ def test_start_prints_the_urls_the_vars_and_who_may_call(
     assert main(["dev", "--port", "9123"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        f"airelay {__version__}: local model on http://127.0.0.1:9123/v1",
+        f"airelay {__version__}: relay on http://127.0.0.1:9123/v1",
+        f"model: {LOCAL_MODEL_LINE}",
         "chat page: http://127.0.0.1:9123/",
         f"vars: no {Path('.dev.vars').resolve()}; using the process environment only",
         "access: keyless: anyone who can reach 127.0.0.1 may call it "
-        "(set API_KEYS to require keys)",
+        "(set API_KEYS to require keys); Host must name loopback (ALLOWED_HOSTS adds names)",
         f"server: uvicorn on {server_stack('h11', 'auto')}",
     ]
 

@@ -90,7 +90,7 @@ def test_a_connection_that_sends_nothing_is_closed_at_the_header_deadline(
 
 def test_headers_that_never_end_get_a_408_and_the_connection_closes(server: LiveServer) -> None:
     sock = connect(server)
-    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: relay\r\nX-Drip: 1\r\n")
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nX-Drip: 1\r\n")
     assert_openai_error(read_until_closed(sock), 408, "request_timeout")
 
 
@@ -99,7 +99,7 @@ def test_a_chunked_body_that_never_ends_gets_a_408_and_the_connection_closes(
 ) -> None:
     sock = connect(server)
     sock.sendall(
-        b"POST /v1/chat/completions HTTP/1.1\r\nHost: relay\r\n"
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
         b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         b'5\r\n{"mes\r\n'
     )
@@ -112,7 +112,7 @@ def test_a_body_shorter_than_its_length_gets_a_408_and_the_connection_closes(
 ) -> None:
     sock = connect(server)
     sock.sendall(
-        b"POST /v1/chat/completions HTTP/1.1\r\nHost: relay\r\n"
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
         b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
         b'{"messages":'
     )
@@ -123,14 +123,14 @@ def test_a_body_shorter_than_its_length_gets_a_408_and_the_connection_closes(
 
 def test_a_body_the_app_never_reads_is_cut_off_at_the_body_deadline(server: LiveServer) -> None:
     sock = connect(server)
-    sock.sendall(b"POST /health HTTP/1.1\r\nHost: relay\r\nContent-Length: 100\r\n\r\nabc")
+    sock.sendall(b"POST /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nabc")
     status, _, _ = parse(read_until_closed(sock))
     assert status == 405
 
 
 def test_an_idle_keep_alive_connection_is_closed_after_its_answer(server: LiveServer) -> None:
     sock = connect(server)
-    sock.sendall(b"GET /health HTTP/1.1\r\nHost: relay\r\n\r\n")
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
     status, headers, body = parse(read_until_closed(sock))
     assert status == 200
     assert body["status"] == "ok"
@@ -140,7 +140,7 @@ def test_an_idle_keep_alive_connection_is_closed_after_its_answer(server: LiveSe
 def test_a_request_split_across_sends_within_the_deadline_is_answered(server: LiveServer) -> None:
     sock = connect(server)
     body = json.dumps({"messages": [{"role": "user", "content": "hi"}]}).encode()
-    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: relay\r\n")
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n")
     sock.sendall(b"Content-Type: application/json\r\nConnection: close\r\n")
     sock.sendall(b"Content-Length: %d\r\n\r\n" % len(body))
     sock.sendall(body)
@@ -152,16 +152,16 @@ def test_a_request_split_across_sends_within_the_deadline_is_answered(server: Li
 # --- HTTP the server rejects before the app ---------------------------------------------------
 
 MALFORMED = {
-    "control byte in the target": b"GET /\x01 HTTP/1.1\r\nHost: relay\r\n\r\n",
-    "8-bit byte in the target": b"GET /\xff HTTP/1.1\r\nHost: relay\r\n\r\n",
-    "space in a header name": b"GET / HTTP/1.1\r\nHost: relay\r\nBad Name: x\r\n\r\n",
-    "NUL in a header name": b"GET / HTTP/1.1\r\nHost: relay\r\nX\x00: y\r\n\r\n",
+    "control byte in the target": b"GET /\x01 HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    "8-bit byte in the target": b"GET /\xff HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    "space in a header name": b"GET / HTTP/1.1\r\nHost: localhost\r\nBad Name: x\r\n\r\n",
+    "NUL in a header name": b"GET / HTTP/1.1\r\nHost: localhost\r\nX\x00: y\r\n\r\n",
     "two content-lengths": (
-        b"POST /v1/chat/completions HTTP/1.1\r\nHost: relay\r\n"
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
         b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"
     ),
     "negative content-length": (
-        b"POST /v1/chat/completions HTTP/1.1\r\nHost: relay\r\nContent-Length: -1\r\n\r\n"
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n"
     ),
     "HTTP/0.9": b"GET /\r\n\r\n",
     "no host": b"GET / HTTP/1.1\r\n\r\n",
@@ -176,9 +176,11 @@ def test_malformed_http_gets_a_400_in_openai_shape(server: LiveServer, raw: byte
 
 
 ACCEPTED = {
-    "unknown version": b"GET /health HTTP/7.0\r\nHost: relay\r\n\r\n",
-    "folded header": b"GET /health HTTP/1.1\r\nHost: relay\r\nX-A: 1\r\n  2\r\n\r\n",
-    "large header": b"GET /health HTTP/1.1\r\nHost: relay\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
+    "unknown version": b"GET /health HTTP/7.0\r\nHost: localhost\r\n\r\n",
+    "folded header": b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-A: 1\r\n  2\r\n\r\n",
+    "large header": (
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"
+    ),
 }
 
 
@@ -195,7 +197,7 @@ def test_the_server_keeps_serving_after_bad_requests_without_a_traceback(
     server: LiveServer,
 ) -> None:
     sock = connect(server)
-    sock.sendall(b"GET /health HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n")
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     status, _, _ = parse(read_until_closed(sock))
     assert status == 200
     assert "Traceback" not in server.log()

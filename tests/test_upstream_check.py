@@ -15,7 +15,12 @@ def test_every_check_passes_through_an_upstream(capsys: pytest.CaptureFixture[st
     # one buffered on the way.
     delay = str(int(check_relays.TOKEN_DELAY_S * 1000))
     upstream_env = {"AIRELAY_TOKEN_DELAY_MS": delay}
-    with relay_in_front_of_airelay(upstream_env=upstream_env) as (relay, upstream):
+    # Keyless in front of an upstream, the relay allows no browser origin unless listed.
+    relay_env = {"CORS_ALLOW_ORIGINS": ORIGIN}
+    with relay_in_front_of_airelay(relay_env=relay_env, upstream_env=upstream_env) as (
+        relay,
+        upstream,
+    ):
         status, _, statuses = check(capsys, relay.url, "--origin", ORIGIN)
         assert "/v1/responses" in upstream.log()
     assert statuses == healthy(**{"wrong key": "skip"})  # loopback and keyless: nothing to try

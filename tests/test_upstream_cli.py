@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airelay.cli import main
+from airelay.cli import LOCAL_MODEL_LINE, main
 from tests.test_cli import Served, served
 
 __all__ = ["served"]
@@ -22,7 +22,8 @@ def test_the_upstream_flag_says_where_answers_come_from(
 ) -> None:
     assert main(["dev", "--upstream", "http://127.0.0.1:9/v1"]) == 0
     out = capsys.readouterr().out
-    assert "model: upstream http://127.0.0.1:9/v1, not the local model" in out
+    assert "relay on http://127.0.0.1:8787/v1\nmodel: upstream http://127.0.0.1:9/v1\n" in out
+    assert "local model" not in out
     assert len(served.calls) == 1
 
 
@@ -56,13 +57,21 @@ def test_the_preset_line_names_no_token(
     out = capsys.readouterr().out
     assert (
         "model: upstream https://api.cloudflare.com/client/v4/accounts/acct1/ai/v1 "
-        "(workers-ai preset), not the local model"
+        "(workers-ai preset)\n"
     ) in out
     assert "cf-secret-token" not in out
 
 
-def test_without_an_upstream_the_start_lines_do_not_change(
+def test_without_an_upstream_the_model_line_names_the_local_model(
     served: Served, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["dev"]) == 0
-    assert "model:" not in capsys.readouterr().out
+    assert f"model: {LOCAL_MODEL_LINE}\n" in capsys.readouterr().out
+
+
+def test_a_keyless_upstream_relay_says_no_web_page_may_call_it(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["dev", "--upstream", "http://127.0.0.1:9/v1"]) == 0
+    assert "set CORS_ALLOW_ORIGINS" in capsys.readouterr().out
+    assert served.app is not None

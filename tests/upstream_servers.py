@@ -14,6 +14,8 @@ def relay_in_front_of_airelay(
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
     """Run an upstream `airelay dev` (local model) and a relay to it; yield (relay, upstream)."""
     with live_server(upstream_env) as upstream:
-        env = {"UPSTREAM_BASE_URL": f"{upstream.url}/v1", **(relay_env or {})}
+        # The upstream is the free local model, so every tool type may reach it, as its operator
+        # would set; an upstream's default is the Worker's narrower one.
+        env = {"UPSTREAM_BASE_URL": f"{upstream.url}/v1", "ALLOWED_TOOLS": "*", **(relay_env or {})}
         with live_server(env) as relay:
             yield relay, upstream

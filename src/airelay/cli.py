@@ -20,6 +20,7 @@ from airelay.hosts.local import build_app, describe_access, local_env
 
 DEFAULT_ENV_FILE = Path(".dev.vars")
 TOKEN_DELAY_VARIABLE = "AIRELAY_TOKEN_DELAY_MS"
+LOCAL_MODEL_LINE = "the built-in local model (offline; bills nothing, reaches nothing)"
 
 # wrangler's own `.dev.vars` parser (dotenv 16's LINE pattern), so both read a file alike: an
 # optional `export `, `NAME=value` (or `NAME: value`), a value quoted with ' " or ` (and then
@@ -291,12 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, upstream.UpstreamConfigError) as error:
         print(f"airelay dev: {error}", file=sys.stderr)
         return 2
-    app = build_app(env, token_delay=delay_ms / 1000)
+    app = build_app(env, token_delay=delay_ms / 1000, bind=args.host)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"airelay {__version__}: local model on http://{host}:{args.port}/v1", flush=True)
+    model = LOCAL_MODEL_LINE if upstream_config is None else upstream_config.describe()
+    print(f"airelay {__version__}: relay on http://{host}:{args.port}/v1", flush=True)
+    print(f"model: {model}", flush=True)
     print(f"chat page: http://{host}:{args.port}/", flush=True)
-    if upstream_config is not None:
-        print(f"model: {upstream_config.describe()}, not the local model", flush=True)
     print(describe_vars(env_file, dev_vars), flush=True)
     print(describe_access(local_env(env), args.host), flush=True)
     print(f"server: uvicorn on {server_stack(args.http, args.loop)}", flush=True)

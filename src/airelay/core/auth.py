@@ -71,12 +71,15 @@ class AccessPolicy:
         return not self.api_keys and not self.allow_anonymous and not self.tokens.enabled
 
     def describe(self, host: str) -> str:
-        """Say who may call, in the one line a host prints on start."""
-        anyone = _AND_KEYLESS if self.allow_anonymous else ""
-        if self.tokens.enabled and not self.api_keys:
-            return f"access: signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL){anyone}"
+        """Say who may call, every way in, in the one line a host prints on start."""
+        ways = []
         if self.api_keys:
-            return f"access: {len(self.api_keys)} API key(s) from API_KEYS{anyone}"
+            ways.append(f"{len(self.api_keys)} API key(s) from API_KEYS")
+        if self.tokens.enabled:
+            ways.append("signed tokens (TOKEN_SECRETS / TOKEN_JWKS_URL)")
+        if ways:
+            anyone = _AND_KEYLESS if self.allow_anonymous else ""
+            return f"access: {' and '.join(ways)}{anyone}"
         if self.locked:
             return (
                 "access: locked: set API_KEYS (or ALLOW_ANONYMOUS=true); /v1 answers 500 "
@@ -88,16 +91,22 @@ class AccessPolicy:
         )
 
 
-def keyless_by_default(env: Mapping[str, str]) -> dict[str, str]:
+def is_keyless(env: Mapping[str, str]) -> bool:
+    """Tell whether `env` names no keys nor trusted tokens, so callers need not identify."""
+    return not any(env.get(name, "").strip() for name in IDENTITY_VARIABLES)
+
+
+def keyless_by_default(env: Mapping[str, str], *, any_origin: bool = True) -> dict[str, str]:
     """Return `env` as a keyless-by-default host runs it (README "Local host")."""
+    # `any_origin`: keyless CORS defaults to every origin; a host whose calls bill passes False.
     local = dict(env)
     # Keys or trusted tokens configured: the operator wants callers identified.
-    if any(local.get(name, "").strip() for name in IDENTITY_VARIABLES):
+    if not is_keyless(local):
         return local
     # Keyless by default; an operator's explicit ALLOW_ANONYMOUS=false stands.
     allow = local.get("ALLOW_ANONYMOUS", "").strip() or "true"
     local["ALLOW_ANONYMOUS"] = allow
-    if is_true(allow):
+    if is_true(allow) and any_origin:
         local.setdefault("CORS_ALLOW_ORIGINS", "*")
     return local
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -50,6 +52,72 @@ class AsgiApp:
             await _close(response.stream)
             return
         await _send_response(response, receive, send, head=request.method == "HEAD")
+
+
+_HOST_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def host_name(header: str) -> str:
+    """Return the name a Host header gives, without its port or IPv6 brackets, lowercased."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1:].partition("]")[0]
+    name, colon, port = value.rpartition(":")
+    return name if colon and port.isdigit() else value
+
+
+def is_loopback(name: str) -> bool:
+    """Tell whether `name` (a host name or address) names this machine's loopback interface."""
+    # RFC 6761 6.3: `localhost` and its subdomains resolve to loopback.
+    name = name.rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class HostCheck:
+    """Answer 403 to requests whose Host names neither loopback nor one of `allowed`."""
+
+    # DNS rebinding: a page on attacker.example rebinds its name to 127.0.0.1 and reads the
+    # answers as same-origin, so CORS never applies; only the Host header still names the
+    # attacker. Vite (`server.allowedHosts`), webpack-dev-server (`allowedHosts`) and Jupyter
+    # (`allow_remote_access`) check it the same way.
+
+    def __init__(
+        self, app: Callable[[Scope, Receive, Send], Awaitable[None]], allowed: str
+    ) -> None:
+        self._app = app
+        names = {host_name(item) for item in _HOST_SEPARATORS.split(allowed) if item}
+        self._any = "*" in names
+        self._allowed = frozenset(names)
+
+    def allows(self, header: str | None) -> bool:
+        """Tell whether a request with this Host header may pass."""
+        if self._any:
+            return True
+        if header is None:
+            return False
+        name = host_name(header)
+        return is_loopback(name) or name in self._allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), None)
+        if self.allows(header):
+            await self._app(scope, receive, send)
+            return
+        error = RelayError(
+            403,
+            "This local relay answers only requests addressed to localhost or a loopback "
+            "address; add this host name to ALLOWED_HOSTS to allow it.",
+            code="host_not_allowed",
+        )
+        await _send_response(error.to_response(), receive, send, head=scope["method"] == "HEAD")
 
 
 class _BodyReader:

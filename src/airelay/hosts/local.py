@@ -11,23 +11,42 @@ from airelay.backends import upstream
 from airelay.backends.local import LocalModel
 from airelay.backends.ratelimit import LocalRateLimiter
 from airelay.core.app import handle
-from airelay.core.auth import keyless_by_default
+from airelay.core.auth import is_keyless, keyless_by_default
 from airelay.core.errors import RelayError
 from airelay.core.settings import Settings
 from airelay.core.types import LogRecord, Platform
-from airelay.hosts.asgi import AsgiApp
+from airelay.hosts.asgi import AsgiApp, HostCheck, is_loopback
 from airelay.hosts.keys import LocalTokenKeys
 from airelay.hosts.static import App, with_static_files
+
+# The operator's extra Host names for a keyless local host on loopback (docs/local-host.md).
+ALLOWED_HOSTS_VARIABLE = "ALLOWED_HOSTS"
+
+
+def has_upstream(env: Mapping[str, str]) -> bool:
+    """Tell whether a real, possibly billed, upstream answers instead of the local model."""
+    return bool(env.get(upstream.BASE_URL_VARIABLE, "").strip())
 
 
 def local_env(env: Mapping[str, str]) -> dict[str, str]:
     """Return the local host's variables: keyless unless keys are set (README "Local host")."""
-    local = keyless_by_default(env)
+    # Keyless with an upstream, any web page the browser visits could spend the operator's
+    # money: no origin is allowed until the operator names some (docs/security.md).
+    billed = has_upstream(env)
+    local = keyless_by_default(env, any_origin=not billed)
     # The built-in model runs every tool offline, billing nothing and reaching nothing: all
-    # tool types pass unless the operator narrows them (README "What is accepted").
-    if not local.get("ALLOWED_TOOLS", "").strip():
+    # tool types pass unless the operator narrows them (README "What is accepted"). An upstream
+    # keeps the Worker's default (core/tool_policy.py).
+    if not billed and not local.get("ALLOWED_TOOLS", "").strip():
         local["ALLOWED_TOOLS"] = "*"
     return local
+
+
+def checks_host(env: Mapping[str, str], bind: str | None) -> bool:
+    """Tell whether the host must refuse Host headers not naming loopback (DNS rebinding)."""
+    # Only a keyless host on loopback: with keys, a rebound page has no key to send; bound to
+    # another interface, the operator chose to be reached by other names.
+    return bind is not None and is_loopback(bind) and is_keyless(env)
 
 
 class LogLines:
@@ -70,8 +89,10 @@ def build_app(
     log: Callable[[str], None] | None = None,
     *,
     records: Callable[[LogRecord], None] | None = None,
+    bind: str | None = None,
 ) -> App:
     """Build the local host's ASGI app over a fixed environment, serving the page at `/`."""
+    # `bind` is the address the server listens on; None (in-process tests) checks no Host.
     # `log` takes each rendered line at once; `records` each record unrendered (the benchmark's
     # in-process app, which leaves rendering out as the server does until the answer is out).
     backend = upstream.backend(env) or LocalModel(token_delay=token_delay)
@@ -81,7 +102,10 @@ def build_app(
     platform = Platform(
         backend=backend, env=frozen, rate_limiter=limiter, log=write, token_keys=LocalTokenKeys()
     )
-    return with_static_files(AsgiApp(handle, lambda: platform))
+    app = with_static_files(AsgiApp(handle, lambda: platform))
+    if checks_host(frozen, bind):
+        return HostCheck(app, frozen.get(ALLOWED_HOSTS_VARIABLE, ""))
+    return app
 
 
 def _rendered(write_line: Callable[[str], None]) -> Callable[[LogRecord], None]:
@@ -110,4 +134,13 @@ def describe_access(env: Mapping[str, str], host: str) -> str:
         settings = Settings.from_env(env)
     except RelayError as error:
         return f"warning: {error.message}"
-    return settings.access.describe(host)
+    line = settings.access.describe(host)
+    if settings.access.allow_anonymous and is_keyless(env):
+        if has_upstream(env) and not env.get("CORS_ALLOW_ORIGINS", "").strip():
+            line += (
+                "; no web page may call it, since the upstream bills "
+                "(set CORS_ALLOW_ORIGINS to allow some)"
+            )
+        if checks_host(env, host):
+            line += "; Host must name loopback (ALLOWED_HOSTS adds names)"
+    return line
