@@ -34,7 +34,7 @@ _DOTENV_LINE = re.compile(
 _QUOTED = re.compile(r"^(['\"`])([\s\S]*)\1$", re.MULTILINE)
 
 
-# Connection deadlines (README "Connection deadlines"): flag -> variable, default, help.
+# Connection deadlines (docs/security.md, "Connection deadlines"): flag -> variable, default, help.
 _DEADLINES = {
     "header-timeout": (
         "AIRELAY_HEADER_TIMEOUT_S",

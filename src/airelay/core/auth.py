@@ -97,7 +97,7 @@ def is_keyless(env: Mapping[str, str]) -> bool:
 
 
 def keyless_by_default(env: Mapping[str, str], *, any_origin: bool = True) -> dict[str, str]:
-    """Return `env` as a keyless-by-default host runs it (README "Local host")."""
+    """Return `env` as a keyless-by-default host runs it (docs/local-host.md)."""
     # `any_origin`: keyless CORS defaults to every origin; a host whose calls bill passes False.
     local = dict(env)
     # Keys or trusted tokens configured: the operator wants callers identified.
@@ -170,7 +170,7 @@ async def identify(request: Request, access: AccessPolicy, keys: TokenKeys | Non
     """Return the caller: a matching API key, else a signed token, else keyless; or raise 401."""
     policy = access.tokens
     # Read once and handed on: one of the steps that took the core's chat request from 92 to
-    # 58 us (bench/http_stack.py, "Worker CPU estimate", core; README "Performance").
+    # 58 us (bench/http_stack.py, "Worker CPU estimate", core; docs/performance.md).
     presented = presented_key(request)
     if (
         presented is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 # The strictest rule the README's words allow: variables are documented as `true`/`false`,
-# and `cf-aig-skip-cache` as `true`/`false` or `1`/`0` (README "Configuration").
+# and `cf-aig-skip-cache` as `true`/`false` or `1`/`0` (docs/configuration.md).
 TRUE = ("true", "1")
 FALSE = ("false", "0")
 EXPECTED = "expected true or false (or 1 or 0)"

@@ -42,7 +42,7 @@ class GatewayPolicy:
         """Return the options every call gets (copy before changing)."""
         # Computed once per policy, which settings keep per environment: one of the steps that
         # took the core's chat request from 92 to 58 us (bench/http_stack.py, "Worker CPU
-        # estimate", core; README "Performance").
+        # estimate", core; docs/performance.md).
         return operator_options(self)
 
 
@@ -93,7 +93,7 @@ def caller_options(policy: GatewayPolicy, request: Request) -> dict[str, Any]:
     options: dict[str, Any] = {}
     # Most requests send none of them: one set intersection instead of a lookup per header, one
     # of the steps that took the core's chat request from 92 to 58 us (bench/http_stack.py,
-    # "Worker CPU estimate", core; README "Performance").
+    # "Worker CPU estimate", core; docs/performance.md).
     if request.headers.names().isdisjoint(_CALLER_NAMES):
         return options
     for header in CALLER_HEADERS:

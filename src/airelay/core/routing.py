@@ -17,7 +17,7 @@ def match(endpoint: Endpoint, path: str) -> str | None:
 
 
 # Plain paths by path: the model routes are found by one lookup, not a walk of the table; with
-# the other steps README "Performance" lists, the core's chat request went from 92 to 58 us
+# the other steps docs/performance.md lists, the core's chat request went from 92 to 58 us
 # (bench/http_stack.py, "Worker CPU estimate", core).
 # (No parameterised path in the table matches a plain one: tests/test_endpoints.py.)
 _PLAIN = {e.path: e for e in reversed(ENDPOINTS) if not e.has_parameter}

@@ -246,7 +246,7 @@ class Settings(BaseModel):
         ),
     ] = DEFAULT_MAX_TTL_SECONDS
     # How a token's subject appears in logs and AI Gateway metadata: a non-reversible id, or
-    # as sent (README "Frontends without keys").
+    # as sent (docs/tokens.md).
     token_subject: Annotated[
         Literal["hashed", "raw"],
         Field(
@@ -254,7 +254,7 @@ class Settings(BaseModel):
             **_doc("how a token's subject appears in logs and AI Gateway metadata"),
         ),
     ] = "hashed"
-    # The tool types callers may send (README "What is accepted"; core/tool_policy.py).
+    # The tool types callers may send (docs/api.md, "What is accepted"; core/tool_policy.py).
     allowed_tools: Annotated[
         frozenset[str],
         Field(
@@ -338,7 +338,7 @@ class Settings(BaseModel):
 
     # The policies are built once per settings, which are parsed once per environment: one of
     # the steps that took the core's chat request from 92 to 58 us (bench/http_stack.py,
-    # "Worker CPU estimate", core; README "Performance").
+    # "Worker CPU estimate", core; docs/performance.md).
     @cached_property
     def gateway(self) -> GatewayPolicy:
         """Return the AI Gateway policy: the operator's options, what callers may set."""

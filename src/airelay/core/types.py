@@ -154,7 +154,7 @@ class JsonResult:
     cache_status: str | None = None
     # The answer exactly as it arrived: sent on as it is rather than encoded again from `data`,
     # one of the steps that took the core's chat request from 92 to 58 us (bench/http_stack.py,
-    # "Worker CPU estimate", core; README "Performance").
+    # "Worker CPU estimate", core; docs/performance.md).
     body: bytes | None = None
 
 

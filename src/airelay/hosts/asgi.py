@@ -201,7 +201,7 @@ async def _pump(stream: AsyncIterator[bytes], receive: Receive, send: Send) -> N
     # in its own format (airelay.core.streams); one that still raises is cut off and logged here.
     # With the log line written after the answer (hosts/local.py), a streamed chat's first byte
     # left after 78 us instead of 109, a streamed responses' after 89 instead of 119, old and
-    # new code interleaved in process (README "Performance"; the in-process first byte is
+    # new code interleaved in process (docs/performance.md; the in-process first byte is
     # bench/http_stack.py's asleep_cost reading).
     task = asyncio.current_task()
     assert task is not None

@@ -29,14 +29,14 @@ def has_upstream(env: Mapping[str, str]) -> bool:
 
 
 def local_env(env: Mapping[str, str]) -> dict[str, str]:
-    """Return the local host's variables: keyless unless keys are set (README "Local host")."""
+    """Return the local host's variables: keyless unless keys are set (docs/local-host.md)."""
     # Keyless with an upstream, any web page the browser visits could spend the operator's
     # money: no origin is allowed until the operator names some (docs/security.md).
     billed = has_upstream(env)
     local = keyless_by_default(env, any_origin=not billed)
     # The built-in model runs every tool offline, billing nothing and reaching nothing: all
-    # tool types pass unless the operator narrows them (README "What is accepted"). An upstream
-    # keeps the Worker's default (core/tool_policy.py).
+    # tool types pass unless the operator narrows them (docs/api.md, "What is accepted"). An
+    # upstream keeps the Worker's default (core/tool_policy.py).
     if not billed and not local.get("ALLOWED_TOOLS", "").strip():
         local["ALLOWED_TOOLS"] = "*"
     return local
@@ -63,7 +63,7 @@ class LogLines:
         # put the JSON encoding and a system call (more, to a terminal) before the first byte,
         # and a write per request under load. Nothing changes a record once it is logged.
         # With the forwarding of hosts/asgi.py, a chat request's first byte left after 72 us
-        # instead of 111, old and new code interleaved in process (README "Performance"; the
+        # instead of 111, old and new code interleaved in process (docs/performance.md; the
         # in-process first byte is bench/http_stack.py's asleep_cost reading).
         if not self._pending:
             try:

@@ -144,7 +144,7 @@ def compose(
     counted = f"{prompt} prompt token" + ("" if prompt == 1 else "s")
     if plan.earlier is not None:
         # What a conversation's context adds, inline or by previous_response_id: the answer
-        # recalls the turn before (README "The local host").
+        # recalls the turn before (docs/local-host.md).
         counted += f"; earlier you said: {quoted(plan.earlier) or 'nothing'}"
     reply = f"You said: {said} (local {label}; {counted})"
     call = None
