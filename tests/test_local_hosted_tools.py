@@ -15,8 +15,8 @@ from openai.types.chat import ChatCompletionMessage
 from openai.types.responses import ResponseOutputItem, ResponseStreamEvent
 from pydantic import BaseModel, TypeAdapter
 
-from airelay.backends.local import hosted_tools
-from airelay.backends.local.hosted_tools import HostedAnswer
+from airelay.backends.local import hosted as hosted_tools
+from airelay.backends.local.hosted import HostedAnswer
 
 ITEMS: TypeAdapter[Any] = TypeAdapter(ResponseOutputItem)
 EVENTS: TypeAdapter[Any] = TypeAdapter(ResponseStreamEvent)

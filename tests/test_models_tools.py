@@ -31,7 +31,7 @@ from openai.types.responses import (
 from openai.types.shared_params import comparison_filter, compound_filter
 from pydantic import BaseModel, ValidationError
 
-from airelay.backends.local import hosted_tools
+from airelay.backends.local import hosted as hosted_tools
 from airelay.core.models import responses as rm
 from airelay.core.models import tools as tm
 from tests.test_local_hosted_tools import ALL_INCLUDES, SEED, TOOLS

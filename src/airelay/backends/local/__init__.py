@@ -5,7 +5,7 @@ function tool when told to (or when the last user turn names one), quotes a tool
 answers a JSON schema with an instance of it (`schema_instance`). Each wire format reads its
 request and writes its answer, whole or as a stream of SSE bytes: `chat` with
 `chat_completion`, `responses` with `response_object` and its `output_items` (one class per
-item kind; a hosted tool's items, built by `hosted_tools`, are one more); `template` encodes
+item kind; a hosted tool's items, built by `hosted`, are one more); `template` encodes
 their fixed parts once. Responses created with `store: true` are kept in `response_store`,
 for `previous_response_id` and GET/DELETE /v1/responses/{id}.
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from airelay.backends.local import hosted_tools
+from airelay.backends.local import hosted
 from airelay.backends.local.chat_completion import ChatCompletion
 from airelay.backends.local.plan import PLAIN, Plan, call_plan
 from airelay.backends.local.template import EventTemplate, slot
@@ -52,7 +52,7 @@ def answer(
         plan = call_plan(inputs, last_user, chat=True) or plan
         options = inputs.get("web_search_options")
         if plan.call is None and options is not None:
-            search = hosted_tools.chat_web_search(options, last_user)
+            search = hosted.chat_web_search(options, last_user)
             plan = replace(plan, tool_result=search.result)
     seed = seed_of(MINI.short_id, texts)
     stream = bool(inputs.get("stream"))

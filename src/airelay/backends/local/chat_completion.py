@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from airelay.backends.local import hosted_tools
-from airelay.backends.local.hosted_tools import HostedAnswer
+from airelay.backends.local import hosted
+from airelay.backends.local.hosted import HostedAnswer
 from airelay.backends.local.template import EventTemplate, JsonTemplate, slot
 from airelay.backends.local.turn import Answered, Turn, json_result
 from airelay.core.types import JsonResult
@@ -76,7 +76,7 @@ class ChatCompletion(Answered):
         if self.turn.call is None:
             choices = [_text_choice(text, finish, index) for index in range(self.n)]
             if self.search is not None:
-                notes = hosted_tools.chat_annotations(self.search, text)
+                notes = hosted.chat_annotations(self.search, text)
                 for choice in choices:
                     choice["message"]["annotations"] = notes
         else:

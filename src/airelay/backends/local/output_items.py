@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
-from airelay.backends.local.hosted_tools import Step, annotation_events
+from airelay.backends.local.hosted import Step, annotation_events
 from airelay.backends.local.template import EventTemplate, slot
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class FunctionCall:
 
 
 class HostedItem:
-    """An item of a hosted tool (hosted_tools.py): its own events between added and done."""
+    """An item of a hosted tool (the hosted package): its own events between added and done."""
 
     def __init__(self, step: Step) -> None:
         self.step = step

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from airelay.backends.local.hosted_tools import HostedAnswer
+from airelay.backends.local.hosted import HostedAnswer
 from airelay.backends.local.output_items import (
     FunctionCall,
     HostedItem,
@@ -62,7 +62,7 @@ class ResponseObject(Answered):
     def answers(self) -> bool:
         """Tell whether the output ends with a message or call, not with a tool's items."""
         # A response ends with a hosted tool's items when it asks for an approval or for a
-        # call the client runs (hosted_tools.HostedAnswer.result is None).
+        # call the client runs (hosted.HostedAnswer.result is None).
         return self.hosted is None or self.hosted.result is not None
 
     def annotations(self) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from airelay.backends.local import hosted_tools
+from airelay.backends.local import hosted as hosted_tools
 from airelay.backends.local.plan import PLAIN, Plan, call_plan
 from airelay.backends.local.response_object import ResponseObject
 from airelay.backends.local.response_store import ResponseStore, new_response_id
