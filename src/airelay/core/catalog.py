@@ -48,6 +48,16 @@ def find_model(name: str) -> ModelInfo | None:
     return next((m for m in MODELS if m.accepts(name)), None)
 
 
+# Keyed by the binding id only: the relay always names the model to a backend by it
+# (core/relay.py), never by a short name.
+_API_BY_BINDING_ID: dict[str, Api] = {m.binding_id: m.api for m in MODELS}
+
+
+def api_of(binding_id: str) -> Api | None:
+    """Return the wire format the model `binding_id` speaks, or None if the relay serves none."""
+    return _API_BY_BINDING_ID.get(binding_id)
+
+
 def model_not_found(name: str, route_model: ModelInfo | None = None) -> RelayError:
     """Return the 404 for a model name the relay (or this route) does not serve."""
     other = find_model(name)

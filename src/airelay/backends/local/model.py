@@ -8,17 +8,9 @@ from typing import Any
 
 from airelay.backends.local import chat, responses
 from airelay.backends.local.response_store import ResponseStore
-from airelay.core.catalog import MODELS, Api
+from airelay.core.catalog import api_of
 from airelay.core.errors import BackendError
 from airelay.core.types import BackendResult
-
-# Keyed by the binding id only: the relay always names the model by it, never by a short name.
-_API_BY_BINDING_ID: dict[str, Api] = {m.binding_id: m.api for m in MODELS}
-
-
-def _api_of(model: str) -> Api | None:
-    """Return the wire format `model` speaks, or None for a model the relay does not serve."""
-    return _API_BY_BINDING_ID.get(model)
 
 
 class LocalModel:
@@ -39,7 +31,7 @@ class LocalModel:
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
     ) -> BackendResult:
         """Answer like the named Workers AI model would, in its endpoint's wire format."""
-        api = _api_of(model)
+        api = api_of(model)
         if api is None:
             raise BackendError(
                 502, f"No such model: {model}", type="api_error", code="upstream_error"

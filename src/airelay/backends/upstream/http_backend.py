@@ -14,7 +14,7 @@ from airelay.backends.upstream.config import DEADLINES, UpstreamConfig
 from airelay.backends.upstream.gateway_headers import gateway_headers
 from airelay.backends.upstream.stream import relay_stream
 from airelay.core import jsonio
-from airelay.core.catalog import MODELS
+from airelay.core.catalog import api_of
 from airelay.core.errors import BackendError, RelayError
 from airelay.core.stored import NOT_KEPT, not_found
 from airelay.core.streams import StreamError, chat_stream_error, responses_stream_error
@@ -32,8 +32,6 @@ from airelay.core.upstream import (
 )
 
 _PATHS = {"chat.completions": "/chat/completions", "responses": "/responses"}
-# The relay always names the model by its binding id (core/relay.py).
-_API_BY_BINDING_ID = {m.binding_id: m.api for m in MODELS}
 _STREAM_ERRORS: dict[str, StreamError] = {
     "chat.completions": chat_stream_error,
     "responses": responses_stream_error,
@@ -88,7 +86,7 @@ class UpstreamBackend:
         self, model: str, inputs: Mapping[str, Any], options: Mapping[str, Any]
     ) -> BackendResult:
         """POST the call upstream; return its JSON or its stream, or raise the relay's answer."""
-        api = _API_BY_BINDING_ID.get(model)
+        api = api_of(model)
         if api is None:
             raise BackendError(
                 502, f"No such model: {model}", type="api_error", code="upstream_error"
